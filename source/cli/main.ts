@@ -1,0 +1,33 @@
+// berth's entry point. Kept small on purpose: flags are read and help or version printed before
+// anything heavy loads; for the TUI, the connection and the first list request start while the
+// UI's code is still loading.
+import {helpText, parseCommandLine} from './args.ts';
+import {version} from './version.ts';
+
+async function main(): Promise<number> {
+	const plan = parseCommandLine(process.argv.slice(2));
+	switch (plan.kind) {
+		case 'help': {
+			process.stdout.write(`${helpText}\n`);
+			return 0;
+		}
+
+		case 'version': {
+			process.stdout.write(`berth ${version}\n`);
+			return 0;
+		}
+
+		case 'error': {
+			process.stderr.write(`berth: ${plan.message}\nRun 'berth --help' for usage.\n`);
+			return 2;
+		}
+
+		case 'tui': {
+			const {runTui} = await import('./run-tui.ts');
+			// The UI's streams and timers are not waited for once it has closed.
+			process.exit(await runTui(plan));
+		}
+	}
+}
+
+process.exitCode = await main();

@@ -1,0 +1,86 @@
+// Opening an engine: a dockerode client for an endpoint, with the API version negotiated the way
+// the docker CLI does (the lower of what the daemon speaks and what berth was written for).
+import Docker from 'dockerode';
+import type {Endpoint} from './endpoint.ts';
+import {createSshAgent} from './ssh-agent.ts';
+
+/** The newest Engine API berth knows; older daemons are spoken to in their own version. */
+export const clientApiVersion = '1.47';
+/** Below this the fields berth reads are missing. */
+export const minimumApiVersion = '1.24';
+
+export type Engine = {
+	docker: Docker;
+	endpoint: Endpoint;
+	apiVersion: string;
+	serverVersion: string;
+	/** "Docker", or another engine's own name when it says so. */
+	serverName: string;
+};
+
+export function createDocker(endpoint: Endpoint, apiVersion?: string): Docker {
+	const version = apiVersion ? `v${apiVersion}` : undefined;
+	// Every field is given so that docker-modem's own DOCKER_HOST reading never overrides the choice.
+	const base = {host: undefined, port: undefined, socketPath: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, version};
+	switch (endpoint.kind) {
+		case 'unix': {
+			return new Docker({...base, socketPath: endpoint.socketPath});
+		}
+
+		case 'tcp': {
+			const tls = endpoint.tls;
+			return new Docker({
+				...base,
+				host: endpoint.host,
+				port: endpoint.port,
+				protocol: tls ? 'https' : 'http',
+				ca: tls?.ca,
+				cert: tls?.cert,
+				key: tls?.key,
+				...(tls && !tls.verify ? {checkServerIdentity: () => undefined} : {}),
+			} as Docker.DockerOptions);
+		}
+
+		case 'ssh': {
+			return new Docker({...base, host: 'localhost', port: 80, protocol: 'http', agent: createSshAgent(endpoint)} as Docker.DockerOptions);
+		}
+	}
+}
+
+export function compareVersions(a: string, b: string): number {
+	const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
+	const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
+	return aMajor === bMajor ? aMinor - bMinor : aMajor - bMajor;
+}
+
+export function negotiateVersion(serverApiVersion: string | undefined): string {
+	if (!serverApiVersion) return clientApiVersion;
+	return compareVersions(serverApiVersion, clientApiVersion) < 0 ? serverApiVersion : clientApiVersion;
+}
+
+/** Connects and negotiates; throws the socket's error when the engine cannot be reached. */
+export async function connect(endpoint: Endpoint, {timeoutMs = 8000} = {}): Promise<Engine> {
+	const probe = createDocker(endpoint);
+	const version = await withTimeout(probe.version(), timeoutMs, endpoint);
+	const apiVersion = negotiateVersion(version.ApiVersion);
+	if (compareVersions(apiVersion, minimumApiVersion) < 0) {
+		throw new Error(`${endpoint.url} speaks Engine API ${apiVersion}; berth needs ${minimumApiVersion} or newer`);
+	}
+
+	const serverName = version.Platform?.Name?.startsWith('berth') ? 'berth engine' : 'Docker';
+	return {docker: createDocker(endpoint, apiVersion), endpoint, apiVersion, serverVersion: version.Version, serverName};
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, endpoint: Endpoint): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => {
+			reject(Object.assign(new Error(`no answer from ${endpoint.url} within ${ms / 1000} s`), {code: 'ETIMEDOUT'}));
+		}, ms);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}

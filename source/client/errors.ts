@@ -1,0 +1,73 @@
+// Turning what dockerode and the socket layer throw into one line a person can act on.
+import type {Endpoint} from './endpoint.ts';
+
+type DockerodeError = Error & {statusCode?: number; json?: unknown; code?: string; reason?: string};
+
+/** The daemon's own message for a refused request ("Conflict. The container name ... is already in use"). */
+export function daemonMessage(error: unknown): string {
+	const value = error as DockerodeError;
+	const json = value?.json;
+	if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') return json.message;
+	if (Buffer.isBuffer(json) && json.length > 0) return json.toString().trim();
+	if (typeof json === 'string' && json.trim()) return json.trim();
+	if (value?.code) return connectionCause(value);
+	return String(value?.message ?? error).replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
+}
+
+export function statusCode(error: unknown): number | undefined {
+	return (error as DockerodeError)?.statusCode;
+}
+
+/** True when the error means the engine itself could not be reached (as opposed to a refused request). */
+export function isConnectionError(error: unknown): boolean {
+	const code = (error as DockerodeError)?.code;
+	return typeof code === 'string' && /^(ECONNREFUSED|ENOENT|EACCES|EPERM|ETIMEDOUT|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/.test(code);
+}
+
+function connectionCause(error: DockerodeError): string {
+	switch (error.code) {
+		case 'ENOENT': {
+			return 'no such socket';
+		}
+
+		case 'ECONNREFUSED': {
+			return 'connection refused';
+		}
+
+		case 'EACCES':
+		case 'EPERM': {
+			return 'permission denied';
+		}
+
+		case 'ETIMEDOUT': {
+			return 'timed out';
+		}
+
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN': {
+			return 'unknown host name';
+		}
+
+		case 'ECONNRESET': {
+			return 'connection reset';
+		}
+
+		default: {
+			return error.message || String(error.code);
+		}
+	}
+}
+
+/** One line for a failure to connect: names the host and the cause, with a hint where one helps. */
+export function describeConnectError(error: unknown, endpoint: Endpoint): string {
+	const value = error as DockerodeError;
+	const cause = value?.code ? connectionCause(value) : daemonMessage(error);
+	let hint = '';
+	if (endpoint.kind === 'unix' && (value?.code === 'ENOENT' || value?.code === 'ECONNREFUSED')) {
+		hint = ' (is the Docker daemon running? use --host or DOCKER_HOST to pick another)';
+	} else if (endpoint.kind === 'unix' && (value?.code === 'EACCES' || value?.code === 'EPERM')) {
+		hint = ' (is your user in the docker group?)';
+	}
+
+	return `cannot connect to ${endpoint.url}: ${cause}${hint}`;
+}

@@ -1,0 +1,123 @@
+// Keeps a live picture of the containers from the daemon's event stream, not by polling: the event
+// stream is opened first, then the full list is read, so nothing that happens in between is lost.
+// Events are coalesced: the containers named in one burst are re-read with a single request.
+// When the stream breaks, it reconnects with back-off and re-lists.
+import type Docker from 'dockerode';
+import type {Container} from '../state/container.ts';
+import {fetchContainers, listContainers} from './containers.ts';
+import {daemonMessage} from './errors.ts';
+import {LineSplitter} from './line-splitter.ts';
+
+export type ContainerWatchHandlers = {
+	synced(containers: Container[]): void;
+	upserted(containers: Container[]): void;
+	removed(ids: string[]): void;
+	connection(status: 'connected' | 'disconnected', error?: string): void;
+};
+
+type EngineEvent = {Type?: string; Action?: string; status?: string; id?: string; Actor?: {ID?: string}};
+
+/** Actions that change nothing the list shows. */
+const ignoredActions = /^(exec_|attach|detach|resize|top|archive-path|extract-to-dir|export|commit|copy)/;
+
+export function watchContainers(docker: Docker, handlers: ContainerWatchHandlers, {coalesceMs = 40} = {}): () => void {
+	let stopped = false;
+	let stream: NodeJS.ReadableStream | undefined;
+	let retryTimer: NodeJS.Timeout | undefined;
+	let flushTimer: NodeJS.Timeout | undefined;
+	let attempt = 0;
+	const dirty = new Set<string>();
+
+	const flush = async () => {
+		flushTimer = undefined;
+		if (dirty.size === 0 || stopped) return;
+		const ids = [...dirty];
+		dirty.clear();
+		try {
+			const found = await fetchContainers(docker, ids);
+			if (stopped) return;
+			const present = new Set(found.map(container => container.id));
+			if (found.length > 0) handlers.upserted(found);
+			const gone = ids.filter(id => !present.has(id));
+			if (gone.length > 0) handlers.removed(gone);
+		} catch {
+			// The stream's own error handling reconnects and re-lists.
+		}
+	};
+
+	const onEvent = (event: EngineEvent) => {
+		const type = event.Type ?? 'container';
+		const action = event.Action ?? event.status ?? '';
+		const id = event.Actor?.ID ?? event.id;
+		if (type !== 'container' || !id || ignoredActions.test(action)) return;
+		if (action === 'destroy') {
+			dirty.delete(id);
+			handlers.removed([id]);
+			return;
+		}
+
+		dirty.add(id);
+		flushTimer ??= setTimeout(flush, coalesceMs);
+	};
+
+	const retry = (error: unknown) => {
+		if (stopped) return;
+		stream = undefined;
+		handlers.connection('disconnected', daemonMessage(error));
+		const delay = Math.min(5000, 250 * 2 ** attempt);
+		attempt++;
+		retryTimer = setTimeout(open, delay);
+	};
+
+	const open = async () => {
+		retryTimer = undefined;
+		if (stopped) return;
+		try {
+			const events = (await docker.getEvents({filters: {type: ['container']}})) as NodeJS.ReadableStream;
+			if (stopped) {
+				(events as unknown as {destroy(): void}).destroy();
+				return;
+			}
+
+			stream = events;
+			const splitter = new LineSplitter(1024 * 1024);
+			let failed = false;
+			const fail = (error: unknown) => {
+				if (failed) return;
+				failed = true;
+				retry(error);
+			};
+
+			events.on('data', (chunk: Buffer) => {
+				for (const line of splitter.push(chunk)) {
+					if (!line.trim()) continue;
+					try {
+						onEvent(JSON.parse(line) as EngineEvent);
+					} catch {
+						// A line that is not JSON is not an event.
+					}
+				}
+			});
+			events.on('error', fail);
+			events.on('end', () => fail(new Error('the event stream ended')));
+			events.on('close', () => fail(new Error('the event stream closed')));
+
+			const containers = await listContainers(docker);
+			if (stopped || failed) return;
+			attempt = 0;
+			handlers.connection('connected');
+			handlers.synced(containers);
+		} catch (error) {
+			retry(error);
+		}
+	};
+
+	void open();
+
+	return () => {
+		stopped = true;
+		clearTimeout(retryTimer);
+		clearTimeout(flushTimer);
+		(stream as unknown as {destroy?: () => void})?.destroy?.();
+	};
+}

@@ -1,0 +1,34 @@
+// berth's configuration file, through conf: ~/.config/berth/config.json (or $BERTH_CONFIG_DIR).
+// A broken file is reported and left alone; berth then runs on its defaults.
+import Conf from 'conf';
+
+export type BerthConfig = {
+	/** Keymap overrides: command name to a key or a list of keys. */
+	keys: Record<string, unknown>;
+};
+
+export type LoadedConfig = {config: BerthConfig; path?: string; problems: string[]};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): LoadedConfig {
+	let store: Conf<Partial<BerthConfig>>;
+	try {
+		store = new Conf<Partial<BerthConfig>>({
+			projectName: 'berth',
+			projectSuffix: '',
+			cwd: env.BERTH_CONFIG_DIR || undefined,
+			configName: 'config',
+			clearInvalidConfig: false,
+		});
+	} catch (error) {
+		return {config: {keys: {}}, problems: [`config file not read: ${(error as Error).message.split('\n')[0]}`]};
+	}
+
+	const problems: string[] = [];
+	const keys = store.get('keys');
+	if (keys !== undefined && (typeof keys !== 'object' || keys === null || Array.isArray(keys))) {
+		problems.push(`"keys" in ${store.path} must be an object of command names to keys`);
+		return {config: {keys: {}}, path: store.path, problems};
+	}
+
+	return {config: {keys: (keys as Record<string, unknown>) ?? {}}, path: store.path, problems};
+}

@@ -1,0 +1,204 @@
+import type Docker from 'dockerode';
+import {Box, useApp, useInput} from 'ink';
+import React, {useCallback, useEffect, useReducer, useRef, useState} from 'react';
+import {runAction} from '../client/containers.ts';
+import {daemonMessage} from '../client/errors.ts';
+import {rowIndexOf, scrollTop} from '../state/rows.ts';
+import {counts, detailTabs, initialViewState, selectedContainer, type ViewState, viewReducer} from '../state/view.ts';
+import {ContainerList} from './components/container-list.tsx';
+import {DetailsPane} from './components/details-pane.tsx';
+import {HelpOverlay} from './components/help-overlay.tsx';
+import {StatusLine} from './components/status-line.tsx';
+import {useClock} from './hooks/use-clock.ts';
+import {useContainerWatch} from './hooks/use-container-watch.ts';
+import {useDetails} from './hooks/use-details.ts';
+import {useTerminalSize} from './hooks/use-terminal-size.ts';
+import {type Effect, handleKey, hintsFor} from './key-handler.ts';
+import {type Command, type KeyLookup, keyName} from './keymap.ts';
+import {computeLayout} from './layout.ts';
+import type {Theme} from './theme.ts';
+
+export type AppProps = {
+	docker: Docker;
+	hostLabel: string;
+	keymap: {lookup: KeyLookup; keys: Record<Command, string[]>};
+	theme: Theme;
+	configPath?: string;
+	startupNotice?: string;
+	initialState?: ViewState;
+};
+
+const noticeMs = {success: 4000, error: 10_000, progress: 0};
+
+type DetailsScroll = {key: string; top: number | 'end'};
+
+export function App(props: AppProps) {
+	const {docker, theme} = props;
+	const {exit} = useApp();
+	const [state, dispatch] = useReducer(viewReducer, props.initialState ?? initialViewState());
+	useContainerWatch(docker, dispatch);
+	const {columns, rows} = useTerminalSize();
+	const layout = computeLayout(columns, rows);
+	const now = useClock(10_000);
+	const noticeCounter = useRef(0);
+
+	const selected = selectedContainer(state);
+	const tab = detailTabs[state.tab]!;
+	const details = useDetails(docker, selected, tab);
+
+	// The list window moves only as far as it must to keep the selection in view.
+	const listTop = useRef(0);
+	listTop.current = scrollTop(rowIndexOf(state.rows, state.selectedId), state.rows.length, layout.list.rows, listTop.current);
+
+	// Logs follow the end until scrolled; other tabs open at the top.
+	const detailsKey = `${state.selectedId ?? ''}:${tab}`;
+	const [scroll, setScroll] = useState<DetailsScroll>({key: detailsKey, top: 'end'});
+	const requestedTop = scroll.key === detailsKey ? scroll.top : tab === 'Logs' ? 'end' : 0;
+	const maxTop = Math.max(0, details.lines.length - layout.details.rows);
+	const detailsTop = requestedTop === 'end' ? maxTop : Math.min(requestedTop, maxTop);
+
+	const scrollDetails = useCallback(
+		(target: number) => {
+			const clamped = Math.max(0, Math.min(target, maxTop));
+			setScroll({key: detailsKey, top: tab === 'Logs' && clamped >= maxTop ? 'end' : clamped});
+		},
+		[detailsKey, maxTop, tab],
+	);
+
+	useEffect(() => {
+		if (props.startupNotice) dispatch({type: 'notice', text: props.startupNotice, tone: 'error', noticeId: ++noticeCounter.current});
+	}, [props.startupNotice]);
+
+	useEffect(() => {
+		const notice = state.notice;
+		if (!notice || notice.tone === 'progress') return;
+		const timer = setTimeout(() => dispatch({type: 'notice-expired', noticeId: notice.id}), noticeMs[notice.tone]);
+		return () => clearTimeout(timer);
+	}, [state.notice]);
+
+	const perform = (effect: Effect) => {
+		switch (effect.kind) {
+			case 'dispatch': {
+				dispatch(effect.event);
+				break;
+			}
+
+			case 'action': {
+				const {container, verb} = effect;
+				const noticeId = ++noticeCounter.current;
+				dispatch({type: 'action-started', id: container.id, verb, name: container.name, noticeId});
+				runAction(docker, container.id, verb, {force: effect.force}).then(
+					() => dispatch({type: 'action-finished', id: container.id, verb, name: container.name, noticeId}),
+					(error: unknown) => dispatch({type: 'action-finished', id: container.id, verb, name: container.name, noticeId, error: daemonMessage(error)}),
+				);
+				break;
+			}
+
+			case 'scroll-details': {
+				scrollDetails(detailsTop + effect.by);
+				break;
+			}
+
+			case 'scroll-details-to': {
+				scrollDetails(effect.where === 'top' ? 0 : maxTop);
+				break;
+			}
+
+			case 'notice': {
+				dispatch({type: 'notice', text: effect.text, tone: effect.tone, noticeId: ++noticeCounter.current});
+				break;
+			}
+
+			case 'quit': {
+				exit();
+				break;
+			}
+		}
+	};
+
+	useInput((input, key) => {
+		const context = {state, lookup: props.keymap.lookup, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1)};
+		const name = keyName(input, key);
+		// Keys typed quickly (or over a slow link) can arrive as one chunk: "jjj". Outside the filter
+		// each character is its own key, each seeing the state the one before it left.
+		const presses = name === input && input.length > 1 && !state.filterEditing ? [...input] : [input];
+		let current = state;
+		for (const press of presses) {
+			const effects = handleKey({...context, state: current}, presses.length > 1 ? keyName(press, {}) : name, press);
+			for (const effect of effects) {
+				perform(effect);
+				if (effect.kind === 'dispatch') current = viewReducer(current, effect.event);
+			}
+		}
+	});
+
+	const {running, total} = counts(state);
+	const prompt =
+		state.overlay.kind === 'confirm-remove'
+			? state.overlay.running
+				? `${state.overlay.name} is running. Force remove it? f force · n cancel`
+				: `Remove ${state.overlay.name}? y yes · n no`
+			: undefined;
+
+	const position =
+		details.lines.length === 0
+			? ''
+			: tab === 'Logs' && requestedTop === 'end'
+				? 'following'
+				: `${Math.min(details.lines.length, detailsTop + layout.details.rows)}/${details.lines.length}`;
+	const detailsTitle = selected
+		? `${selected.name}${details.error ? ` — ${details.error}` : details.loading ? ' — loading…' : ''}`
+		: state.loaded
+			? 'nothing selected'
+			: '';
+	const listTitle = state.filter ? `Containers (${state.rows.filter(row => row.kind === 'container').length} of ${total})` : `Containers (${total})`;
+	const emptyText = !state.loaded ? 'loading…' : state.filter ? 'no container matches the filter' : 'no containers';
+
+	return (
+		<Box flexDirection="column" width={layout.width} height={layout.height}>
+			{state.overlay.kind === 'help' ? (
+				<HelpOverlay keys={props.keymap.keys} width={layout.width} height={layout.height - 1} theme={theme} configPath={props.configPath} />
+			) : (
+				<Box flexDirection={layout.mode === 'side' ? 'row' : 'column'} height={layout.height - 1}>
+					<ContainerList
+						rows={state.rows}
+						selectedId={state.selectedId}
+						top={listTop.current}
+						height={layout.list.rows}
+						width={layout.list.innerWidth}
+						focused={state.focus === 'list'}
+						pending={state.pending}
+						now={now}
+						theme={theme}
+						title={listTitle}
+						filter={state.filter}
+						filterEditing={state.filterEditing}
+						emptyText={emptyText}
+					/>
+					<DetailsPane
+						tab={state.tab}
+						lines={details.lines}
+						top={detailsTop}
+						height={layout.details.rows}
+						width={layout.details.innerWidth}
+						focused={state.focus === 'details'}
+						theme={theme}
+						position={position}
+						title={detailsTitle}
+					/>
+				</Box>
+			)}
+			<StatusLine
+				width={layout.width}
+				host={props.hostLabel}
+				running={running}
+				total={total}
+				connection={state.connection}
+				notice={state.notice}
+				prompt={prompt}
+				hints={state.overlay.kind === 'help' ? 'Esc close' : hintsFor(state, props.keymap.keys)}
+				theme={theme}
+			/>
+		</Box>
+	);
+}

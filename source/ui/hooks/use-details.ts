@@ -1,0 +1,95 @@
+import type Docker from 'dockerode';
+import {useEffect, useMemo, useRef, useState} from 'react';
+import {inspectContainer} from '../../client/containers.ts';
+import {daemonMessage} from '../../client/errors.ts';
+import {followLogs} from '../../client/follow-logs.ts';
+import type {Container} from '../../state/container.ts';
+import {configLines, envLines, type InspectRecord, inspectLines} from '../../state/details.ts';
+import {sanitizeLine} from '../../state/sanitize.ts';
+import type {DetailTab} from '../../state/view.ts';
+
+/** Lines kept for the Logs tab; the full log viewer keeps many more. */
+const logLimit = 2000;
+/** Log lines are shown at most this often, however fast they come. */
+const logFlushMs = 50;
+/** Moving quickly through the list opens nothing for the containers passed over. */
+const settleMs = 80;
+
+export type Details = {lines: string[]; error?: string; loading: boolean};
+
+/**
+ * The selected container's detail text. Its inspect record is read when it is selected and again
+ * when its state changes; its logs are followed only while the Logs tab is showing.
+ */
+export function useDetails(docker: Docker, container: Container | undefined, tab: DetailTab): Details {
+	const [record, setRecord] = useState<{id: string; value?: InspectRecord; error?: string}>();
+	const [logs, setLogs] = useState<{id: string; lines: string[]; error?: string}>();
+	const id = container?.id;
+	const stateKey = container ? `${container.state} ${container.status}` : '';
+
+	useEffect(() => {
+		if (!id) return;
+		let cancelled = false;
+		const timer = setTimeout(() => {
+			inspectContainer(docker, id).then(
+				value => !cancelled && setRecord({id, value: value as unknown as InspectRecord}),
+				error => !cancelled && setRecord({id, error: daemonMessage(error)}),
+			);
+		}, settleMs);
+		return () => {
+			cancelled = true;
+			clearTimeout(timer);
+		};
+	}, [docker, id, stateKey]);
+
+	const current = record?.id === id ? record : undefined;
+	const tty = current?.value?.Config?.Tty;
+	const startedAt = current?.value?.State?.StartedAt;
+	const wantLogs = tab === 'Logs' && id !== undefined && tty !== undefined;
+	const buffer = useRef<string[]>([]);
+
+	useEffect(() => {
+		if (!wantLogs || !id) return;
+		buffer.current = [];
+		setLogs({id, lines: []});
+		let flushTimer: NodeJS.Timeout | undefined;
+		const flush = () => {
+			flushTimer = undefined;
+			setLogs({id, lines: buffer.current.slice()});
+		};
+
+		const stop = followLogs(docker, id, {
+			tty: Boolean(tty),
+			tail: 200,
+			onLines(lines) {
+				const target = buffer.current;
+				for (const line of lines) target.push(sanitizeLine(line.text));
+				if (target.length > logLimit) target.splice(0, target.length - logLimit);
+				flushTimer ??= setTimeout(flush, logFlushMs);
+			},
+			onEnd(error) {
+				clearTimeout(flushTimer);
+				setLogs({id, lines: buffer.current.slice(), error});
+			},
+		});
+		return () => {
+			clearTimeout(flushTimer);
+			stop();
+		};
+	}, [docker, id, wantLogs, tty, startedAt]);
+
+	const inspected = current?.value;
+	const staticLines = useMemo(() => {
+		if (!inspected || tab === 'Logs') return [];
+		return tab === 'Inspect' ? inspectLines(inspected) : tab === 'Env' ? envLines(inspected) : configLines(inspected);
+	}, [inspected, tab]);
+
+	if (!container) return {lines: [], loading: false};
+	if (current?.error) return {lines: [], error: current.error, loading: false};
+	if (tab === 'Logs') {
+		const mine = logs?.id === id ? logs : undefined;
+		return {lines: mine?.lines ?? [], error: mine?.error, loading: !mine};
+	}
+
+	return {lines: staticLines, loading: !inspected};
+}

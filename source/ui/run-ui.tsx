@@ -1,0 +1,62 @@
+// Owns the terminal for the TUI's lifetime: alternate screen in, Ink rendering, and the screen
+// handed back on every way out before anything is printed.
+import {render} from 'ink';
+import React from 'react';
+import type {Engine} from '../client/connect.ts';
+import {loadConfig} from '../config/config.ts';
+import {App} from './app.tsx';
+import {buildKeymap} from './keymap.ts';
+import {takeScreen} from './terminal.ts';
+import {darkTheme} from './theme.ts';
+
+const signalNumbers: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15};
+
+export async function runUi(engine: Engine): Promise<number> {
+	const loaded = loadConfig();
+	const keymap = buildKeymap(loaded.config.keys);
+	const problems = [...loaded.problems, ...keymap.problems];
+	const screen = takeScreen(process.stdin, process.stdout);
+
+	let instance: ReturnType<typeof render> | undefined;
+	const shutdown = (code: number, message?: string) => {
+		try {
+			instance?.unmount();
+		} catch {
+			// Unmounting a broken tree may throw; the screen is restored regardless.
+		}
+
+		screen.restore();
+		if (message) process.stderr.write(message);
+		process.exit(code);
+	};
+
+	for (const signal of Object.keys(signalNumbers)) {
+		process.once(signal, () => shutdown(128 + signalNumbers[signal]!));
+	}
+
+	process.once('uncaughtException', error => shutdown(1, `berth: unexpected error: ${error.stack ?? error.message}\n`));
+	process.once('unhandledRejection', reason => shutdown(1, `berth: unexpected error: ${(reason as Error)?.stack ?? String(reason)}\n`));
+
+	instance = render(
+		<App
+			docker={engine.docker}
+			hostLabel={engine.endpoint.url}
+			keymap={keymap}
+			theme={darkTheme}
+			configPath={loaded.path}
+			startupNotice={problems.length > 0 ? problems.join('; ') : undefined}
+		/>,
+		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
+	);
+
+	try {
+		await instance.waitUntilExit();
+	} catch (error) {
+		screen.restore();
+		process.stderr.write(`berth: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+		return 1;
+	}
+
+	screen.restore();
+	return 0;
+}
