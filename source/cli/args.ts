@@ -58,6 +58,6 @@ function cleanParseError(error: unknown): string {
 	const unknown = /Unknown option '([^']+)'/.exec(message);
 	if (unknown) return `unknown option ${unknown[1]}`;
 	const missing = /Option '([^']+)' argument missing/.exec(message);
-	if (missing) return `option ${missing[1]?.replace(/^-\w, /, '')} needs a value`;
+	if (missing) return `option ${missing[1]?.replace(/^-\w, /, '').replace(/ <\w+>$/, '')} needs a value`;
 	return message.split('\n')[0] ?? message;
 }

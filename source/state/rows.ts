@@ -18,7 +18,7 @@ export function filterContainers(containers: Iterable<Container>, filter: string
 	const all = [...containers];
 	const query = filter.trim();
 	if (!query) return all;
-	const results = fuzzysort.go(query, all, {keys: ['name', 'image'], threshold: 0.3});
+	const results = fuzzysort.go(query, all, {keys: ['name', 'image']});
 	return results.map(result => result.obj);
 }
 

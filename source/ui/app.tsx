@@ -14,7 +14,7 @@ import {useContainerWatch} from './hooks/use-container-watch.ts';
 import {useDetails} from './hooks/use-details.ts';
 import {useTerminalSize} from './hooks/use-terminal-size.ts';
 import {type Effect, handleKey, hintsFor} from './key-handler.ts';
-import {type Command, type KeyLookup, keyName} from './keymap.ts';
+import {type Command, type KeyLookup, splitPresses} from './keymap.ts';
 import {computeLayout} from './layout.ts';
 import type {Theme} from './theme.ts';
 
@@ -116,20 +116,24 @@ export function App(props: AppProps) {
 		}
 	};
 
+	// Keys can come faster than React renders: each key must see the state the key before it left,
+	// not the state of the last render ("/" then "r" must type an r into the filter, never restart).
+	const latest = useRef(state);
+	latest.current = state;
+
 	useInput((input, key) => {
+		const state = latest.current;
 		const context = {state, lookup: props.keymap.lookup, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1)};
-		const name = keyName(input, key);
-		// Keys typed quickly (or over a slow link) can arrive as one chunk: "jjj". Outside the filter
-		// each character is its own key, each seeing the state the one before it left.
-		const presses = name === input && input.length > 1 && !state.filterEditing ? [...input] : [input];
 		let current = state;
-		for (const press of presses) {
-			const effects = handleKey({...context, state: current}, presses.length > 1 ? keyName(press, {}) : name, press);
+		for (const press of splitPresses(input, key, name => props.keymap.lookup.has(name))) {
+			const effects = handleKey({...context, state: current}, press.name, press.input);
 			for (const effect of effects) {
 				perform(effect);
 				if (effect.kind === 'dispatch') current = viewReducer(current, effect.event);
 			}
 		}
+
+		latest.current = current;
 	});
 
 	const {running, total} = counts(state);

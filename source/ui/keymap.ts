@@ -112,6 +112,30 @@ export function keyName(input: string, key: KeyInfo): string {
 	return name;
 }
 
+const controlNames: Record<string, string> = {'\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', '\u001B': 'esc'};
+
+/**
+ * Keys typed quickly, pasted, or sent over a slow link arrive as one chunk ("jjj", "web2\r"), which
+ * Ink reports as one input. Each character is its own key press, named as if pressed alone.
+ */
+export function splitPresses(input: string, key: KeyInfo, isBound: (name: string) => boolean = () => false): Array<{name: string; input: string}> {
+	const name = keyName(input, key);
+	// Esc followed quickly by a key reads as Alt+key. berth binds no Alt keys by default, so an
+	// unbound Alt+key is taken as the two presses it most likely was.
+	if (name.startsWith('alt+') && !isBound(name) && [...input].length === 1) {
+		return [{name: 'esc', input: ''}, ...splitPresses(input, {})];
+	}
+
+	const characters = [...input];
+	if (characters.length <= 1 || name !== input) return [{name, input}];
+	return characters.map(character => {
+		const code = character.codePointAt(0)!;
+		if (controlNames[character]) return {name: controlNames[character], input: character};
+		if (code < 32) return {name: `ctrl+${String.fromCodePoint(code + 96)}`, input: character};
+		return {name: character, input: character};
+	});
+}
+
 export type KeyLookup = Map<string, Command>;
 
 export type KeymapProblem = string;

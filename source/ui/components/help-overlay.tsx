@@ -40,7 +40,7 @@ export function HelpOverlay(props: HelpOverlayProps) {
 				))}
 			</Box>
 			<Text color={theme.muted} wrap="truncate-end">
-				{props.configPath ? `Keys can be changed in ${props.configPath}. ` : ''}Esc or ? closes.
+				{props.configPath ? `Keys can be changed in ${props.configPath}. ` : ''}Esc or {displayKey(props.keys.help[0] ?? '?')} closes.
 			</Text>
 		</Box>
 	);

@@ -1,0 +1,149 @@
+// The client layer against a real Docker daemon.
+import assert from 'node:assert/strict';
+import {after, test} from 'node:test';
+import {compareVersions, clientApiVersion, connect} from '../source/client/connect.ts';
+import {listContainers, runAction} from '../source/client/containers.ts';
+import {daemonMessage, describeConnectError} from '../source/client/errors.ts';
+import {followLogs, type LogLine} from '../source/client/follow-logs.ts';
+import {parseHost} from '../source/client/endpoint.ts';
+import {watchContainers} from '../source/client/watch-containers.ts';
+import type {Container} from '../source/state/container.ts';
+import {eventually, removeTestContainers, requireDaemon, runContainer, uniqueName} from './helpers/daemon.ts';
+
+let cleanup: (() => Promise<void>) | undefined;
+after(async () => cleanup?.());
+
+test('the API version is negotiated down to what the daemon speaks', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	cleanup = () => removeTestContainers(engine.docker);
+	const version = await engine.docker.version();
+	const expected = compareVersions(version.ApiVersion, clientApiVersion) < 0 ? version.ApiVersion : clientApiVersion;
+	assert.equal(engine.apiVersion, expected);
+	assert.equal((engine.docker.modem as unknown as {version: string}).version, `v${expected}`);
+	assert.ok(engine.serverVersion);
+});
+
+test('an unreachable host fails with one line naming it and the cause', async () => {
+	const endpoint = parseHost('unix:///nonexistent/berth.sock');
+	const error = await connect(endpoint).catch((error_: unknown) => error_);
+	assert.equal(describeConnectError(error, endpoint), 'cannot connect to unix:///nonexistent/berth.sock: no such socket (is the Docker daemon running? use --host or DOCKER_HOST to pick another)');
+	const tcp = parseHost('tcp://127.0.0.1:1');
+	const refused = await connect(tcp).catch((error_: unknown) => error_);
+	assert.equal(describeConnectError(refused, tcp), 'cannot connect to tcp://127.0.0.1:1: connection refused');
+});
+
+test('the watcher follows create, start, rename, stop and remove from the event stream', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	const {docker} = engine;
+	const known = new Map<string, Container>();
+	let syncs = 0;
+	let connected = false;
+	const stop = watchContainers(docker, {
+		synced(containers) {
+			syncs++;
+			known.clear();
+			for (const container of containers) known.set(container.id, container);
+		},
+		upserted(containers) {
+			for (const container of containers) known.set(container.id, container);
+		},
+		removed(ids) {
+			for (const id of ids) known.delete(id);
+		},
+		connection(status) {
+			connected = status === 'connected';
+		},
+	});
+	try {
+		assert.ok(await eventually(() => syncs === 1 && connected), 'first sync');
+		const name = uniqueName('watch');
+		const container = await runContainer(docker, {name, cmd: ['sleep', '300'], start: false});
+		const {id} = container;
+		const within = async (what: string, check: () => boolean) => {
+			const started = Date.now();
+			assert.ok(await eventually(check, 1000, 10), `${what} seen within a second`);
+			return Date.now() - started;
+		};
+
+		await within('create', () => known.get(id)?.state === 'created');
+		await container.start();
+		await within('start', () => known.get(id)?.state === 'running');
+		await container.rename({name: `${name}-renamed`});
+		await within('rename', () => known.get(id)?.name === `${name}-renamed`);
+		await container.kill();
+		await within('stop', () => known.get(id)?.state === 'exited');
+		await container.remove();
+		await within('remove', () => !known.has(id));
+		assert.equal(syncs, 1, 'no re-listing while the stream is healthy');
+	} finally {
+		stop();
+	}
+});
+
+test('logs of a container without a TTY are split into stdout and stderr, UTF-8 intact', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	const container = await runContainer(engine.docker, {cmd: ['sh', '-c', 'echo out one; echo err one >&2; printf "grüße 🚢\\n"; echo out two']});
+	await container.wait();
+	const lines = await collectLogs(engine.docker, container.id, false, 200);
+	assert.deepEqual(
+		lines.map(line => `${line.stream}:${line.text}`).sort(),
+		['stderr:err one', 'stdout:grüße 🚢', 'stdout:out one', 'stdout:out two'].sort(),
+	);
+});
+
+test('logs of a TTY container are read raw, and the tail is honoured', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	const container = await runContainer(engine.docker, {tty: true, cmd: ['sh', '-c', 'i=1; while [ $i -le 300 ]; do echo "line $i"; i=$((i+1)); done']});
+	await container.wait();
+	const lines = await collectLogs(engine.docker, container.id, true, 200);
+	assert.equal(lines.length, 200);
+	assert.equal(lines[0]!.text, 'line 101');
+	assert.equal(lines.at(-1)!.text, 'line 300');
+});
+
+test('following keeps delivering new lines until stopped', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	const container = await runContainer(engine.docker, {cmd: ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done']});
+	const seen: string[] = [];
+	const stop = followLogs(engine.docker, container.id, {tty: false, tail: 0, onLines: lines => seen.push(...lines.map(line => line.text)), onEnd() {}});
+	try {
+		assert.ok(await eventually(() => seen.length >= 5, 5000), 'new lines arrive while following');
+	} finally {
+		stop();
+	}
+});
+
+test('a refused action carries the daemon\'s own message', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	const container = await runContainer(engine.docker, {cmd: ['sleep', '300']});
+	const refused = await runAction(engine.docker, container.id, 'remove').catch((error: unknown) => error);
+	assert.match(daemonMessage(refused), /cannot remove (a )?running container|stop the container before removing|You cannot remove a running container/i);
+	// Starting a running container is not an error to the person pressing the key.
+	await runAction(engine.docker, container.id, 'start');
+	await runAction(engine.docker, container.id, 'pause');
+	assert.equal((await container.inspect()).State.Paused, true);
+	await runAction(engine.docker, container.id, 'unpause');
+	await runAction(engine.docker, container.id, 'remove', {force: true});
+	const gone = await listContainers(engine.docker);
+	assert.ok(!gone.some(item => item.id === container.id));
+	const missing = await runAction(engine.docker, container.id, 'start').catch((error: unknown) => error);
+	assert.match(daemonMessage(missing), /no such container/i);
+});
+
+async function collectLogs(docker: import('dockerode'), id: string, tty: boolean, tail: number): Promise<LogLine[]> {
+	return new Promise((resolve, reject) => {
+		const lines: LogLine[] = [];
+		followLogs(docker, id, {
+			tty,
+			tail,
+			onLines: batch => lines.push(...batch),
+			onEnd: error => (error ? reject(new Error(error)) : resolve(lines)),
+		});
+	});
+}

@@ -1,0 +1,244 @@
+// berth itself, built, in a real terminal (tmux), against the real daemon: what a person sees
+// and what the keys do, checked on the screen and through the API.
+import assert from 'node:assert/strict';
+import {after, afterEach, test} from 'node:test';
+import type Docker from 'dockerode';
+import {eventually, removeTestContainers, requireDaemon, runContainer, uniqueName} from './helpers/daemon.ts';
+import {Terminal} from './helpers/terminal.ts';
+
+let terminal: Terminal | undefined;
+let docker: Docker | undefined;
+afterEach(() => {
+	terminal?.close();
+	terminal = undefined;
+});
+after(async () => {
+	if (docker) await removeTestContainers(docker);
+});
+
+function open(options: ConstructorParameters<typeof Terminal>[0] = {}): Terminal {
+	terminal = new Terminal(options);
+	return terminal;
+}
+
+const state = async (container: Docker.Container) => (await container.inspect()).State;
+
+/** Narrows the list to one container by typing its name into the filter. */
+async function focusOn(screen: Terminal, name: string): Promise<void> {
+	screen.press('/');
+	screen.type(name);
+	screen.press('Enter');
+	await screen.waitFor(screen_ => screen_.includes(`▸ ${name}`) && /Containers \(1 of \d+\)/.test(screen_));
+}
+
+test('the list shows every container, grouped by compose project; the filter narrows it', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const tag = uniqueName('list');
+	await runContainer(docker, {name: `${tag}-web`, cmd: ['sleep', '300']});
+	await runContainer(docker, {name: `${tag}-stopped`, cmd: ['true'], start: false});
+	await runContainer(docker, {name: `${tag}-db`, cmd: ['sleep', '300'], labels: {'com.docker.compose.project': `${tag}-proj`}});
+
+	const screen = open({columns: 200, rows: 50});
+	const shown = await screen.waitFor(`${tag}-stopped`);
+	assert.match(shown, new RegExp(`${tag}-web +berth-test/busybox +running +Up`));
+	assert.match(shown, new RegExp(`${tag}-stopped +berth-test/busybox +created`));
+	assert.match(shown, new RegExp(`▾ ${tag}-proj +1/1 running`));
+	assert.ok(shown.indexOf(`▾ ${tag}-proj`) < shown.indexOf(`${tag}-db`), 'the project header comes before its container');
+
+	screen.press('/');
+	screen.type(`${tag}-st`);
+	const filtered = await screen.waitFor(screen_ => !screen_.includes(`${tag}-web`));
+	assert.match(filtered, new RegExp(`▸ ${tag}-stopped`));
+	assert.match(filtered, /Containers \(1 of \d+\)/);
+	screen.press('Escape');
+	await screen.waitFor(`${tag}-web`);
+});
+
+test('s, u, r, p and d act on the daemon, and each shows its progress and outcome', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const name = uniqueName('act');
+	// `sleep` as PID 1 ignores SIGTERM; trap makes stop quick, as a well-behaved service would be.
+	const container = await runContainer(docker, {name, cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});
+	const screen = open();
+	await screen.waitFor(name);
+	await focusOn(screen, name);
+
+	screen.press('s');
+	assert.ok(await eventually(async () => !(await state(container)).Running, 8000), 'stopped');
+	await screen.waitFor(`stopped ${name}`);
+	await screen.waitFor(new RegExp(`${name} +berth-test/busybox +exited`));
+
+	screen.press('u');
+	assert.ok(await eventually(async () => (await state(container)).Running), 'started');
+	await screen.waitFor(`started ${name}`);
+
+	const before = (await state(container)).StartedAt;
+	screen.press('r');
+	assert.ok(await eventually(async () => (await state(container)).StartedAt !== before, 8000), 'restarted');
+	await screen.waitFor(`restarted ${name}`);
+
+	screen.press('p');
+	assert.ok(await eventually(async () => (await state(container)).Paused), 'paused');
+	await screen.waitFor(new RegExp(`${name} +berth-test/busybox +paused`));
+	screen.press('p');
+	assert.ok(await eventually(async () => !(await state(container)).Paused), 'unpaused');
+	await screen.waitFor(`unpaused ${name}`);
+
+	screen.press('d');
+	await screen.waitFor(`${name} is running. Force remove it?`);
+	screen.press('y');
+	await new Promise(resolve => setTimeout(resolve, 300));
+	assert.equal((await state(container)).Running, true, 'y does not remove a running container');
+	screen.press('n');
+	await screen.waitFor(screen_ => !screen_.includes('Force remove it?'));
+	assert.equal((await state(container)).Running, true, 'n cancels');
+
+	screen.press('d');
+	await screen.waitFor('Force remove it?');
+	screen.press('f');
+	assert.ok(await eventually(async () => (await container.inspect().then(() => false, () => true)), 5000), 'removed');
+	await screen.waitFor(`removed ${name}`);
+});
+
+test('a refused action shows the daemon\'s own message', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const name = uniqueName('refused');
+	await runContainer(docker, {name, cmd: ['true'], start: false});
+	const screen = open({columns: 160, rows: 40});
+	await screen.waitFor(name);
+	await focusOn(screen, name);
+	// Killing a container that is not running is refused by the daemon (409).
+	screen.press('K');
+	const shown = await screen.waitFor(`kill ${name} failed:`);
+	assert.match(shown, /is not running/);
+});
+
+test('changes made elsewhere appear within a second, from the event stream', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const screen = open({columns: 120, rows: 30});
+	await screen.waitFor(/Containers \(\d+\)/);
+	const name = uniqueName('live');
+	const container = await runContainer(docker, {name, cmd: ['sleep', '300'], start: false});
+	await screen.waitFor(name, 1000);
+	await container.start();
+	await screen.waitFor(new RegExp(`${name} +\\S+ +running`), 1000);
+	await container.rename({name: `${name}-new`});
+	await screen.waitFor(`${name}-new`, 1000);
+	await container.remove({force: true});
+	await screen.waitFor(screen_ => !screen_.includes(name), 1000);
+});
+
+test('the Logs tab shows the container\'s own output and follows it', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const name = uniqueName('logs');
+	await runContainer(docker, {name, cmd: ['sh', '-c', 'echo "hello from $HOSTNAME on stdout"; echo "and on stderr" >&2; i=0; while true; do echo "beat $i"; i=$((i+1)); sleep 0.2; done']});
+	const screen = open({columns: 200, rows: 50});
+	await screen.waitFor(name);
+	await focusOn(screen, name);
+	await screen.waitFor('on stdout');
+	await screen.waitFor('and on stderr');
+	const first = await screen.waitFor(/beat (\d+)/);
+	const beat = Number(/beat (\d+)\s*│?\s*$/m.exec(first)?.[1] ?? /beat (\d+)/.exec(first)![1]);
+	await screen.waitFor(screen_ => [...screen_.matchAll(/beat (\d+)/g)].some(match => Number(match[1]) > beat + 2), 5000);
+	screen.press(']');
+	await screen.waitFor('"Id":');
+	screen.press(']');
+	await screen.waitFor('PATH=');
+	screen.press(']');
+	await screen.waitFor(/Image +berth-test\/busybox/);
+});
+
+test('? shows the keys in force; Esc closes it', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	const screen = open();
+	await screen.waitFor(/Containers \(\d+\)/);
+	screen.press('?');
+	const help = await screen.waitFor('berth — keys');
+	assert.match(help, /remove \(asks first\)/);
+	assert.match(help, /K +kill/);
+	screen.press('Escape');
+	await screen.waitFor(/Containers \(\d+\)/);
+});
+
+test('keys can be remapped from the config file', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	const {mkdtempSync, writeFileSync} = await import('node:fs');
+	const {tmpdir} = await import('node:os');
+	const path = await import('node:path');
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-config-'));
+	writeFileSync(path.join(directory, 'config.json'), JSON.stringify({keys: {quit: 'x', help: 'h'}}));
+	const screen = open({env: {BERTH_CONFIG_DIR: directory}});
+	await screen.waitFor(/Containers \(\d+\)/);
+	screen.press('h');
+	await screen.waitFor(/x +quit/);
+	screen.press('Escape');
+	screen.press('q');
+	await new Promise(resolve => setTimeout(resolve, 300));
+	assert.ok(!screen.screen().includes('[exit'), 'q no longer quits');
+	screen.press('x');
+	await screen.waitFor('[exit 0]');
+});
+
+for (const [how, keys] of [
+	['q', ['q']],
+	['Ctrl-C', ['C-c']],
+] as const) {
+	test(`quitting with ${how} restores the terminal exactly`, async t => {
+		const engine = await requireDaemon(t);
+		if (!engine) return;
+		const screen = open();
+		await screen.waitFor(/Containers \(\d+\)/);
+		assert.equal(screen.modes().alternateScreen, true, 'runs in the alternate screen');
+		screen.press(...keys);
+		const after = await screen.waitFor('[end]');
+		assert.match(after, /\[exit 0\] icanon echo \[end\]/, 'cooked mode and echo are back');
+		assert.deepEqual(screen.modes(), {alternateScreen: false, cursorVisible: true});
+	});
+}
+
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+	test(`${signal} restores the terminal too`, async t => {
+		const engine = await requireDaemon(t);
+		if (!engine) return;
+		const screen = open();
+		await screen.waitFor(/Containers \(\d+\)/);
+		const pid = screen.berthPid();
+		assert.ok(pid, 'found berth under the shell');
+		process.kill(pid, signal);
+		const after = await screen.waitFor('[end]');
+		assert.match(after, /\[exit 1\d\d\] icanon echo \[end\]/);
+		assert.deepEqual(screen.modes(), {alternateScreen: false, cursorVisible: true});
+	});
+}
+
+test('an unreachable host is one clear line and exit code 1', async () => {
+	const screen = open({args: ['--host', 'unix:///nonexistent/docker.sock']});
+	const shown = await screen.waitFor('[end]');
+	assert.match(shown, /^berth: cannot connect to unix:\/\/\/nonexistent\/docker\.sock: no such socket/m);
+	assert.match(shown, /\[exit 1\]/);
+	assert.doesNotMatch(shown, /at .*\.js:\d+/, 'no stack trace');
+});
+
+test('the layout follows a resize', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	const screen = open({columns: 80, rows: 24});
+	await screen.waitFor(/Containers \(\d+\)/);
+	screen.resize(200, 50);
+	// Side by side: the list's and the details' top borders share the first line.
+	await screen.waitFor(screen_ => (screen_.split('\n')[0]?.match(/╭/g)?.length ?? 0) === 2);
+	screen.resize(80, 24);
+	await screen.waitFor(screen_ => (screen_.split('\n')[0]?.match(/╭/g)?.length ?? 0) === 1);
+});
