@@ -3,8 +3,12 @@ import type {Endpoint} from './endpoint.ts';
 
 type DockerodeError = Error & {statusCode?: number; json?: unknown; code?: string; reason?: string};
 
-/** The daemon's own message for a refused request ("Conflict. The container name ... is already in use"). */
+/** The daemon's own message for a refused request, with full 64-digit ids shortened as `docker ps` shows them. */
 export function daemonMessage(error: unknown): string {
+	return rawDaemonMessage(error).replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1');
+}
+
+function rawDaemonMessage(error: unknown): string {
 	const value = error as DockerodeError;
 	const json = value?.json;
 	if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') return json.message;
