@@ -9,7 +9,7 @@ export type ColumnWidths = {name: number; image: number; state: number; status: 
 const gap = 1;
 
 export function layoutColumns(width: number): ColumnWidths {
-	const state = 10;
+	const state = 11;
 	const status = width >= 70 ? 22 : 14;
 	const ports = width >= 110 ? Math.min(28, Math.floor(width * 0.18)) : 0;
 	const fixed = state + status + ports + gap * (ports ? 4 : 3);
