@@ -147,3 +147,55 @@ async function collectLogs(docker: import('dockerode'), id: string, tty: boolean
 		});
 	});
 }
+
+test('after the connection drops, the watcher says so, reconnects and re-lists', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine || engine.endpoint.kind !== 'unix') {
+		if (engine) t.skip('the proxy below speaks to a unix socket daemon only');
+		return;
+	}
+
+	const net = await import('node:net');
+	const {mkdtempSync} = await import('node:fs');
+	const {tmpdir} = await import('node:os');
+	const path = await import('node:path');
+	const {createDocker} = await import('../source/client/connect.ts');
+	// A proxy in front of the daemon, whose connections the test can cut.
+	const socketPath = path.join(mkdtempSync(path.join(tmpdir(), 'berth-proxy-')), 'proxy.sock');
+	const open = new Set<import('node:net').Socket>();
+	const target = engine.endpoint.socketPath;
+	const proxy = net.createServer(client => {
+		const upstream = net.connect(target);
+		open.add(client);
+		open.add(upstream);
+		client.pipe(upstream).pipe(client);
+		const drop = () => {
+			client.destroy();
+			upstream.destroy();
+			open.delete(client);
+			open.delete(upstream);
+		};
+		client.on('error', drop).on('close', drop);
+		upstream.on('error', drop).on('close', drop);
+	});
+	await new Promise<void>(resolve => proxy.listen(socketPath, resolve));
+	const docker = createDocker({kind: 'unix', url: `unix://${socketPath}`, socketPath}, engine.apiVersion);
+	const statuses: string[] = [];
+	let syncs = 0;
+	const stop = watchContainers(docker, {
+		synced: () => syncs++,
+		upserted() {},
+		removed() {},
+		connection: status => statuses.push(status),
+	});
+	try {
+		assert.ok(await eventually(() => syncs === 1), 'first sync');
+		for (const socket of open) socket.destroy();
+		assert.ok(await eventually(() => statuses.includes('disconnected')), 'the drop is reported');
+		assert.ok(await eventually(() => syncs === 2 && statuses.at(-1) === 'connected', 5000), 're-synced after reconnecting');
+	} finally {
+		stop();
+		proxy.close();
+		for (const socket of open) socket.destroy();
+	}
+});

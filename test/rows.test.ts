@@ -39,6 +39,12 @@ test('the filter matches names and images fuzzily', () => {
 	assert.equal(buildRows(containers, '  ').length, 3);
 });
 
+test('where the filter appears as typed, only those containers are shown', () => {
+	const containers = Array.from({length: 200}, (_, index) => makeContainer({name: `web-18499-${index}`}));
+	assert.deepEqual(names(buildRows(containers, '199')), ['web-18499-199']);
+	assert.deepEqual(names(buildRows(containers, 'WEB-18499-19')).length, 11);
+});
+
 test('a group header is never a selection target', () => {
 	const rows = buildRows([makeContainer({name: 'a', project: 'p'}), makeContainer({name: 'b', project: 'p'})]);
 	assert.equal(rows[0]!.kind, 'group');

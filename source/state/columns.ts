@@ -10,7 +10,7 @@ const gap = 1;
 
 export function layoutColumns(width: number): ColumnWidths {
 	const state = 11;
-	const status = width >= 70 ? 22 : 14;
+	const status = width >= 90 ? 26 : width >= 70 ? 22 : 14;
 	const ports = width >= 110 ? Math.min(28, Math.floor(width * 0.18)) : 0;
 	const fixed = state + status + ports + gap * (ports ? 4 : 3);
 	const rest = Math.max(10, width - fixed);

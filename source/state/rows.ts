@@ -13,13 +13,19 @@ export function compareContainers(a: Container, b: Container): number {
 	return a.name.localeCompare(b.name, 'en', {numeric: true}) || a.id.localeCompare(b.id);
 }
 
-/** Containers whose name or image match the filter, fuzzily (letters in order, gaps allowed). */
+/**
+ * Containers whose name or image match the filter. Where any contain it as typed (ignoring case),
+ * only those are shown; otherwise it matches fuzzily (its letters in order, gaps allowed), so
+ * "199" finds web-199 among 200 webs, and "pmtapi" still finds payments-api.
+ */
 export function filterContainers(containers: Iterable<Container>, filter: string): Container[] {
 	const all = [...containers];
 	const query = filter.trim();
 	if (!query) return all;
-	const results = fuzzysort.go(query, all, {keys: ['name', 'image']});
-	return results.map(result => result.obj);
+	const needle = query.toLowerCase();
+	const exact = all.filter(container => container.name.toLowerCase().includes(needle) || container.image.toLowerCase().includes(needle));
+	if (exact.length > 0) return exact;
+	return fuzzysort.go(query, all, {keys: ['name', 'image']}).map(result => result.obj);
 }
 
 /**

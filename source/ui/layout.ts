@@ -27,8 +27,8 @@ export function computeLayout(columns: number, rows: number): Layout {
 	const width = Math.max(20, columns);
 	const height = Math.max(8, rows - 1);
 	const body = height - 1;
-	if (width >= 120) {
-		const listWidth = Math.floor(width * 0.55);
+	if (width >= 160) {
+		const listWidth = Math.floor(width * 0.6);
 		return {mode: 'side', list: pane(listWidth, body), details: pane(width - listWidth, body), width, height};
 	}
 
