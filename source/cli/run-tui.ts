@@ -17,7 +17,11 @@ export async function runTui(options: {host?: string}): Promise<number> {
 		throw error;
 	}
 
+	// Ink renders nothing until exit when CI is set (it reads that once, when it loads). berth only
+	// runs its TUI on a terminal, where a person is looking, so Ink is loaded without it.
+	const ciVariables = hideCiVariables();
 	const ui = import('../ui/run-ui.tsx');
+	ui.finally(() => Object.assign(process.env, ciVariables)).catch(() => undefined);
 	// A failed import is reported below, not as an unhandled rejection while connecting.
 	ui.catch(() => undefined);
 	let engine;
@@ -35,4 +39,17 @@ export async function runTui(options: {host?: string}): Promise<number> {
 
 	const {runUi} = await ui;
 	return runUi(engine);
+}
+
+function hideCiVariables(): Record<string, string> {
+	const hidden: Record<string, string> = {};
+	for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) {
+		const value = process.env[name];
+		if (value !== undefined) {
+			hidden[name] = value;
+			delete process.env[name];
+		}
+	}
+
+	return hidden;
 }
