@@ -21,24 +21,43 @@ module.exports = new Proxy({}, {get: (_, key) => key === '__esModule' ? false : 
 	},
 };
 
-// Ink 6.8's incremental renderer moves the cursor up one line too few when the previous frame
-// ended with a newline (every frame shorter than the terminal does), so each frame lands one row
-// lower than the last. Fixed here until berth can move to an Ink with the fix (7.x needs Node 22).
-const inkIncrementalFix = {
-	name: 'ink-incremental-fix',
+// Small source patches to dependencies, each checked so that an upgrade that changes the code
+// fails the build instead of silently dropping the patch.
+const patches = [
+	{
+		// Ink 6.8's incremental renderer moves the cursor up one line too few when the previous
+		// frame ended with a newline (every frame shorter than the terminal does), so each frame
+		// lands a row lower than the last. Fixed upstream only in Ink 7, which needs Node 22.
+		file: /ink[\\/]build[\\/]log-update\.js$/,
+		from: 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
+		to: "buffer.push(ansiEscapes.cursorUp(previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1));",
+	},
+	{
+		// Yoga's loader fetch()es its inline base64 WebAssembly when fetch exists, which makes
+		// Node load its whole fetch implementation (undici) at start-up: about 100 ms here. The
+		// loader's own synchronous base64 path gives the same bytes.
+		file: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+		from: '"function"!=typeof fetch',
+		to: '!0',
+		all: true,
+	},
+];
+
+const patchDependencies = {
+	name: 'patch-dependencies',
 	setup(context) {
-		context.onLoad({filter: /ink[\\/]build[\\/]log-update\.js$/}, async args => {
-			const source = await readFile(args.path, 'utf8');
-			const broken = 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));';
-			if (!source.includes(broken)) throw new Error(`ink-incremental-fix: ${args.path} changed; check whether the fix is still needed`);
-			const fixed = "buffer.push(ansiEscapes.cursorUp(previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1));";
-			return {contents: source.replace(broken, fixed), loader: 'js'};
-		});
+		for (const patch of patches) {
+			context.onLoad({filter: patch.file}, async args => {
+				const source = await readFile(args.path, 'utf8');
+				if (!source.includes(patch.from)) throw new Error(`patch-dependencies: ${args.path} changed; check whether its patch is still needed`);
+				return {contents: patch.all ? source.replaceAll(patch.from, patch.to) : source.replace(patch.from, patch.to), loader: 'js'};
+			});
+		}
 	},
 };
 
 await build({
-	plugins: [unusedByBerth, inkIncrementalFix],
+	plugins: [unusedByBerth, patchDependencies],
 	entryPoints: {berth: 'source/cli/main.ts'},
 	outdir: 'dist',
 	bundle: true,

@@ -1,6 +1,7 @@
 // `berth` with no command: connect, then hand the terminal to the UI. The UI's code loads while
 // the connection is being made, so neither waits for the other.
 import {connect} from '../client/connect.ts';
+import {startContainerFeed} from '../client/container-feed.ts';
 import {chooseEndpoint, EndpointError} from '../client/endpoint.ts';
 import {describeConnectError} from '../client/errors.ts';
 
@@ -37,8 +38,10 @@ export async function runTui(options: {host?: string}): Promise<number> {
 		return 1;
 	}
 
+	// The list is asked for now, while the UI's code is still loading.
+	const feed = startContainerFeed(engine.docker);
 	const {runUi} = await ui;
-	return runUi(engine);
+	return runUi(engine, feed);
 }
 
 function hideCiVariables(): Record<string, string> {

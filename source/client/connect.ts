@@ -2,6 +2,7 @@
 // the docker CLI does (the lower of what the daemon speaks and what berth was written for).
 import Docker from 'dockerode';
 import type {Endpoint} from './endpoint.ts';
+import {ping} from './ping.ts';
 import {createSshAgent} from './ssh-agent.ts';
 
 /** The newest Engine API berth knows; older daemons are spoken to in their own version. */
@@ -60,27 +61,19 @@ export function negotiateVersion(serverApiVersion: string | undefined): string {
 
 /** Connects and negotiates; throws the socket's error when the engine cannot be reached. */
 export async function connect(endpoint: Endpoint, {timeoutMs = 8000} = {}): Promise<Engine> {
-	const probe = createDocker(endpoint);
-	const version = await withTimeout(probe.version(), timeoutMs, endpoint);
-	const apiVersion = negotiateVersion(version.ApiVersion);
+	const answer = await ping(endpoint, timeoutMs);
+	const apiVersion = negotiateVersion(answer.apiVersion);
 	if (compareVersions(apiVersion, minimumApiVersion) < 0) {
 		throw new Error(`${endpoint.url} speaks Engine API ${apiVersion}; berth needs ${minimumApiVersion} or newer`);
 	}
 
-	const serverName = version.Platform?.Name?.startsWith('berth') ? 'berth engine' : 'Docker';
-	return {docker: createDocker(endpoint, apiVersion), endpoint, apiVersion, serverVersion: version.Version, serverName};
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, endpoint: Endpoint): Promise<T> {
-	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => {
-			reject(Object.assign(new Error(`no answer from ${endpoint.url} within ${ms / 1000} s`), {code: 'ETIMEDOUT'}));
-		}, ms);
-	});
-	try {
-		return await Promise.race([promise, timeout]);
-	} finally {
-		clearTimeout(timer);
-	}
+	// "Docker/20.10.24 (linux)", or another engine's own name.
+	const server = /^([^/\s]+)\/(\S+)/.exec(answer.server ?? '');
+	return {
+		docker: createDocker(endpoint, apiVersion),
+		endpoint,
+		apiVersion,
+		serverVersion: server?.[2] ?? '',
+		serverName: server?.[1] ?? 'Docker',
+	};
 }

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import {Box, useApp, useInput} from 'ink';
 import React, {useCallback, useEffect, useReducer, useRef, useState} from 'react';
+import type {ContainerFeed} from '../client/container-feed.ts';
 import {runAction} from '../client/containers.ts';
 import {daemonMessage} from '../client/errors.ts';
 import {rowIndexOf, scrollTop} from '../state/rows.ts';
@@ -20,6 +21,7 @@ import type {Theme} from './theme.ts';
 
 export type AppProps = {
 	docker: Docker;
+	feed: ContainerFeed;
 	hostLabel: string;
 	keymap: {lookup: KeyLookup; keys: Record<Command, string[]>};
 	theme: Theme;
@@ -36,7 +38,7 @@ export function App(props: AppProps) {
 	const {docker, theme} = props;
 	const {exit} = useApp();
 	const [state, dispatch] = useReducer(viewReducer, props.initialState ?? initialViewState());
-	useContainerWatch(docker, dispatch);
+	useContainerWatch(props.feed, dispatch);
 	const {columns, rows} = useTerminalSize();
 	const layout = computeLayout(columns, rows);
 	const now = useClock(10_000);

@@ -3,6 +3,7 @@
 import {render} from 'ink';
 import React from 'react';
 import type {Engine} from '../client/connect.ts';
+import type {ContainerFeed} from '../client/container-feed.ts';
 import {loadConfig} from '../config/config.ts';
 import {App} from './app.tsx';
 import {buildKeymap} from './keymap.ts';
@@ -11,7 +12,7 @@ import {darkTheme} from './theme.ts';
 
 const signalNumbers: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15};
 
-export async function runUi(engine: Engine): Promise<number> {
+export async function runUi(engine: Engine, feed: ContainerFeed): Promise<number> {
 	const loaded = loadConfig();
 	const keymap = buildKeymap(loaded.config.keys);
 	const problems = [...loaded.problems, ...keymap.problems];
@@ -40,6 +41,7 @@ export async function runUi(engine: Engine): Promise<number> {
 	instance = render(
 		<App
 			docker={engine.docker}
+			feed={feed}
 			hostLabel={engine.endpoint.url}
 			keymap={keymap}
 			theme={darkTheme}

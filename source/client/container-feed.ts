@@ -1,0 +1,50 @@
+// The container list, started as soon as the engine answers and before the UI has loaded, so
+// that the first frame can show it. The UI subscribes when it is ready and is handed what has
+// arrived so far, then every change after it.
+import type Docker from 'dockerode';
+import type {Container} from '../state/container.ts';
+import {type ContainerWatchHandlers, watchContainers} from './watch-containers.ts';
+
+export type ContainerFeed = {
+	subscribe(handlers: ContainerWatchHandlers): () => void;
+	stop(): void;
+};
+
+export function startContainerFeed(docker: Docker): ContainerFeed {
+	let subscriber: ContainerWatchHandlers | undefined;
+	// What arrived before anyone subscribed (kept only until then).
+	let pending: {containers?: Map<string, Container>; connection?: {status: 'connected' | 'disconnected'; error?: string}} | undefined = {};
+
+	const stop = watchContainers(docker, {
+		synced(containers) {
+			if (subscriber) subscriber.synced(containers);
+			else if (pending) pending.containers = new Map(containers.map(container => [container.id, container]));
+		},
+		upserted(containers) {
+			if (subscriber) subscriber.upserted(containers);
+			else for (const container of containers) pending?.containers?.set(container.id, container);
+		},
+		removed(ids) {
+			if (subscriber) subscriber.removed(ids);
+			else for (const id of ids) pending?.containers?.delete(id);
+		},
+		connection(status, error) {
+			if (subscriber) subscriber.connection(status, error);
+			else if (pending) pending.connection = {status, error};
+		},
+	});
+
+	return {
+		subscribe(handlers) {
+			subscriber = handlers;
+			const early = pending;
+			pending = undefined;
+			if (early?.connection) handlers.connection(early.connection.status, early.connection.error);
+			if (early?.containers) handlers.synced([...early.containers.values()]);
+			return () => {
+				if (subscriber === handlers) subscriber = undefined;
+			};
+		},
+		stop,
+	};
+}
