@@ -199,3 +199,36 @@ test('after the connection drops, the watcher says so, reconnects and re-lists',
 		for (const socket of open) socket.destroy();
 	}
 });
+
+test('ssh:// reaches the daemon through the system ssh and docker system dial-stdio', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	const {sshdAvailable, startSshServer} = await import('./helpers/sshd.ts');
+	const missing = sshdAvailable();
+	if (missing) {
+		if (process.env.CI === 'true') throw new Error(missing);
+		t.skip(missing);
+		return;
+	}
+
+	const server = await startSshServer(engine.endpoint.url);
+	const savedPath = process.env.PATH;
+	process.env.PATH = server.pathWithWrapper;
+	try {
+		const endpoint = parseHost(`ssh://${server.user}@127.0.0.1:${server.port}`);
+		const remote = await connect(endpoint);
+		assert.equal(remote.apiVersion, engine.apiVersion);
+		const container = await runContainer(engine.docker, {cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});
+		const listed = await listContainers(remote.docker);
+		assert.ok(listed.some(item => item.id === container.id), 'the list came over ssh');
+		await runAction(remote.docker, container.id, 'stop');
+		assert.equal((await container.inspect()).State.Running, false, 'an action went over ssh');
+		const bad = parseHost(`ssh://nobody-here@127.0.0.1:${server.port}`);
+		const refused = await connect(bad, {timeoutMs: 8000}).catch((error: unknown) => error);
+		assert.match(describeConnectError(refused, bad), /^cannot connect to ssh:\/\/nobody-here@127\.0\.0\.1:\d+: ssh to 127\.0\.0\.1 exited with code 255: .*Permission denied/);
+		remote.close();
+	} finally {
+		process.env.PATH = savedPath;
+		server.stop();
+	}
+});

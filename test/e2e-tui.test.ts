@@ -242,3 +242,32 @@ test('the layout follows a resize', async t => {
 	screen.resize(80, 24);
 	await screen.waitFor(screen_ => (screen_.split('\n')[0]?.match(/╭/g)?.length ?? 0) === 1);
 });
+
+test('berth --host ssh://… shows the list and acts through the real ssh', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const {sshdAvailable, startSshServer} = await import('./helpers/sshd.ts');
+	const missing = sshdAvailable();
+	if (missing) {
+		if (process.env.CI === 'true') throw new Error(missing);
+		t.skip(missing);
+		return;
+	}
+
+	const server = await startSshServer(engine.endpoint.url);
+	try {
+		const name = uniqueName('ssh');
+		const container = await runContainer(docker, {name, cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});
+		const url = `ssh://${server.user}@127.0.0.1:${server.port}`;
+		const screen = open({args: ['--host', url], env: {PATH: server.pathWithWrapper, DOCKER_HOST: undefined}});
+		const shown = await screen.waitFor(name, 8000);
+		assert.ok(shown.includes(url), 'the status line names the ssh host');
+		await focusOn(screen, name);
+		screen.press('s');
+		assert.ok(await eventually(async () => !(await state(container)).Running, 8000), 'stopped over ssh');
+		await screen.waitFor(`stopped ${name}`);
+	} finally {
+		server.stop();
+	}
+});

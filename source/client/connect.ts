@@ -17,6 +17,8 @@ export type Engine = {
 	serverVersion: string;
 	/** "Docker", or another engine's own name when it says so. */
 	serverName: string;
+	/** Closes kept-alive connections (for ssh, the ssh processes behind them). */
+	close(): void;
 };
 
 export function createDocker(endpoint: Endpoint, apiVersion?: string): Docker {
@@ -69,8 +71,10 @@ export async function connect(endpoint: Endpoint, {timeoutMs = 8000} = {}): Prom
 
 	// "Docker/20.10.24 (linux)", or another engine's own name.
 	const server = /^([^/\s]+)\/(\S+)/.exec(answer.server ?? '');
+	const docker = createDocker(endpoint, apiVersion);
 	return {
-		docker: createDocker(endpoint, apiVersion),
+		docker,
+		close: () => (docker.modem as unknown as {agent?: {destroy(): void}}).agent?.destroy(),
 		endpoint,
 		apiVersion,
 		serverVersion: server?.[2] ?? '',

@@ -25,7 +25,7 @@ export function statusCode(error: unknown): number | undefined {
 /** True when the error means the engine itself could not be reached (as opposed to a refused request). */
 export function isConnectionError(error: unknown): boolean {
 	const code = (error as DockerodeError)?.code;
-	return typeof code === 'string' && /^(ECONNREFUSED|ENOENT|EACCES|EPERM|ETIMEDOUT|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/.test(code);
+	return typeof code === 'string' && /^(ESSH|ECONNREFUSED|ENOENT|EACCES|EPERM|ETIMEDOUT|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED)/.test(code);
 }
 
 function connectionCause(error: DockerodeError): string {
@@ -57,6 +57,7 @@ function connectionCause(error: DockerodeError): string {
 		}
 
 		default: {
+			// ESSH and TLS errors carry their own sentence.
 			return error.message || String(error.code);
 		}
 	}

@@ -1,7 +1,7 @@
 // ssh://user@host the way the docker CLI does it: run the user's own `ssh` (so ~/.ssh/config,
 // the agent and key files all apply) with `docker system dial-stdio` on the far side, and speak
 // HTTP over the child's standard input and output.
-import {spawn} from 'node:child_process';
+import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
 import {Agent} from 'node:http';
 import {Duplex} from 'node:stream';
 import type {Endpoint} from './endpoint.ts';
@@ -16,30 +16,83 @@ export function sshArguments(endpoint: SshEndpoint, remoteCommand: string[]): st
 	return args;
 }
 
+/**
+ * One HTTP connection over one ssh child. The read side ends only once ssh's exit code is known,
+ * so a failed login reaches the request as ssh's own last words, not as a bare "socket hang up".
+ */
+class SshConnection extends Duplex {
+	private stderr = '';
+
+	constructor(private readonly child: ChildProcessWithoutNullStreams, host: string) {
+		super();
+		child.stderr.on('data', (chunk: Buffer) => {
+			this.stderr = (this.stderr + chunk.toString()).slice(-2000);
+		});
+		child.stdout.on('data', (chunk: Buffer) => {
+			if (!this.push(chunk)) child.stdout.pause();
+		});
+		// Writes after ssh has gone fail with EPIPE; its exit below says why.
+		child.stdin.on('error', () => undefined);
+		child.on('error', error => this.destroy(error));
+		child.on('close', code => {
+			if (code === 0 || code === null) {
+				this.push(null);
+				return;
+			}
+
+			const reason = this.stderr.trim().split('\n').at(-1);
+			this.destroy(Object.assign(new Error(`ssh to ${host} exited with code ${code}${reason ? `: ${reason}` : ''}`), {code: 'ESSH'}));
+		});
+	}
+
+	override _read(): void {
+		this.child.stdout.resume();
+	}
+
+	override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+		this.child.stdin.write(chunk, () => callback());
+	}
+
+	override _final(callback: (error?: Error | null) => void): void {
+		this.child.stdin.end();
+		callback();
+	}
+
+	override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+		this.child.kill();
+		callback(error);
+	}
+
+	// The HTTP client treats the connection as a socket and may call these.
+	setTimeout(): this {
+		return this;
+	}
+
+	setNoDelay(): this {
+		return this;
+	}
+
+	setKeepAlive(): this {
+		return this;
+	}
+
+	ref(): this {
+		return this;
+	}
+
+	unref(): this {
+		return this;
+	}
+}
+
 export function createSshAgent(endpoint: SshEndpoint, remoteCommand = ['docker', 'system', 'dial-stdio']): Agent {
 	const agent = new Agent({keepAlive: true, maxFreeSockets: 2});
-	// Node's HTTP client accepts any duplex stream as the connection.
 	(agent as unknown as {createConnection: () => Duplex}).createConnection = () => {
-		const child = spawn('ssh', sshArguments(endpoint, remoteCommand), {stdio: ['pipe', 'pipe', 'pipe']});
-		let stderr = '';
-		child.stderr.on('data', (chunk: Buffer) => {
-			stderr = (stderr + chunk.toString()).slice(-2000);
-		});
-		const duplex = Duplex.from({readable: child.stdout, writable: child.stdin});
-		child.on('error', error => duplex.destroy(error));
-		child.on('exit', code => {
-			if (code !== 0 && !duplex.destroyed) {
-				duplex.destroy(new Error(`ssh to ${endpoint.host} exited with code ${code}${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`));
-			}
-		});
-		duplex.on('close', () => child.kill());
-		// The HTTP client treats the stream as a socket and may call these.
-		const socketLike = duplex as Duplex & Record<string, unknown>;
-		for (const method of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) {
-			socketLike[method] ??= () => duplex;
-		}
-
-		return duplex;
+		const connection = new SshConnection(spawn('ssh', sshArguments(endpoint, remoteCommand), {stdio: ['pipe', 'pipe', 'pipe']}), endpoint.host);
+		// While a request uses the connection, the HTTP client hands its errors to that request;
+		// tearing down an idle one must not become an uncaught error.
+		connection.on('error', () => undefined);
+		return connection;
 	};
 
 	return agent;

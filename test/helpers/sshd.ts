@@ -1,0 +1,93 @@
+// A real OpenSSH server on 127.0.0.1 for the ssh:// tests, with keys made for the test. Logging in
+// sets DOCKER_HOST to the test daemon, so `docker system dial-stdio` on the "remote" side reaches
+// it. The client side is the real `ssh`, given the test's config through a wrapper on PATH (ssh
+// reads ~/.ssh/config from the passwd home, not $HOME).
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
+import {tmpdir, userInfo} from 'node:os';
+import path from 'node:path';
+
+export type SshServer = {port: number; user: string; pathWithWrapper: string; stop(): void};
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const {port} = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
+}
+
+export function sshdAvailable(): string | undefined {
+	if (!existsSync('/usr/sbin/sshd')) return 'no /usr/sbin/sshd (apt-get install openssh-server)';
+	if (process.getuid?.() !== 0) return 'sshd for the tests needs root';
+	return undefined;
+}
+
+export async function startSshServer(dockerHost: string): Promise<SshServer> {
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-sshd-'));
+	const port = await freePort();
+	const user = userInfo().username;
+	const key = path.join(directory, 'client_key');
+	const hostKey = path.join(directory, 'host_key');
+	execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+	execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
+	const publicKey = execFileSync('cat', [`${key}.pub`], {encoding: 'utf8'}).trim();
+	const authorized = path.join(directory, 'authorized_keys');
+	writeFileSync(authorized, `environment="DOCKER_HOST=${dockerHost}",environment="PATH=${process.env.PATH}" ${publicKey}\n`);
+	chmodSync(authorized, 0o600);
+	mkdirSync('/run/sshd', {recursive: true});
+	const config = path.join(directory, 'sshd_config');
+	writeFileSync(
+		config,
+		[
+			`ListenAddress 127.0.0.1:${port}`,
+			`HostKey ${hostKey}`,
+			`AuthorizedKeysFile ${authorized}`,
+			'PermitRootLogin prohibit-password',
+			'PasswordAuthentication no',
+			'KbdInteractiveAuthentication no',
+			'PermitUserEnvironment yes',
+			'StrictModes no',
+			'UsePAM no',
+			`PidFile ${path.join(directory, 'sshd.pid')}`,
+			'LogLevel ERROR',
+		].join('\n') + '\n',
+	);
+	const server: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], {stdio: ['ignore', 'ignore', 'pipe']});
+	server.stderr?.resume();
+
+	// The wrapper: the real ssh, with this test's key and no host-key prompts.
+	const bin = path.join(directory, 'bin');
+	mkdirSync(bin);
+	const clientConfig = path.join(directory, 'ssh_config');
+	writeFileSync(clientConfig, `Host *\n  IdentityFile ${key}\n  IdentitiesOnly yes\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n  BatchMode yes\n`);
+	writeFileSync(path.join(bin, 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${clientConfig} "$@"\n`);
+	chmodSync(path.join(bin, 'ssh'), 0o755);
+
+	const deadline = Date.now() + 5000;
+	while (Date.now() < deadline) {
+		const open = await new Promise<boolean>(resolve => {
+			const socket = net.connect(port, '127.0.0.1', () => {
+				socket.destroy();
+				resolve(true);
+			});
+			socket.on('error', () => resolve(false));
+		});
+		if (open) break;
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+
+	return {
+		port,
+		user,
+		pathWithWrapper: `${bin}:${process.env.PATH}`,
+		stop() {
+			server.kill();
+			rmSync(directory, {recursive: true, force: true});
+		},
+	};
+}
