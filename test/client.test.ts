@@ -232,3 +232,32 @@ test('ssh:// reaches the daemon through the system ssh and docker system dial-st
 		server.stop();
 	}
 });
+
+test('tcp:// with TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH; a wrong CA fails clearly', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine || engine.endpoint.kind !== 'unix') {
+		if (engine) t.skip('the TLS front below forwards to a unix socket daemon only');
+		return;
+	}
+
+	const {makeCertificates, startTlsFront} = await import('./helpers/tls.ts');
+	const certificates = makeCertificates();
+	const front = await startTlsFront(certificates.serverDirectory, engine.endpoint.socketPath);
+	try {
+		const url = `tcp://127.0.0.1:${front.port}`;
+		const endpoint = parseHost(url, {DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certificates.clientDirectory});
+		const remote = await connect(endpoint);
+		const container = await runContainer(engine.docker, {cmd: ['sleep', '300']});
+		assert.ok((await listContainers(remote.docker)).some(item => item.id === container.id), 'listed over TLS');
+
+		const wrong = parseHost(url, {DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certificates.otherCaDirectory});
+		const refused = await connect(wrong).catch((error: unknown) => error);
+		assert.match(describeConnectError(refused, wrong), new RegExp(`^cannot connect to ${url}: .*certificate.*check DOCKER_CERT_PATH`, 'i'));
+
+		const plain = parseHost(url, {});
+		const noTls = await connect(plain, {timeoutMs: 3000}).catch((error: unknown) => error);
+		assert.match(describeConnectError(noTls, plain), new RegExp(`^cannot connect to ${url}: .*DOCKER_TLS_VERIFY`));
+	} finally {
+		front.close();
+	}
+});

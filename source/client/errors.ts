@@ -74,5 +74,11 @@ export function describeConnectError(error: unknown, endpoint: Endpoint): string
 		hint = ' (is your user in the docker group?)';
 	}
 
+	if (endpoint.kind === 'tcp') {
+		const certificateProblem = /certificate|self[- ]signed|unable to verify/i.test(`${value?.code ?? ''} ${value?.message ?? ''}`);
+		if (endpoint.tls && certificateProblem) hint = ' (the daemon\'s certificate is not signed by the ca.pem berth was given: check DOCKER_CERT_PATH)';
+		else if (!endpoint.tls && value?.code === 'ECONNRESET') hint = ' (if the daemon uses TLS, set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH)';
+	}
+
 	return `cannot connect to ${endpoint.url}: ${cause}${hint}`;
 }
