@@ -158,6 +158,32 @@ test('the Logs tab shows the container\'s own output and follows it', async t =>
 	await screen.waitFor(/Image +berth-test\/busybox/);
 });
 
+test('Tab focuses the details, which then scroll by line, page and to the end', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const name = uniqueName('scroll');
+	await runContainer(docker, {name, cmd: ['sleep', '300']});
+	const screen = open();
+	await screen.waitFor(name);
+	await focusOn(screen, name);
+	screen.press(']');
+	const first = await screen.waitFor(/Config +(\d+)\/(\d+)/);
+	const [, shown, total] = /Config +(\d+)\/(\d+)/.exec(first)!;
+	const rows = Number(shown);
+	screen.press('Tab');
+	// Keys sent together must add up: one page (rows - 1 lines) and two lines.
+	screen.press('PageDown', 'j', 'j');
+	await screen.waitFor(new RegExp(`Config +${rows + rows - 1 + 2}/${total}`));
+	screen.press('G');
+	await screen.waitFor(new RegExp(`Config +${total}/${total}`));
+	screen.press('g');
+	await screen.waitFor(new RegExp(`Config +${rows}/${total}`));
+	// Esc gives the focus back to the list: j moves the selection again, not the text.
+	screen.press('Escape', '[', 'g');
+	await screen.waitFor(/Logs +Inspect/);
+});
+
 test('? shows the keys in force; Esc closes it', async t => {
 	const engine = await requireDaemon(t);
 	if (!engine) return;

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import {Box, useApp, useInput} from 'ink';
-import React, {useCallback, useEffect, useReducer, useRef, useState} from 'react';
+import React, {useEffect, useReducer, useRef, useState} from 'react';
 import type {ContainerFeed} from '../client/container-feed.ts';
 import {runAction} from '../client/containers.ts';
 import {daemonMessage} from '../client/errors.ts';
@@ -55,17 +55,24 @@ export function App(props: AppProps) {
 	// Logs follow the end until scrolled; other tabs open at the top.
 	const detailsKey = `${state.selectedId ?? ''}:${tab}`;
 	const [scroll, setScroll] = useState<DetailsScroll>({key: detailsKey, top: 'end'});
-	const requestedTop = scroll.key === detailsKey ? scroll.top : tab === 'Logs' ? 'end' : 0;
+	// Mirrors `scroll` between renders, so that keys arriving faster than frames add up.
+	const latestScroll = useRef(scroll);
+	latestScroll.current = scroll;
 	const maxTop = Math.max(0, details.lines.length - layout.details.rows);
-	const detailsTop = requestedTop === 'end' ? maxTop : Math.min(requestedTop, maxTop);
+	const effectiveTop = (value: DetailsScroll) => {
+		const requested = value.key === detailsKey ? value.top : tab === 'Logs' ? 'end' : 0;
+		return requested === 'end' ? maxTop : Math.min(requested, maxTop);
+	};
 
-	const scrollDetails = useCallback(
-		(target: number) => {
-			const clamped = Math.max(0, Math.min(target, maxTop));
-			setScroll({key: detailsKey, top: tab === 'Logs' && clamped >= maxTop ? 'end' : clamped});
-		},
-		[detailsKey, maxTop, tab],
-	);
+	const requestedTop = scroll.key === detailsKey ? scroll.top : tab === 'Logs' ? 'end' : 0;
+	const detailsTop = effectiveTop(scroll);
+
+	const scrollDetails = (target: (current: number) => number) => {
+		const clamped = Math.max(0, Math.min(target(effectiveTop(latestScroll.current)), maxTop));
+		const next: DetailsScroll = {key: detailsKey, top: tab === 'Logs' && clamped >= maxTop ? 'end' : clamped};
+		latestScroll.current = next;
+		setScroll(next);
+	};
 
 	useEffect(() => {
 		if (props.startupNotice) dispatch({type: 'notice', text: props.startupNotice, tone: 'error', noticeId: ++noticeCounter.current});
@@ -97,12 +104,12 @@ export function App(props: AppProps) {
 			}
 
 			case 'scroll-details': {
-				scrollDetails(detailsTop + effect.by);
+				scrollDetails(current => current + effect.by);
 				break;
 			}
 
 			case 'scroll-details-to': {
-				scrollDetails(effect.where === 'top' ? 0 : maxTop);
+				scrollDetails(() => (effect.where === 'top' ? 0 : maxTop));
 				break;
 			}
 
