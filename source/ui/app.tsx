@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import {Box, useApp, useInput} from 'ink';
+import {Box, Text, useApp, useInput} from 'ink';
 import React, {useEffect, useReducer, useRef, useState} from 'react';
 import type {ContainerFeed} from '../client/container-feed.ts';
 import {runAction} from '../client/containers.ts';
@@ -16,7 +16,7 @@ import {useDetails} from './hooks/use-details.ts';
 import {useTerminalSize} from './hooks/use-terminal-size.ts';
 import {type Effect, handleKey, hintsFor} from './key-handler.ts';
 import {type Command, type KeyLookup, splitPresses} from './keymap.ts';
-import {computeLayout} from './layout.ts';
+import {computeLayout, minimumSize} from './layout.ts';
 import type {Theme} from './theme.ts';
 
 export type AppProps = {
@@ -166,6 +166,14 @@ export function App(props: AppProps) {
 			: '';
 	const listTitle = state.filter ? `Containers (${state.rows.filter(row => row.kind === 'container').length} of ${total})` : `Containers (${total})`;
 	const emptyText = !state.loaded ? 'loading…' : state.filter ? 'no container matches the filter' : 'no containers';
+
+	if (columns < minimumSize.columns || rows < minimumSize.rows) {
+		return (
+			<Box width={Math.max(1, columns)} height={Math.max(1, rows - 1)}>
+				<Text wrap="wrap">{`berth needs at least ${minimumSize.columns}x${minimumSize.rows}; this terminal is ${columns}x${rows}. q quits.`}</Text>
+			</Box>
+		);
+	}
 
 	return (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>

@@ -12,6 +12,9 @@ export type PaneBox = {
 
 export type Layout = {mode: 'side' | 'stacked'; list: PaneBox; details: PaneBox; width: number; height: number};
 
+/** Below this the panes cannot show a row each; berth says so instead of drawing a broken frame. */
+export const minimumSize = {columns: 50, rows: 12};
+
 /** Chrome inside a pane: two border lines, a title line and a header (or tab) line. */
 const paneChrome = 4;
 
