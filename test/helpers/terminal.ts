@@ -40,7 +40,7 @@ export class Terminal {
 	}
 
 	type(text: string): void {
-		this.tmux('send-keys', '-t', 'berth', '-l', text);
+		this.tmux('send-keys', '-t', 'berth', '-l', '--', text);
 	}
 
 	/** Whether the alternate screen is on and the cursor is shown. */
