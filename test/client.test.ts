@@ -203,15 +203,9 @@ test('after the connection drops, the watcher says so, reconnects and re-lists',
 test('ssh:// reaches the daemon through the system ssh and docker system dial-stdio', async t => {
 	const engine = await requireDaemon(t);
 	if (!engine) return;
-	const {sshdAvailable, startSshServer} = await import('./helpers/sshd.ts');
-	const missing = sshdAvailable();
-	if (missing) {
-		if (process.env.CI === 'true') throw new Error(missing);
-		t.skip(missing);
-		return;
-	}
-
-	const server = await startSshServer(engine.endpoint.url);
+	const {requireSshServer} = await import('./helpers/sshd.ts');
+	const server = await requireSshServer(t, engine.endpoint.url);
+	if (!server) return;
 	const savedPath = process.env.PATH;
 	process.env.PATH = server.pathWithWrapper;
 	try {

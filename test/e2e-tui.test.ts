@@ -283,15 +283,9 @@ test('berth --host ssh://… shows the list and acts through the real ssh', asyn
 	const engine = await requireDaemon(t);
 	if (!engine) return;
 	docker = engine.docker;
-	const {sshdAvailable, startSshServer} = await import('./helpers/sshd.ts');
-	const missing = sshdAvailable();
-	if (missing) {
-		if (process.env.CI === 'true') throw new Error(missing);
-		t.skip(missing);
-		return;
-	}
-
-	const server = await startSshServer(engine.endpoint.url);
+	const {requireSshServer} = await import('./helpers/sshd.ts');
+	const server = await requireSshServer(t, engine.endpoint.url);
+	if (!server) return;
 	try {
 		const name = uniqueName('ssh');
 		const container = await runContainer(docker, {name, cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});

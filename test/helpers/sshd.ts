@@ -7,6 +7,8 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} fr
 import net from 'node:net';
 import {tmpdir, userInfo} from 'node:os';
 import path from 'node:path';
+import type {TestContext} from 'node:test';
+import {inCi} from './daemon.ts';
 
 export type SshServer = {port: number; user: string; pathWithWrapper: string; stop(): void};
 
@@ -21,9 +23,18 @@ async function freePort(): Promise<number> {
 	});
 }
 
-export function sshdAvailable(): string | undefined {
+function sshdMissing(): string | undefined {
 	if (!existsSync('/usr/sbin/sshd')) return 'no /usr/sbin/sshd (apt-get install openssh-server)';
 	if (process.getuid?.() !== 0) return 'sshd for the tests needs root';
+	return undefined;
+}
+
+/** A started server, or undefined after failing (CI) or skipping (elsewhere) the test. */
+export async function requireSshServer(t: TestContext, dockerHost: string): Promise<SshServer | undefined> {
+	const missing = sshdMissing();
+	if (!missing) return startSshServer(dockerHost);
+	if (inCi) throw new Error(`${missing} (CI=true: this test must not be skipped)`);
+	t.skip(missing);
 	return undefined;
 }
 
