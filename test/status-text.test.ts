@@ -15,6 +15,7 @@ test('Docker durations read back into seconds', () => {
 test('durations are worded as Docker words them', () => {
 	assert.equal(humanDuration(0.5), 'Less than a second');
 	assert.equal(humanDuration(1), '1 second');
+	assert.equal(humanDuration(1.7), '1 second');
 	assert.equal(humanDuration(59), '59 seconds');
 	assert.equal(humanDuration(90), 'About a minute');
 	assert.equal(humanDuration(600), '10 minutes');

@@ -5,12 +5,20 @@ export type CliPlan =
 	| {kind: 'help'}
 	| {kind: 'version'}
 	| {kind: 'tui'; host?: string}
+	| {kind: 'engine'; action: EngineAction}
 	| {kind: 'error'; message: string};
+
+export const engineActions = ['run', 'start', 'stop', 'status'] as const;
+export type EngineAction = (typeof engineActions)[number];
 
 export const helpText = `berth — a keyboard-driven terminal UI for containers
 
 Usage:
-  berth [options]
+  berth [options]          open the interface
+  berth engine start       start berth's own engine in the background
+  berth engine stop        stop it (its running containers are stopped)
+  berth engine status      pid, socket, version, isolation, counts
+  berth engine run         run the engine in the foreground
 
 Options:
   -H, --host URL   the engine to connect to: unix:///path, tcp://host:port or
@@ -47,6 +55,15 @@ export function parseCommandLine(argv: string[]): CliPlan {
 	const {values, positionals} = parsed;
 	if (values.help) return {kind: 'help'};
 	if (values.version) return {kind: 'version'};
+	if (positionals[0] === 'engine') {
+		const action = positionals[1];
+		if (!action) return {kind: 'error', message: `berth engine needs one of: ${engineActions.join(', ')}`};
+		if (!(engineActions as readonly string[]).includes(action)) return {kind: 'error', message: `unknown engine command "${action}" (one of: ${engineActions.join(', ')})`};
+		if (positionals.length > 2) return {kind: 'error', message: `berth engine ${action} takes no arguments`};
+		if (values.host !== undefined) return {kind: 'error', message: 'berth engine commands act on this machine\'s engine: --host does not apply'};
+		return {kind: 'engine', action: action as EngineAction};
+	}
+
 	if (positionals.length > 0) return {kind: 'error', message: `unknown command "${positionals[0]}"`};
 	if (values.host !== undefined && values.host.trim() === '') return {kind: 'error', message: 'option --host needs a URL'};
 	return {kind: 'tui', host: values.host};

@@ -22,6 +22,11 @@ async function main(): Promise<number> {
 			return 2;
 		}
 
+		case 'engine': {
+			const {runEngineCommand} = await import('./engine-command.ts');
+			return runEngineCommand(plan.action);
+		}
+
 		case 'tui': {
 			const {runTui} = await import('./run-tui.ts');
 			// The UI's streams and timers are not waited for once it has closed.

@@ -25,14 +25,15 @@ export function parseHumanDuration(text: string): number | undefined {
 }
 
 /** Docker's wording for a duration (go-units HumanDuration). */
-export function humanDuration(seconds: number): string {
+export function humanDuration(exactSeconds: number): string {
+	const seconds = Math.floor(exactSeconds);
 	if (seconds < 1) return 'Less than a second';
 	if (seconds === 1) return '1 second';
-	if (seconds < 60) return `${Math.floor(seconds)} seconds`;
+	if (seconds < 60) return `${seconds} seconds`;
 	const minutes = Math.floor(seconds / 60);
 	if (minutes === 1) return 'About a minute';
 	if (minutes < 60) return `${minutes} minutes`;
-	const hours = Math.round(seconds / 3600);
+	const hours = Math.round(exactSeconds / 3600);
 	if (hours === 1) return 'About an hour';
 	if (hours < 48) return `${hours} hours`;
 	if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;

@@ -1,0 +1,239 @@
+// /containers/...: the lifecycle, inspect, list and logs, in dockerd's shapes.
+import type {ContainerRecord} from '../containers.ts';
+import {statusText} from '../containers.ts';
+import {badRequest, EngineError} from '../errors.ts';
+import type {Engine} from '../engine.ts';
+import {encodeEntry, type LogEntry, parseTime, selectEntries} from '../log-store.ts';
+import {engineApiVersion, flag, parseFilters, type Router, sendEmpty, sendJson} from './http.ts';
+import {validateCreate} from './validate.ts';
+
+function optionalInteger(value: string | null, name: string): number | undefined {
+	if (value === null || value === '') return undefined;
+	if (!/^-?\d+$/.test(value)) throw badRequest(`invalid value for ${name}: ${value}`);
+	return Number(value);
+}
+
+export function summary(record: ContainerRecord) {
+	return {
+		Id: record.Id,
+		Names: [record.Name],
+		Image: record.ImageName,
+		ImageID: record.Image,
+		Command: [record.Path, ...record.Args].join(' '),
+		Created: Math.floor(Date.parse(record.Created) / 1000),
+		Ports: [],
+		Labels: record.Config.Labels ?? {},
+		State: record.State.Status,
+		Status: statusText(record.State),
+		HostConfig: {NetworkMode: record.HostConfig.NetworkMode ?? 'none'},
+		NetworkSettings: {Networks: networks(record)},
+		Mounts: [],
+	};
+}
+
+function networks(record: ContainerRecord) {
+	const mode = record.HostConfig.NetworkMode === 'host' ? 'host' : 'none';
+	return {[mode]: {IPAMConfig: null, Links: null, Aliases: null, NetworkID: mode, EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null}};
+}
+
+function inspect(record: ContainerRecord) {
+	return {
+		Id: record.Id,
+		Created: record.Created,
+		Path: record.Path,
+		Args: record.Args,
+		State: record.State,
+		Image: record.Image,
+		ResolvConfPath: '',
+		HostnamePath: '',
+		HostsPath: '',
+		LogPath: record.LogPath,
+		Name: record.Name,
+		RestartCount: record.RestartCount,
+		Driver: 'berth',
+		Platform: 'linux',
+		MountLabel: '',
+		ProcessLabel: '',
+		AppArmorProfile: '',
+		ExecIDs: null,
+		HostConfig: {
+			Binds: null,
+			NetworkMode: 'none',
+			RestartPolicy: {Name: 'no', MaximumRetryCount: 0},
+			AutoRemove: false,
+			LogConfig: {Type: 'json-file', Config: {}},
+			Memory: 0,
+			NanoCpus: 0,
+			PidsLimit: null,
+			...record.HostConfig,
+		},
+		GraphDriver: {Name: 'berth', Data: null},
+		Mounts: [],
+		Config: {
+			Hostname: record.Config.Hostname,
+			Domainname: '',
+			User: record.Config.User ?? '',
+			AttachStdin: Boolean(record.Config.AttachStdin),
+			AttachStdout: Boolean(record.Config.AttachStdout),
+			AttachStderr: Boolean(record.Config.AttachStderr),
+			Tty: Boolean(record.Config.Tty),
+			OpenStdin: Boolean(record.Config.OpenStdin),
+			StdinOnce: false,
+			Env: record.Config.Env ?? [],
+			Cmd: record.Config.Cmd ?? null,
+			Image: record.ImageName,
+			Volumes: null,
+			WorkingDir: record.Config.WorkingDir ?? '',
+			Entrypoint: record.Config.Entrypoint ?? null,
+			OnBuild: null,
+			Labels: record.Config.Labels ?? {},
+			...(record.Config.StopSignal ? {StopSignal: record.Config.StopSignal} : {}),
+			...(record.Config.StopTimeout === undefined ? {} : {StopTimeout: record.Config.StopTimeout}),
+		},
+		NetworkSettings: {Bridge: '', SandboxID: '', HairpinMode: false, Ports: {}, SandboxKey: '', Networks: networks(record), IPAddress: '', Gateway: '', MacAddress: ''},
+	};
+}
+
+/** dockerd's list filters: status, name, label, id, ancestor. */
+function matchesFilters(record: ContainerRecord, filters: Record<string, string[]>): boolean {
+	const any = (key: string, test: (value: string) => boolean) => !filters[key] || filters[key]!.length === 0 || filters[key]!.some(test);
+	const known = new Set(['status', 'name', 'label', 'id', 'ancestor']);
+	for (const key of Object.keys(filters)) if (!known.has(key)) throw badRequest(`invalid filter '${key}'`);
+	return (
+		any('status', value => value === record.State.Status) &&
+		any('name', value => {
+			try {
+				return new RegExp(value).test(record.Name);
+			} catch {
+				throw badRequest(`invalid filter 'name=${value}': not a regular expression`);
+			}
+		}) &&
+		any('id', value => record.Id.startsWith(value)) &&
+		any('ancestor', value => record.ImageName === value || record.ImageName === `${value}:latest` || record.Image.replace(/^sha256:/, '').startsWith(value.replace(/^sha256:/, ''))) &&
+		(!filters.label ||
+			filters.label.every(value => {
+				const [key, expected] = value.split('=', 2) as [string, string | undefined];
+				const labels = record.Config.Labels ?? {};
+				return key in labels && (expected === undefined || labels[key] === expected);
+			}))
+	);
+}
+
+export function addContainerRoutes(router: Router, engine: Engine): void {
+	const {containers} = engine;
+
+	router.add('GET', '/containers/json', (request, response) => {
+		const filters = parseFilters(request.query);
+		const all = flag(request.query, 'all');
+		const limit = optionalInteger(request.query.get('limit'), 'limit');
+		let list = containers
+			.all()
+			.filter(record => (all || filters.status ? true : record.State.Running))
+			.filter(record => matchesFilters(record, filters))
+			.sort((a, b) => Date.parse(b.Created) - Date.parse(a.Created));
+		if (limit !== undefined && limit > 0) list = list.slice(0, limit);
+		sendJson(response, 200, list.map(record => summary(record)));
+	});
+
+	router.add('POST', '/containers/create', async (request, response) => {
+		const {config, hostConfig} = validateCreate(await request.json());
+		sendJson(response, 201, containers.create(request.query.get('name') ?? undefined, config, hostConfig));
+	});
+
+	router.add('GET', '/containers/{id}/json', (request, response) => {
+		sendJson(response, 200, inspect(containers.find(request.params.id!)));
+	});
+
+	router.add('POST', '/containers/{id}/start', (request, response) => {
+		containers.start(request.params.id!);
+		sendEmpty(response);
+	});
+
+	router.add('POST', '/containers/{id}/stop', async (request, response) => {
+		await containers.stop(request.params.id!, optionalInteger(request.query.get('t'), 't'), request.query.get('signal') ?? undefined);
+		sendEmpty(response);
+	});
+
+	router.add('POST', '/containers/{id}/restart', async (request, response) => {
+		await containers.restart(request.params.id!, optionalInteger(request.query.get('t'), 't'));
+		sendEmpty(response);
+	});
+
+	router.add('POST', '/containers/{id}/kill', (request, response) => {
+		containers.kill(request.params.id!, request.query.get('signal') ?? undefined);
+		sendEmpty(response);
+	});
+
+	router.add('POST', '/containers/{id}/rename', (request, response) => {
+		containers.rename(request.params.id!, request.query.get('name') ?? '');
+		sendEmpty(response);
+	});
+
+	router.add('POST', '/containers/{id}/wait', async (request, response) => {
+		const condition = request.query.get('condition') || undefined;
+		const record = containers.find(request.params.id!);
+		// The answer may be a long time coming: send the headers now, as dockerd does.
+		const pending = containers.wait(record.Id, condition);
+		response.writeHead(200, {'Content-Type': 'application/json', 'Api-Version': engineApiVersion});
+		response.flushHeaders();
+		const result = await pending;
+		response.end(JSON.stringify(result));
+	});
+
+	router.add('DELETE', '/containers/{id}', async (request, response) => {
+		await containers.remove(request.params.id!, flag(request.query, 'force'));
+		sendEmpty(response);
+	});
+
+	router.add('GET', '/containers/{id}/logs', (request, response) => {
+		const record = containers.find(request.params.id!);
+		const {query} = request;
+		const stdout = flag(query, 'stdout');
+		const stderr = flag(query, 'stderr');
+		if (!stdout && !stderr) throw badRequest('Bad parameters: you must choose at least one stream');
+		const tailValue = query.get('tail');
+		const tail = tailValue === null || tailValue === 'all' || tailValue === '' ? undefined : optionalInteger(tailValue, 'tail');
+		const since = parseTimeParameter(query.get('since'));
+		const until = parseTimeParameter(query.get('until'));
+		const timestamps = flag(query, 'timestamps');
+		const follow = flag(query, 'follow');
+		const tty = Boolean(record.Config.Tty);
+		const log = containers.log(record);
+		response.writeHead(200, {'Content-Type': 'application/vnd.docker.raw-stream', 'Api-Version': engineApiVersion});
+		for (const entry of selectEntries(log.readAll(), {stdout, stderr, since, until, tail})) response.write(encodeEntry(entry, tty, timestamps));
+		if (!follow || !containers.isRunning(record.Id) || (until !== undefined && until <= Date.now() / 1000)) {
+			response.end();
+			return;
+		}
+
+		const onEntry = (entry: LogEntry) => {
+			if (entry.stream === 'stdout' ? stdout : stderr) response.write(encodeEntry(entry, tty, timestamps));
+		};
+
+		const onEvent = (event: {Type: string; Action: string; Actor: {ID: string}}) => {
+			if (event.Type === 'container' && event.Actor.ID === record.Id && (event.Action === 'die' || event.Action === 'destroy')) response.end();
+		};
+
+		log.on('entry', onEntry);
+		engine.events.on('event', onEvent);
+		response.on('close', () => {
+			log.off('entry', onEntry);
+			engine.events.off('event', onEvent);
+		});
+	});
+
+	for (const path of ['/containers/{id}/attach', '/containers/{id}/exec', '/containers/{id}/pause', '/containers/{id}/unpause', '/containers/{id}/top', '/containers/{id}/stats']) {
+		const method = path.endsWith('/top') || path.endsWith('/stats') ? 'GET' : 'POST';
+		router.add(method, path, () => {
+			throw new EngineError(501, `${path.split('/').at(-1)} is not implemented by the berth engine yet`);
+		});
+	}
+}
+
+function parseTimeParameter(value: string | null): number | undefined {
+	try {
+		return parseTime(value ?? undefined);
+	} catch (error) {
+		throw badRequest((error as Error).message);
+	}
+}

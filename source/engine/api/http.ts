@@ -1,0 +1,136 @@
+// The HTTP layer: versioned and unversioned paths, a small router, request bodies with a size
+// limit, and replies (JSON, errors as dockerd writes them, streams).
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {badRequest, EngineError} from '../errors.ts';
+
+export const engineApiVersion = '1.41';
+export const minimumApiVersion = '1.24';
+const maxBodyBytes = 1024 * 1024;
+
+export type ApiRequest = {
+	method: string;
+	/** The path without its /v1.xx prefix. */
+	path: string;
+	params: Record<string, string>;
+	query: URLSearchParams;
+	raw: IncomingMessage;
+	json<T>(): Promise<T | undefined>;
+};
+
+export type Handler = (request: ApiRequest, response: ServerResponse) => unknown;
+
+type Route = {method: string; pattern: RegExp; handler: Handler};
+
+export class Router {
+	private readonly routes: Route[] = [];
+
+	add(method: string, path: string, handler: Handler): this {
+		// "/containers/{id}/json" → /^\/containers\/(?<id>[^/]+)\/json$/
+		const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
+		this.routes.push({method, pattern: new RegExp(`^${source}$`), handler});
+		return this;
+	}
+
+	async handle(raw: IncomingMessage, response: ServerResponse): Promise<void> {
+		try {
+			const url = new URL(raw.url ?? '/', 'http://engine');
+			const versioned = /^\/v(\d+\.\d+)(\/.*)$/.exec(url.pathname);
+			if (versioned) {
+				const [major, minor] = versioned[1]!.split('.').map(Number) as [number, number];
+				const [maxMajor, maxMinor] = engineApiVersion.split('.').map(Number) as [number, number];
+				if (major > maxMajor || (major === maxMajor && minor > maxMinor)) {
+					throw badRequest(`client version ${versioned[1]} is too new. Maximum supported API version is ${engineApiVersion}`);
+				}
+			}
+
+			const path = versioned ? versioned[2]! : url.pathname;
+			let pathMatched = false;
+			for (const route of this.routes) {
+				const match = route.pattern.exec(path);
+				if (!match) continue;
+				pathMatched = true;
+				if (route.method !== raw.method && !(route.method === 'GET' && raw.method === 'HEAD')) continue;
+				const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([key, value]) => [key, decodeURIComponent(value)]));
+				await route.handler({method: raw.method ?? 'GET', path, params, query: url.searchParams, raw, json: () => readJson(raw)}, response);
+				return;
+			}
+
+			throw pathMatched ? new EngineError(405, `method ${raw.method} not allowed for ${path}`) : new EngineError(404, `page not found: ${path}`);
+		} catch (error) {
+			sendError(response, error);
+		}
+	}
+}
+
+async function readJson<T>(request: IncomingMessage): Promise<T | undefined> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of request as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > maxBodyBytes) throw new EngineError(413, `request body larger than ${maxBodyBytes} bytes`);
+		chunks.push(chunk);
+	}
+
+	const text = Buffer.concat(chunks).toString('utf8').trim();
+	if (text === '') return undefined;
+	try {
+		return JSON.parse(text) as T;
+	} catch (error) {
+		throw badRequest(`invalid JSON: ${(error as Error).message}`);
+	}
+}
+
+export function sendJson(response: ServerResponse, status: number, value: unknown): void {
+	const body = JSON.stringify(value);
+	response.writeHead(status, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Api-Version': engineApiVersion});
+	response.end(body);
+}
+
+export function sendEmpty(response: ServerResponse, status = 204): void {
+	response.writeHead(status, {'Api-Version': engineApiVersion});
+	response.end();
+}
+
+export function sendError(response: ServerResponse, error: unknown): void {
+	const status = error instanceof EngineError ? error.status : 500;
+	if (response.headersSent) {
+		response.destroy();
+		return;
+	}
+
+	if (status === 304) {
+		sendEmpty(response, 304);
+		return;
+	}
+
+	const message = error instanceof Error ? error.message : String(error);
+	sendJson(response, status, {message});
+}
+
+/** A query flag as the docker CLI sends them: 1, true, True. */
+export function flag(query: URLSearchParams, name: string): boolean {
+	const value = query.get(name);
+	return value !== null && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/** The filters parameter: {"key":["a","b"]}, or the older {"key":{"a":true}}. */
+export function parseFilters(query: URLSearchParams): Record<string, string[]> {
+	const raw = query.get('filters');
+	if (!raw) return {};
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(raw);
+	} catch {
+		throw badRequest(`invalid filter: ${raw}`);
+	}
+
+	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest(`invalid filter: ${raw}`);
+	const filters: Record<string, string[]> = {};
+	for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+		if (Array.isArray(value)) filters[key] = value.map(String);
+		else if (value && typeof value === 'object') filters[key] = Object.keys(value).filter(name => (value as Record<string, unknown>)[name]);
+		else throw badRequest(`invalid filter: ${key}`);
+	}
+
+	return filters;
+}

@@ -1,0 +1,121 @@
+// /_ping, /version, /info and /events.
+import os from 'node:os';
+import type {ServerResponse} from 'node:http';
+import {version as berthVersion} from '../../cli/version.ts';
+import {badRequest} from '../errors.ts';
+import {type EngineEvent, matchesEvent} from '../events.ts';
+import type {Engine} from '../engine.ts';
+import {parseTime} from '../log-store.ts';
+import {engineApiVersion, minimumApiVersion, parseFilters, type Router, sendJson} from './http.ts';
+
+export function addSystemRoutes(router: Router, engine: Engine): void {
+	router.add('GET', '/_ping', (request, response) => {
+		response.writeHead(200, {
+			'Content-Type': 'text/plain; charset=utf-8',
+			'Api-Version': engineApiVersion,
+			Ostype: 'linux',
+			'Docker-Experimental': 'false',
+			'Cache-Control': 'no-cache, no-store, must-revalidate',
+			Pragma: 'no-cache',
+			Server: `berth/${berthVersion} (linux)`,
+		});
+		response.end(request.method === 'HEAD' ? undefined : 'OK');
+	});
+
+	router.add('GET', '/version', (_request, response) => {
+		const details = {ApiVersion: engineApiVersion, MinAPIVersion: minimumApiVersion, Isolation: engine.isolation.mode};
+		sendJson(response, 200, {
+			Platform: {Name: 'berth engine'},
+			Components: [{Name: 'Engine', Version: berthVersion, Details: details}],
+			Version: berthVersion,
+			ApiVersion: engineApiVersion,
+			MinAPIVersion: minimumApiVersion,
+			GitCommit: '',
+			GoVersion: `node ${process.version}`,
+			Os: 'linux',
+			Arch: process.arch === 'x64' ? 'amd64' : process.arch,
+			KernelVersion: os.release(),
+			BuildTime: '',
+		});
+	});
+
+	router.add('GET', '/info', (_request, response) => {
+		const containers = engine.containers.all();
+		const running = containers.filter(record => record.State.Running && !record.State.Paused).length;
+		const paused = containers.filter(record => record.State.Paused).length;
+		sendJson(response, 200, {
+			ID: engine.id,
+			Name: os.hostname(),
+			ServerVersion: berthVersion,
+			Containers: containers.length,
+			ContainersRunning: running,
+			ContainersPaused: paused,
+			ContainersStopped: containers.length - running - paused,
+			Images: engine.images.list().length,
+			Driver: 'berth',
+			DriverStatus: [['Isolation', engine.isolation.mode], ['Why', engine.isolation.reason]],
+			// berth's own: which isolation is in force, and why (the TUI shows it).
+			Isolation: engine.isolation.mode,
+			IsolationReason: engine.isolation.reason,
+			LoggingDriver: 'json-file',
+			CgroupDriver: 'none',
+			CgroupVersion: '',
+			KernelVersion: os.release(),
+			OperatingSystem: `${os.type()} ${os.release()}`,
+			OSType: 'linux',
+			Architecture: os.machine(),
+			NCPU: os.cpus().length,
+			MemTotal: os.totalmem(),
+			DockerRootDir: engine.paths.stateDirectory,
+			IndexServerAddress: '',
+			RegistryConfig: {IndexConfigs: {}, InsecureRegistryCIDRs: [], Mirrors: []},
+			Plugins: {Volume: [], Network: ['host', 'null'], Authorization: null, Log: ['json-file']},
+			SecurityOptions: [],
+			Labels: [],
+			Warnings: engine.isolation.mode === 'process' ? [`WARNING: containers are not isolated (${engine.isolation.reason})`] : [],
+			Runtimes: {berth: {path: 'unshare'}},
+			DefaultRuntime: 'berth',
+			Swarm: {LocalNodeState: 'inactive', ControlAvailable: false, NodeID: '', NodeAddr: ''},
+			LiveRestoreEnabled: false,
+			ExperimentalBuild: false,
+			HttpProxy: '',
+			HttpsProxy: '',
+			NoProxy: '',
+			SystemTime: new Date().toISOString(),
+		});
+	});
+
+	router.add('GET', '/events', (request, response) => {
+		const filters = parseFilters(request.query);
+		const since = parseTime(request.query.get('since') ?? undefined);
+		const until = parseTime(request.query.get('until') ?? undefined);
+		if (since !== undefined && until !== undefined && until < since) throw badRequest('`until` must be after `since`');
+		streamEvents(response, engine, filters, since, until);
+	});
+}
+
+function streamEvents(response: ServerResponse, engine: Engine, filters: Record<string, string[]>, since: number | undefined, until: number | undefined): void {
+	response.writeHead(200, {'Content-Type': 'application/json', 'Api-Version': engineApiVersion});
+	// Headers first, so a client knows the stream is open before any event comes.
+	response.flushHeaders();
+	const send = (event: EngineEvent) => {
+		if (until !== undefined && event.timeNano / 1e9 > until) return;
+		if (matchesEvent(event, filters)) response.write(`${JSON.stringify(event)}\n`);
+	};
+
+	if (since !== undefined) for (const event of engine.events.since(since)) send(event);
+	const now = Date.now() / 1000;
+	if (until !== undefined && until <= now) {
+		response.end();
+		return;
+	}
+
+	engine.events.on('event', send);
+	const timer = until === undefined ? undefined : setTimeout(() => response.end(), (until - now) * 1000);
+	const close = () => {
+		engine.events.off('event', send);
+		clearTimeout(timer);
+	};
+
+	response.on('close', close);
+}

@@ -1,0 +1,428 @@
+// Containers: their records, their lifecycle and the shapes the API returns. Every change is
+// saved before it is announced, so what a client is told has happened survives a restart.
+import {constants} from 'node:os';
+import path from 'node:path';
+import {humanDuration} from '../state/status-text.ts';
+import {badRequest, conflict, EngineError, notFound, notModified} from './errors.ts';
+import type {EventLog} from './events.ts';
+import {newId, randomName, validName} from './ids.ts';
+import type {Image, ImageStore} from './images.ts';
+import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log-store.ts';
+import {type Isolation, type RunningProcess, spawnProcess} from './runtime.ts';
+import type {StateStore} from './state-store.ts';
+
+export type ContainerConfig = {
+	Hostname?: string;
+	User?: string;
+	Env?: string[];
+	Cmd?: string[];
+	Entrypoint?: string[] | null;
+	Image: string;
+	WorkingDir?: string;
+	Labels?: Record<string, string>;
+	Tty?: boolean;
+	OpenStdin?: boolean;
+	AttachStdin?: boolean;
+	AttachStdout?: boolean;
+	AttachStderr?: boolean;
+	StopSignal?: string;
+	StopTimeout?: number;
+	ExposedPorts?: Record<string, object>;
+};
+
+export type HostConfig = {
+	NetworkMode?: string;
+	RestartPolicy?: {Name?: string; MaximumRetryCount?: number};
+	AutoRemove?: boolean;
+	LogConfig?: {Type?: string; Config?: Record<string, string>};
+	Memory?: number;
+	NanoCpus?: number;
+	PidsLimit?: number | null;
+	Binds?: string[] | null;
+};
+
+export type ContainerState = {
+	Status: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+	Running: boolean;
+	Paused: boolean;
+	Restarting: boolean;
+	OOMKilled: boolean;
+	Dead: boolean;
+	Pid: number;
+	ExitCode: number;
+	Error: string;
+	StartedAt: string;
+	FinishedAt: string;
+};
+
+export type ContainerRecord = {
+	Id: string;
+	Name: string;
+	Created: string;
+	Path: string;
+	Args: string[];
+	Image: string;
+	ImageName: string;
+	Config: ContainerConfig;
+	HostConfig: HostConfig;
+	State: ContainerState;
+	RestartCount: number;
+	LogPath: string;
+};
+
+const zeroTime = '0001-01-01T00:00:00Z';
+
+/** SIGTERM, TERM, 15: all the spellings docker accepts. */
+export function parseSignal(value: string | undefined, fallback: NodeJS.Signals | number = 'SIGKILL'): NodeJS.Signals | number {
+	if (!value) return fallback;
+	if (/^\d+$/.test(value)) return Number(value);
+	const name = value.toUpperCase().startsWith('SIG') ? value.toUpperCase() : `SIG${value.toUpperCase()}`;
+	if (!(name in constants.signals)) throw badRequest(`Invalid signal: ${value}`);
+	return name as NodeJS.Signals;
+}
+
+type Live = {process: RunningProcess; log: ContainerLog; stopping: boolean};
+
+export class Containers {
+	private readonly records = new Map<string, ContainerRecord>();
+	private readonly live = new Map<string, Live>();
+	private readonly logs = new Map<string, ContainerLog>();
+	private readonly exitWaiters = new Map<string, Array<(code: number) => void>>();
+	private readonly removeWaiters = new Map<string, Array<() => void>>();
+
+	constructor(
+		private readonly store: StateStore<ContainerRecord>,
+		private readonly images: ImageStore,
+		private readonly events: EventLog,
+		private readonly isolation: Isolation,
+		private readonly report: (message: string) => void,
+	) {}
+
+	/** Loads the saved records. A container that was running when the engine stopped is not any more. */
+	load(): void {
+		for (const record of this.store.loadAll(this.report)) {
+			if (record.State.Running || record.State.Status === 'restarting' || record.State.Status === 'paused') {
+				record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: record.State.ExitCode || 255, FinishedAt: new Date().toISOString()};
+				record.State.Error = 'the engine stopped while the container ran';
+				this.store.save(record);
+			}
+
+			this.records.set(record.Id, record);
+		}
+	}
+
+	all(): ContainerRecord[] {
+		return [...this.records.values()];
+	}
+
+	/** By full id, exact name, or unique id prefix, as dockerd finds them. */
+	find(reference: string): ContainerRecord {
+		const wanted = reference.replace(/^\//, '');
+		const exact = this.records.get(wanted);
+		if (exact) return exact;
+		for (const record of this.records.values()) if (record.Name === `/${wanted}`) return record;
+		const matches = [...this.records.values()].filter(record => record.Id.startsWith(wanted));
+		if (matches.length === 1 && wanted.length > 0) return matches[0]!;
+		if (matches.length > 1) throw new EngineError(400, `multiple IDs found with provided prefix: ${wanted}`);
+		throw notFound(`No such container: ${reference}`);
+	}
+
+	private attributes(record: ContainerRecord, extra: Record<string, string> = {}): Record<string, string> {
+		return {...record.Config.Labels, image: record.ImageName, name: record.Name.slice(1), ...extra};
+	}
+
+	private save(record: ContainerRecord): void {
+		this.store.save(record);
+	}
+
+	create(name: string | undefined, config: ContainerConfig, hostConfig: HostConfig = {}): {Id: string; Warnings: string[]} {
+		if (!config || typeof config !== 'object') throw badRequest('config cannot be empty in order to create a container');
+		if (typeof config.Image !== 'string' || config.Image === '') throw badRequest('No command specified: the Image field is required');
+		const image = this.images.resolve(config.Image);
+		if (!image) throw notFound(`No such image: ${config.Image}`);
+		if (name !== undefined && name !== '') {
+			if (!validName.test(name)) throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+		}
+
+		const finalName = name ? name.replace(/^\//, '') : randomName(candidate => this.nameTaken(candidate));
+		if (this.nameTaken(finalName)) {
+			const holder = [...this.records.values()].find(record => record.Name === `/${finalName}`)!;
+			throw conflict(`Conflict. The container name "/${finalName}" is already in use by container "${holder.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
+		}
+
+		const network = hostConfig.NetworkMode || 'none';
+		if (!['none', 'host', 'default', 'bridge'].includes(network)) throw badRequest(`network mode "${network}" is not supported by the berth engine: use none or host`);
+		// Checked now, so that a bad max-size fails the create and not a later start.
+		this.logOptions(hostConfig);
+		const entrypoint = config.Entrypoint === null || config.Entrypoint === undefined ? (image.Config.Entrypoint ?? []) : config.Entrypoint;
+		const cmd = config.Cmd && config.Cmd.length > 0 ? config.Cmd : config.Entrypoint && config.Entrypoint.length > 0 ? [] : (image.Config.Cmd ?? []);
+		const argv = [...(entrypoint ?? []), ...cmd];
+		if (argv.length === 0) throw badRequest('No command specified');
+
+		const id = newId();
+		const record: ContainerRecord = {
+			Id: id,
+			Name: `/${finalName}`,
+			Created: new Date().toISOString(),
+			Path: argv[0]!,
+			Args: argv.slice(1),
+			Image: image.Id,
+			ImageName: config.Image,
+			Config: {
+				...config,
+				Hostname: config.Hostname || id.slice(0, 12),
+				Env: mergeEnv(image.Config.Env ?? [], config.Env ?? []),
+				Cmd: cmd,
+				Entrypoint: entrypoint && entrypoint.length > 0 ? entrypoint : null,
+				WorkingDir: config.WorkingDir || image.Config.WorkingDir || '',
+				User: config.User || image.Config.User || '',
+				Labels: {...image.Config.Labels, ...config.Labels},
+				Tty: Boolean(config.Tty),
+			},
+			HostConfig: {...hostConfig, NetworkMode: network === 'default' || network === 'bridge' ? 'none' : network, RestartPolicy: hostConfig.RestartPolicy ?? {Name: 'no', MaximumRetryCount: 0}},
+			State: {Status: 'created', Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: 0, ExitCode: 0, Error: '', StartedAt: zeroTime, FinishedAt: zeroTime},
+			RestartCount: 0,
+			LogPath: path.join(this.store.directoryOf(id), `${id}-json.log`),
+		};
+		this.records.set(id, record);
+		this.save(record);
+		this.events.publish('container', 'create', id, this.attributes(record));
+		return {Id: id, Warnings: []};
+	}
+
+	private nameTaken(name: string): boolean {
+		for (const record of this.records.values()) if (record.Name === `/${name}`) return true;
+		return false;
+	}
+
+	private logOptions(hostConfig: HostConfig): LogOptions {
+		const config = hostConfig.LogConfig?.Config ?? {};
+		try {
+			return {
+				maxSize: parseSize(config['max-size'], defaultLogOptions.maxSize),
+				maxFile: config['max-file'] ? Math.max(1, Number.parseInt(config['max-file'], 10) || 1) : defaultLogOptions.maxFile,
+			};
+		} catch (error) {
+			throw badRequest((error as Error).message);
+		}
+	}
+
+	log(record: ContainerRecord): ContainerLog {
+		let log = this.logs.get(record.Id);
+		if (!log) {
+			log = new ContainerLog(record.LogPath, this.logOptions(record.HostConfig));
+			this.logs.set(record.Id, log);
+		}
+
+		return log;
+	}
+
+	start(reference: string): void {
+		const record = this.find(reference);
+		if (record.State.Running) throw notModified();
+		if (record.State.Status === 'removing') throw conflict(`container ${record.Id} is being removed`);
+		const image = this.images.resolve(record.Image) ?? this.images.resolve(record.ImageName);
+		if (!image) throw notFound(`No such image: ${record.ImageName}`);
+		this.launch(record, image);
+	}
+
+	private launch(record: ContainerRecord, image: Image): void {
+		const log = this.log(record);
+		let running: RunningProcess;
+		try {
+			running = spawnProcess(
+				{
+					directory: this.store.directoryOf(record.Id),
+					rootfs: image.rootfs,
+					readOnlyRoot: image.readOnly,
+					hostname: record.Config.Hostname ?? record.Id.slice(0, 12),
+					workingDir: record.Config.WorkingDir || '/',
+					user: record.Config.User || undefined,
+					env: record.Config.Env ?? [],
+					argv: [record.Path, ...record.Args],
+					network: record.HostConfig.NetworkMode === 'host' ? 'host' : 'none',
+				},
+				this.isolation,
+			);
+		} catch (error) {
+			throw new EngineError(500, `failed to start container: ${(error as Error).message}`);
+		}
+
+		const live: Live = {process: running, log, stopping: false};
+		this.live.set(record.Id, live);
+		const forward = (stream: 'stdout' | 'stderr') => {
+			let partial = '';
+			running.child[stream].setEncoding('utf8');
+			running.child[stream].on('data', (text: string) => {
+				const lines = (partial + text).split('\n');
+				partial = lines.pop() ?? '';
+				for (const line of lines) log.write(stream, `${line}\n`);
+				// A line with no end in sight is written in pieces, as dockerd does past 16 KiB.
+				if (partial.length > 16 * 1024) {
+					log.write(stream, partial);
+					partial = '';
+				}
+			});
+			running.child[stream].on('end', () => {
+				if (partial) log.write(stream, partial);
+				partial = '';
+			});
+		};
+
+		forward('stdout');
+		forward('stderr');
+		running.child.stdin.end();
+
+		record.State = {...record.State, Status: 'running', Running: true, Paused: false, Restarting: false, Pid: running.child.pid ?? 0, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime};
+		this.save(record);
+		this.events.publish('container', 'start', record.Id, this.attributes(record));
+		// The first process's own pid is known a moment after spawning.
+		setTimeout(() => {
+			if (this.live.get(record.Id) === live && record.State.Running) {
+				record.State.Pid = running.pid;
+				this.save(record);
+			}
+		}, 20);
+
+		void running.exited.then(exit => {
+			// Let the pipes drain, so the last lines are logged before the container is called exited.
+			const drained = Promise.all(['stdout', 'stderr'].map(stream => new Promise(resolve => {
+				const readable = running.child[stream as 'stdout' | 'stderr'];
+				if (readable.readableEnded) resolve(undefined);
+				else readable.once('end', resolve).once('close', resolve);
+			})));
+			void Promise.race([drained, new Promise(resolve => setTimeout(resolve, 500))]).then(() => this.exited(record, live, exit.code));
+		});
+	}
+
+	private exited(record: ContainerRecord, live: Live, code: number): void {
+		if (this.live.get(record.Id) !== live) return;
+		this.live.delete(record.Id);
+		record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString()};
+		if (this.records.has(record.Id)) this.save(record);
+		this.events.publish('container', 'die', record.Id, this.attributes(record, {exitCode: String(code)}));
+		if (live.stopping) this.events.publish('container', 'stop', record.Id, this.attributes(record));
+		const waiters = this.exitWaiters.get(record.Id) ?? [];
+		this.exitWaiters.delete(record.Id);
+		for (const waiter of waiters) waiter(code);
+	}
+
+	/** Stops with the container's stop signal, then SIGKILL after `timeout` seconds. */
+	async stop(reference: string, timeout?: number, signal?: string): Promise<void> {
+		const record = this.find(reference);
+		const live = this.live.get(record.Id);
+		if (!live) throw notModified();
+		live.stopping = true;
+		const stopSignal = parseSignal(signal ?? record.Config.StopSignal, 'SIGTERM');
+		const seconds = timeout ?? record.Config.StopTimeout ?? 10;
+		const exited = this.nextExit(record.Id);
+		live.process.signal(stopSignal);
+		const timer = setTimeout(() => live.process.signal('SIGKILL'), Math.max(0, seconds) * 1000);
+		await exited;
+		clearTimeout(timer);
+	}
+
+	async restart(reference: string, timeout?: number): Promise<void> {
+		const record = this.find(reference);
+		if (this.live.has(record.Id)) await this.stop(record.Id, timeout);
+		this.start(record.Id);
+		this.events.publish('container', 'restart', record.Id, this.attributes(record));
+	}
+
+	kill(reference: string, signal?: string): void {
+		const record = this.find(reference);
+		const live = this.live.get(record.Id);
+		if (!live) throw conflict(`Cannot kill container: ${reference}: Container ${record.Id} is not running`);
+		const value = parseSignal(signal, 'SIGKILL');
+		const number = typeof value === 'number' ? value : constants.signals[value];
+		this.events.publish('container', 'kill', record.Id, this.attributes(record, {signal: String(number)}));
+		live.process.signal(value);
+	}
+
+	private nextExit(id: string): Promise<number> {
+		return new Promise(resolve => {
+			const waiters = this.exitWaiters.get(id) ?? [];
+			waiters.push(resolve);
+			this.exitWaiters.set(id, waiters);
+		});
+	}
+
+	/** dockerd's wait conditions: not-running (the default), next-exit, removed. */
+	async wait(reference: string, condition = 'not-running'): Promise<{StatusCode: number; Error: null}> {
+		const record = this.find(reference);
+		if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw badRequest(`invalid condition: "${condition}"`);
+		if (condition === 'removed') {
+			await new Promise<void>(resolve => {
+				const waiters = this.removeWaiters.get(record.Id) ?? [];
+				waiters.push(resolve);
+				this.removeWaiters.set(record.Id, waiters);
+			});
+			return {StatusCode: record.State.ExitCode, Error: null};
+		}
+
+		if (condition === 'not-running' && !this.live.has(record.Id)) return {StatusCode: record.State.ExitCode, Error: null};
+		const code = await this.nextExit(record.Id);
+		return {StatusCode: code, Error: null};
+	}
+
+	async remove(reference: string, force: boolean): Promise<void> {
+		const record = this.find(reference);
+		if (this.live.has(record.Id)) {
+			if (!force) {
+				throw conflict(`You cannot remove a running container ${record.Id}. Stop the container before attempting removal or force remove`);
+			}
+
+			const exited = this.nextExit(record.Id);
+			this.live.get(record.Id)!.process.signal('SIGKILL');
+			await exited;
+		}
+
+		this.records.delete(record.Id);
+		this.logs.get(record.Id)?.removeAllListeners();
+		this.logs.delete(record.Id);
+		this.store.remove(record.Id);
+		this.events.publish('container', 'destroy', record.Id, this.attributes(record));
+		const waiters = this.removeWaiters.get(record.Id) ?? [];
+		this.removeWaiters.delete(record.Id);
+		for (const waiter of waiters) waiter();
+	}
+
+	rename(reference: string, name: string): void {
+		const record = this.find(reference);
+		if (!name || !validName.test(name)) throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
+		const wanted = name.replace(/^\//, '');
+		if (this.nameTaken(wanted) && record.Name !== `/${wanted}`) throw conflict(`Conflict. The container name "/${wanted}" is already in use.`);
+		const oldName = record.Name.slice(1);
+		record.Name = `/${wanted}`;
+		this.save(record);
+		this.events.publish('container', 'rename', record.Id, this.attributes(record, {oldName: `/${oldName}`}));
+	}
+
+	/** Stops every running container, as dockerd does on shutdown without live-restore. */
+	async shutdown(timeoutSeconds = 10): Promise<void> {
+		await Promise.all([...this.live.keys()].map(id => this.stop(id, timeoutSeconds).catch(() => undefined)));
+	}
+
+	isRunning(id: string): boolean {
+		return this.live.has(id);
+	}
+}
+
+function mergeEnv(base: string[], overrides: string[]): string[] {
+	const result = new Map<string, string>();
+	for (const entry of [...base, ...overrides]) {
+		const index = entry.indexOf('=');
+		result.set(index === -1 ? entry : entry.slice(0, index), entry);
+	}
+
+	return [...result.values()];
+}
+
+/** The text `docker ps` shows in STATUS. */
+export function statusText(state: ContainerState, now = Date.now()): string {
+	const since = (time: string) => humanDuration(Math.max(0, (now - Date.parse(time)) / 1000));
+	if (state.Running) return `Up ${since(state.StartedAt)}${state.Paused ? ' (Paused)' : ''}`;
+	if (state.Status === 'created') return 'Created';
+	if (state.Status === 'dead') return 'Dead';
+	return `Exited (${state.ExitCode}) ${since(state.FinishedAt)} ago`;
+}

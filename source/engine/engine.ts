@@ -1,0 +1,93 @@
+// The engine: its stores, its runtime and its API on a Unix socket, put together.
+import {randomBytes} from 'node:crypto';
+import {chmodSync, existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import {addContainerRoutes} from './api/container-routes.ts';
+import {Router} from './api/http.ts';
+import {addImageRoutes} from './api/image-routes.ts';
+import {addSystemRoutes} from './api/system-routes.ts';
+import {type ContainerRecord, Containers} from './containers.ts';
+import {EventLog} from './events.ts';
+import {ImageStore} from './images.ts';
+import {type EnginePaths, ensureDirectories} from './paths.ts';
+import {detectIsolation, type Isolation} from './runtime.ts';
+import {StateStore} from './state-store.ts';
+
+export class Engine {
+	readonly id: string;
+	readonly events = new EventLog();
+	readonly images = new ImageStore();
+	readonly isolation: Isolation;
+	readonly containers: Containers;
+	private server?: http.Server;
+
+	constructor(
+		readonly paths: EnginePaths,
+		private readonly report: (message: string) => void = message => process.stderr.write(`${message}\n`),
+	) {
+		ensureDirectories(paths);
+		this.id = engineId(paths);
+		this.isolation = detectIsolation();
+		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, report);
+		this.containers.load();
+	}
+
+	async listen(): Promise<void> {
+		const router = new Router();
+		addSystemRoutes(router, this);
+		addContainerRoutes(router, this);
+		addImageRoutes(router, this);
+		await removeStaleSocket(this.paths.socketPath);
+		const server = http.createServer((request, response) => {
+			void router.handle(request, response);
+		});
+		// A request cut off midway must not hold anything: the socket is dropped, nothing changes.
+		server.on('clientError', (_error, socket) => socket.destroy());
+		server.requestTimeout = 0;
+		server.keepAliveTimeout = 5000;
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(this.paths.socketPath, resolve);
+		});
+		chmodSync(this.paths.socketPath, 0o600);
+		writeFileSync(this.paths.pidFile, `${process.pid}\n`, {mode: 0o600});
+		this.server = server;
+	}
+
+	async close(): Promise<void> {
+		await this.containers.shutdown();
+		await new Promise<void>(resolve => {
+			if (!this.server) resolve();
+			else {
+				this.server.close(() => resolve());
+				this.server.closeAllConnections();
+			}
+		});
+		rmSync(this.paths.socketPath, {force: true});
+		rmSync(this.paths.pidFile, {force: true});
+	}
+}
+
+function engineId(paths: EnginePaths): string {
+	const file = path.join(paths.stateDirectory, 'engine-id');
+	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+	const id = randomBytes(16).toString('hex');
+	writeFileSync(file, id, {mode: 0o600});
+	return id;
+}
+
+/** A socket file left by an engine that is gone is removed; one that answers means an engine runs. */
+async function removeStaleSocket(socketPath: string): Promise<void> {
+	if (!existsSync(socketPath)) return;
+	const alive = await new Promise<boolean>(resolve => {
+		const socket = net.connect(socketPath, () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.on('error', () => resolve(false));
+	});
+	if (alive) throw new Error(`an engine is already listening on ${socketPath}`);
+	rmSync(socketPath, {force: true});
+}

@@ -1,0 +1,181 @@
+// Running a container's process. As root on Linux each container gets its own pid, mount, uts
+// and ipc namespaces (and a network namespace with only loopback for network mode "none") through
+// util-linux `unshare`, and its own root: the image's root filesystem, read-only where the image
+// is, with /proc and a private /tmp mounted inside. Elsewhere a container is a supervised
+// process group ("process" isolation), and /info says so.
+import {type ChildProcessWithoutNullStreams, execFileSync, spawn} from 'node:child_process';
+import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import {constants} from 'node:os';
+
+export type IsolationMode = 'namespaces' | 'process';
+
+export type Isolation = {mode: IsolationMode; reason: string; tools: Record<string, string>};
+
+function which(name: string): string | undefined {
+	try {
+		return execFileSync('sh', ['-c', `command -v ${name}`], {encoding: 'utf8'}).trim() || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export function detectIsolation(): Isolation {
+	if (process.platform !== 'linux') return {mode: 'process', reason: 'not Linux', tools: {}};
+	if (process.getuid?.() !== 0) return {mode: 'process', reason: 'not running as root', tools: {}};
+	const tools: Record<string, string> = {};
+	for (const name of ['unshare', 'mount', 'chroot', 'hostname']) {
+		const found = which(name);
+		if (!found) return {mode: 'process', reason: `${name} not found`, tools: {}};
+		tools[name] = found;
+	}
+
+	return {mode: 'namespaces', reason: 'root on Linux: pid, mount, uts, ipc and network namespaces', tools};
+}
+
+export type ProcessSpec = {
+	/** The container's own directory, for its mount point. */
+	directory: string;
+	/** The image's root filesystem on the host ("/" for the host image). */
+	rootfs: string;
+	readOnlyRoot: boolean;
+	hostname: string;
+	workingDir: string;
+	user?: string;
+	env: string[];
+	argv: string[];
+	network: 'none' | 'host';
+};
+
+export type Exit = {code: number; signal?: string};
+
+export type RunningProcess = {
+	/** The pid of the container's first process, as the host sees it. */
+	pid: number;
+	child: ChildProcessWithoutNullStreams;
+	exited: Promise<Exit>;
+	signal(signal: NodeJS.Signals | number): void;
+};
+
+// The container's init: runs the command as its child, hands it every catchable signal it gets
+// (as `docker run --init` does), and reports the command's exit status on fd 3, because
+// `unshare` itself reports a child killed by a signal only as "1".
+const initScript = `cd "$0" || exit 126
+"$@" <&0 &
+child=$!
+for signal in TERM INT HUP QUIT USR1 USR2 WINCH; do trap "kill -$signal $child 2>/dev/null" $signal; done
+while :; do
+	wait $child
+	status=$?
+	kill -0 $child 2>/dev/null || break
+done
+echo $status >&3
+exit $status`;
+
+// Runs first in the new namespaces: mounts the container's root, then becomes its init.
+const setupScript = `set -e
+root="$1"; host_name="$2"; work_dir="$3"; user="$4"; read_only="$5"; init="$6"; shift 6
+"$BERTH_MOUNT" --make-rprivate /
+"$BERTH_MOUNT" --rbind "$BERTH_ROOTFS" "$root"
+if [ "$read_only" = 1 ]; then "$BERTH_MOUNT" -o remount,bind,ro "$root"; fi
+"$BERTH_MOUNT" -t proc proc "$root/proc"
+"$BERTH_MOUNT" -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+"$BERTH_HOSTNAME" "$host_name"
+chroot="$BERTH_CHROOT"
+unset BERTH_MOUNT BERTH_HOSTNAME BERTH_ROOTFS BERTH_CHROOT
+if [ -n "$user" ]; then exec "$chroot" --userspec="$user" "$root" /bin/sh -c "$init" "$work_dir" "$@"; fi
+exec "$chroot" "$root" /bin/sh -c "$init" "$work_dir" "$@"
+`;
+
+export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningProcess {
+	const env = Object.fromEntries(
+		spec.env.map(entry => {
+			const index = entry.indexOf('=');
+			return index === -1 ? [entry, ''] : [entry.slice(0, index), entry.slice(index + 1)];
+		}),
+	);
+	let child: ChildProcessWithoutNullStreams;
+	const stdio: Array<'pipe'> = ['pipe', 'pipe', 'pipe', 'pipe'];
+	if (isolation.mode === 'namespaces') {
+		const root = path.join(spec.directory, 'root');
+		mkdirSync(root, {recursive: true});
+		const {tools} = isolation;
+		const args = ['--pid', '--fork', '--kill-child', '--mount', '--uts', '--ipc', ...(spec.network === 'none' ? ['--net'] : []), '--', '/bin/sh', '-c', setupScript];
+		args.push('berth-setup', root, spec.hostname, spec.workingDir || '/', spec.user ?? '', spec.readOnlyRoot ? '1' : '0', initScript, ...spec.argv);
+		child = spawn(tools.unshare!, args, {
+			env: {...env, BERTH_MOUNT: tools.mount, BERTH_HOSTNAME: tools.hostname, BERTH_CHROOT: tools.chroot, BERTH_ROOTFS: spec.rootfs},
+			stdio,
+		}) as unknown as ChildProcessWithoutNullStreams;
+	} else {
+		child = spawn('/bin/sh', ['-c', initScript, spec.workingDir || '/', ...spec.argv], {env, stdio, detached: true}) as unknown as ChildProcessWithoutNullStreams;
+	}
+
+	// The init's report of the command's exit status.
+	let reported: number | undefined;
+	const statusPipe = child.stdio[3] as NodeJS.ReadableStream;
+	let statusText = '';
+	statusPipe.setEncoding('utf8');
+	statusPipe.on('data', (text: string) => {
+		statusText += text;
+		const value = Number.parseInt(statusText.trim(), 10);
+		if (Number.isInteger(value)) reported = value;
+	});
+	statusPipe.on('error', () => undefined);
+	let killed = false;
+
+	const exited = new Promise<Exit>(resolve => {
+		child.on('error', error => resolve({code: 127, signal: (error as NodeJS.ErrnoException).code}));
+		child.on('exit', (code, signal) => {
+			const settle = () => {
+				if (reported !== undefined) resolve({code: reported});
+				// No report: the init itself was killed, which only SIGKILL can do.
+				else if (killed) resolve({code: 137, signal: 'SIGKILL'});
+				else resolve(signal ? {code: 128 + (constants.signals[signal] ?? 0), signal} : {code: code ?? 0});
+			};
+
+			// The report was written before the init exited; give the pipe a moment to deliver it.
+			if (reported !== undefined || (statusPipe as unknown as {readableEnded: boolean}).readableEnded) settle();
+			else {
+				const timer = setTimeout(settle, 200);
+				statusPipe.once('end', () => {
+					clearTimeout(timer);
+					settle();
+				});
+			}
+		});
+	});
+
+	// With namespaces the init runs as the child of `unshare` and is PID 1 inside: signals go to it.
+	const containerPid = () => {
+		if (isolation.mode !== 'namespaces' || !child.pid) return child.pid ?? 0;
+		try {
+			const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
+			return Number(children[0]) || child.pid;
+		} catch {
+			return child.pid;
+		}
+	};
+
+	return {
+		get pid() {
+			return containerPid();
+		},
+		child,
+		exited,
+		signal(signal) {
+			const kill = signal === 'SIGKILL' || signal === 9;
+			if (kill) killed = true;
+			// The init passes catchable signals on; SIGKILL goes to every process at once.
+			const target = isolation.mode === 'namespaces' ? containerPid() : kill ? -(child.pid ?? 0) : (child.pid ?? 0);
+			try {
+				process.kill(target, signal);
+			} catch {
+				// Already gone.
+			}
+		},
+	};
+}
+
+export function rootfsUsable(rootfs: string): boolean {
+	return existsSync(path.join(rootfs, 'bin', 'sh'));
+}
