@@ -217,16 +217,16 @@ export class Containers {
 		return log;
 	}
 
-	start(reference: string): void {
+	async start(reference: string): Promise<void> {
 		const record = this.find(reference);
-		if (record.State.Running) throw notModified();
+		if (record.State.Running || this.live.has(record.Id)) throw notModified();
 		if (record.State.Status === 'removing') throw conflict(`container ${record.Id} is being removed`);
 		const image = this.images.resolve(record.Image) ?? this.images.resolve(record.ImageName);
 		if (!image) throw notFound(`No such image: ${record.ImageName}`);
-		this.launch(record, image);
+		await this.launch(record, image);
 	}
 
-	private launch(record: ContainerRecord, image: Image): void {
+	private async launch(record: ContainerRecord, image: Image): Promise<void> {
 		const log = this.log(record);
 		let running: RunningProcess;
 		try {
@@ -273,26 +273,30 @@ export class Containers {
 		forward('stderr');
 		running.child.stdin.end();
 
-		record.State = {...record.State, Status: 'running', Running: true, Paused: false, Restarting: false, Pid: running.child.pid ?? 0, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime};
-		this.save(record);
-		this.events.publish('container', 'start', record.Id, this.attributes(record));
-		// The first process's own pid is known a moment after spawning.
-		setTimeout(() => {
-			if (this.live.get(record.Id) === live && record.State.Running) {
-				record.State.Pid = running.pid;
-				this.save(record);
-			}
-		}, 20);
-
-		void running.exited.then(exit => {
+		const exitHandled = running.exited.then(exit => {
 			// Let the pipes drain, so the last lines are logged before the container is called exited.
 			const drained = Promise.all(['stdout', 'stderr'].map(stream => new Promise(resolve => {
 				const readable = running.child[stream as 'stdout' | 'stderr'];
 				if (readable.readableEnded) resolve(undefined);
 				else readable.once('end', resolve).once('close', resolve);
 			})));
-			void Promise.race([drained, new Promise(resolve => setTimeout(resolve, 500))]).then(() => this.exited(record, live, exit.code));
+			return Promise.race([drained, new Promise(resolve => setTimeout(resolve, 500))]).then(() => this.exited(record, live, exit.code));
 		});
+
+		try {
+			await running.ready;
+		} catch (error) {
+			// The set-up failed before the command ran: the start fails, as dockerd's does.
+			await exitHandled;
+			record.State.Error = (error as Error).message;
+			this.save(record);
+			throw new EngineError(500, `failed to start container ${record.Id.slice(0, 12)}: ${(error as Error).message}`);
+		}
+
+		if (this.live.get(record.Id) !== live) return;
+		record.State = {...record.State, Status: 'running', Running: true, Paused: false, Restarting: false, Pid: running.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime};
+		this.save(record);
+		this.events.publish('container', 'start', record.Id, this.attributes(record));
 	}
 
 	private exited(record: ContainerRecord, live: Live, code: number): void {
@@ -325,7 +329,7 @@ export class Containers {
 	async restart(reference: string, timeout?: number): Promise<void> {
 		const record = this.find(reference);
 		if (this.live.has(record.Id)) await this.stop(record.Id, timeout);
-		this.start(record.Id);
+		await this.start(record.Id);
 		this.events.publish('container', 'restart', record.Id, this.attributes(record));
 	}
 

@@ -50,6 +50,8 @@ export type ProcessSpec = {
 export type Exit = {code: number; signal?: string};
 
 export type RunningProcess = {
+	/** Settles once the command runs; rejects with the reason when the set-up fails first. */
+	ready: Promise<void>;
 	/** The pid of the container's first process, as the host sees it. */
 	pid: number;
 	child: ChildProcessWithoutNullStreams;
@@ -57,19 +59,25 @@ export type RunningProcess = {
 	signal(signal: NodeJS.Signals | number): void;
 };
 
-// The container's init: runs the command as its child, hands it every catchable signal it gets
-// (as `docker run --init` does), and reports the command's exit status on fd 3, because
+// The container's init: starts the command as its child, hands it every catchable signal it
+// gets (as `docker run --init` does; one that comes before the child exists is passed on once it
+// does), and reports on fd 3: "ready" once the command runs, "exit N" with its status, because
 // `unshare` itself reports a child killed by a signal only as "1".
-const initScript = `cd "$0" || exit 126
+const initScript = `pending=
+for signal in TERM INT HUP QUIT USR1 USR2 WINCH; do
+	trap "if [ -n \\"\\$child\\" ]; then kill -$signal \\$child 2>/dev/null; else pending=\\"\\$pending $signal\\"; fi" $signal
+done
+cd "$0" 2>/dev/null || { echo "error cannot change to the working directory $0" >&3; exit 126; }
 "$@" <&0 &
 child=$!
-for signal in TERM INT HUP QUIT USR1 USR2 WINCH; do trap "kill -$signal $child 2>/dev/null" $signal; done
+echo ready >&3
+for signal in $pending; do kill -$signal $child 2>/dev/null; done
 while :; do
 	wait $child
 	status=$?
 	kill -0 $child 2>/dev/null || break
 done
-echo $status >&3
+echo "exit $status" >&3
 exit $status`;
 
 // Runs first in the new namespaces: mounts the container's root, then becomes its init.
@@ -110,17 +118,35 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 		child = spawn('/bin/sh', ['-c', initScript, spec.workingDir || '/', ...spec.argv], {env, stdio, detached: true}) as unknown as ChildProcessWithoutNullStreams;
 	}
 
-	// The init's report of the command's exit status.
+	// The init's reports: "ready", "exit N", or "error WHY".
 	let reported: number | undefined;
+	let failure: string | undefined;
+	let markReady: () => void = () => undefined;
+	const isReady = new Promise<void>(resolve => {
+		markReady = resolve;
+	});
 	const statusPipe = child.stdio[3] as NodeJS.ReadableStream;
 	let statusText = '';
 	statusPipe.setEncoding('utf8');
 	statusPipe.on('data', (text: string) => {
 		statusText += text;
-		const value = Number.parseInt(statusText.trim(), 10);
-		if (Number.isInteger(value)) reported = value;
+		const lines = statusText.split('\n');
+		statusText = lines.pop() ?? '';
+		for (const line of lines) {
+			if (line === 'ready') markReady();
+			else if (line.startsWith('exit ')) reported = Number.parseInt(line.slice(5), 10);
+			else if (line.startsWith('error ')) failure = line.slice(6);
+		}
 	});
 	statusPipe.on('error', () => undefined);
+	// What the set-up said on stderr, for a start that fails before the command runs.
+	let earlyStderr = '';
+	const collectStderr = (chunk: Buffer) => {
+		earlyStderr = (earlyStderr + chunk.toString()).slice(-1000);
+	};
+
+	child.stderr.on('data', collectStderr);
+	void isReady.then(() => child.stderr.off('data', collectStderr));
 	let killed = false;
 
 	const exited = new Promise<Exit>(resolve => {
@@ -156,7 +182,16 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 		}
 	};
 
+	const ready = Promise.race([
+		isReady,
+		exited.then(exit => {
+			throw new Error(failure ?? (earlyStderr.trim().split('\n').at(-1) || `the container's set-up exited with code ${exit.code}`));
+		}),
+	]);
+	ready.catch(() => undefined);
+
 	return {
+		ready,
 		get pid() {
 			return containerPid();
 		},

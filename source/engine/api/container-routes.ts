@@ -144,8 +144,8 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		sendJson(response, 200, inspect(containers.find(request.params.id!)));
 	});
 
-	router.add('POST', '/containers/{id}/start', (request, response) => {
-		containers.start(request.params.id!);
+	router.add('POST', '/containers/{id}/start', async (request, response) => {
+		await containers.start(request.params.id!);
 		sendEmpty(response);
 	});
 

@@ -1,0 +1,90 @@
+// A real berth engine for tests: the built `berth engine run`, in its own state and run
+// directories, stopped (and its containers with it) when the test file ends.
+import {type ChildProcess, execFile, spawn} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import http from 'node:http';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {connect, type Engine} from '../../source/client/connect.ts';
+import {parseHost} from '../../source/client/endpoint.ts';
+import {berthBin} from './terminal.ts';
+
+export type TestEngine = {
+	socketPath: string;
+	url: string;
+	env: Record<string, string>;
+	client: Engine;
+	process: ChildProcess;
+	/** Stops the engine (SIGTERM) and waits for it to exit. */
+	stop(): Promise<void>;
+	/** Starts it again on the same state. */
+	restart(): Promise<void>;
+	cleanup(): Promise<void>;
+	/** The docker CLI pointed at this engine. */
+	docker(...args: string[]): Promise<{stdout: string; stderr: string}>;
+};
+
+function ping(socketPath: string): Promise<boolean> {
+	return new Promise(resolve => {
+		const request = http.get({socketPath, path: '/_ping', timeout: 500}, response => {
+			response.resume();
+			resolve(response.statusCode === 200);
+		});
+		request.on('error', () => resolve(false));
+		request.on('timeout', () => request.destroy());
+	});
+}
+
+export async function startTestEngine(): Promise<TestEngine> {
+	const root = mkdtempSync(path.join(tmpdir(), 'berth-engine-'));
+	const env = {BERTH_ENGINE_STATE: path.join(root, 'state'), BERTH_ENGINE_RUN: path.join(root, 'run')};
+	const socketPath = path.join(env.BERTH_ENGINE_RUN, 'engine.sock');
+	const url = `unix://${socketPath}`;
+	let child: ChildProcess;
+	let log = '';
+	const launch = async () => {
+		child = spawn(process.execPath, [berthBin, 'engine', 'run'], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+		child.stdout?.on('data', chunk => (log += String(chunk)));
+		child.stderr?.on('data', chunk => (log += String(chunk)));
+		const deadline = Date.now() + 10_000;
+		while (Date.now() < deadline) {
+			if (await ping(socketPath)) return;
+			if (child.exitCode !== null) break;
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+
+		throw new Error(`the engine did not come up; it said:\n${log}`);
+	};
+
+	await launch();
+	const stop = async () => {
+		if (child.exitCode !== null) return;
+		const exited = new Promise(resolve => child.once('exit', resolve));
+		child.kill('SIGTERM');
+		await exited;
+	};
+
+	const engine: TestEngine = {
+		socketPath,
+		url,
+		env,
+		client: await connect(parseHost(url)),
+		get process() {
+			return child;
+		},
+		stop,
+		async restart() {
+			await stop();
+			await launch();
+		},
+		async cleanup() {
+			await stop();
+			rmSync(root, {recursive: true, force: true});
+		},
+		async docker(...args: string[]) {
+			return promisify(execFile)('docker', ['-H', url, ...args], {env: {...process.env, DOCKER_HOST: undefined}});
+		},
+	};
+	return engine;
+}
