@@ -1,0 +1,94 @@
+// The real docker CLI against berth's engine (`docker -H unix://SOCKET ...`).
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {after, before, test} from 'node:test';
+import {startTestEngine, type TestEngine} from './helpers/engine.ts';
+
+let engine: TestEngine;
+let cliMissing: string | undefined;
+before(async () => {
+	try {
+		execFileSync('docker', ['--version']);
+	} catch {
+		cliMissing = 'no docker CLI on PATH (apt-get install docker.io)';
+	}
+
+	engine = await startTestEngine();
+});
+after(async () => engine?.cleanup());
+
+function requireCli(t: import('node:test').TestContext): boolean {
+	if (!cliMissing) return true;
+	if (process.env.CI === 'true') throw new Error(cliMissing);
+	t.skip(cliMissing);
+	return false;
+}
+
+const name = (label: string) => `cli-${label}-${Math.random().toString(36).slice(2, 7)}`;
+
+test('docker version and info talk to the engine', async t => {
+	if (!requireCli(t)) return;
+	const {stdout} = await engine.docker('version', '--format', '{{.Server.Version}} {{.Server.APIVersion}}');
+	assert.match(stdout.trim(), /^\d+\.\d+\.\d+ 1\.41$/);
+	const info = await engine.docker('info', '--format', '{{.Driver}} {{.OSType}}');
+	assert.equal(info.stdout.trim(), 'berth linux');
+});
+
+test('docker run -d with -e, -w, -u, --name and --network, then ps, logs, inspect', async t => {
+	if (!requireCli(t)) return;
+	const container = name('run');
+	const {stdout: id} = await engine.docker('run', '-d', '--name', container, '-e', 'GREETING=hello', '-w', '/tmp', '-u', 'nobody', '--network', 'none', 'host', 'sh', '-c', 'echo "$GREETING from $(pwd) as $(id -un)"; sleep 300');
+	assert.match(id.trim(), /^[0-9a-f]{64}$/);
+	const ps = await engine.docker('ps', '--filter', `name=${container}`, '--format', '{{.Names}} {{.Image}} {{.Status}}');
+	assert.match(ps.stdout.trim(), new RegExp(`^${container} host Up `));
+	const quiet = await engine.docker('ps', '-q', '--filter', `name=${container}`);
+	assert.equal(quiet.stdout.trim(), id.trim().slice(0, 12));
+	let logs = '';
+	for (let attempt = 0; attempt < 40 && !logs.includes('hello'); attempt++) {
+		logs = (await engine.docker('logs', container)).stdout;
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+
+	assert.equal(logs.trim(), 'hello from /tmp as nobody');
+	const timestamps = await engine.docker('logs', '-t', '--tail', '1', container);
+	assert.match(timestamps.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z hello from \/tmp as nobody\n$/);
+	const inspect = await engine.docker('inspect', '--format', '{{.State.Status}} {{.Config.WorkingDir}} {{.Config.User}} {{.HostConfig.NetworkMode}}', container);
+	assert.equal(inspect.stdout.trim(), 'running /tmp nobody none');
+	await engine.docker('rm', '-f', container);
+	const gone = await engine.docker('ps', '-a', '-q', '--filter', `name=${container}`);
+	assert.equal(gone.stdout.trim(), '');
+});
+
+test('docker stop, start, restart, kill -s, rename, wait and rm', async t => {
+	if (!requireCli(t)) return;
+	const container = name('life');
+	await engine.docker('run', '-d', '--name', container, 'host', 'sleep', '300');
+	await engine.docker('stop', '-t', '2', container);
+	assert.equal((await engine.docker('inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', container)).stdout.trim(), 'exited 143');
+	await engine.docker('start', container);
+	assert.equal((await engine.docker('inspect', '-f', '{{.State.Running}}', container)).stdout.trim(), 'true');
+	await engine.docker('restart', '-t', '1', container);
+	assert.equal((await engine.docker('inspect', '-f', '{{.State.Running}}', container)).stdout.trim(), 'true');
+	const renamed = `${container}-new`;
+	await engine.docker('rename', container, renamed);
+	const waiting = engine.docker('wait', renamed);
+	await engine.docker('kill', '-s', 'USR1', renamed);
+	assert.equal((await waiting).stdout.trim(), '138');
+	const refused = await engine.docker('rm', 'no-such-container').catch((error: {stderr: string}) => error);
+	assert.match((refused as {stderr: string}).stderr, /No such container: no-such-container/);
+	await engine.docker('rm', renamed);
+});
+
+test('docker images lists the built-in host image; docker events replays --since/--until', async t => {
+	if (!requireCli(t)) return;
+	const images = await engine.docker('images', '--format', '{{.Repository}}:{{.Tag}}');
+	assert.match(images.stdout, /^host:latest$/m);
+	const since = Math.floor(Date.now() / 1000) - 1;
+	const container = name('events');
+	await engine.docker('run', '-d', '--name', container, 'host', 'true');
+	await engine.docker('wait', container);
+	await engine.docker('rm', container);
+	const until = Math.ceil(Date.now() / 1000) + 1;
+	const events = await engine.docker('events', '--since', String(since), '--until', String(until), '--filter', `container=${container}`, '--format', '{{.Type}} {{.Action}}');
+	assert.deepEqual(events.stdout.trim().split('\n'), ['container create', 'container start', 'container die', 'container destroy']);
+});
