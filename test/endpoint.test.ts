@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
@@ -50,7 +50,10 @@ test('bad hosts are refused with a message that names them', () => {
 test('precedence: --host, then DOCKER_HOST, then the local socket', () => {
 	assert.equal(chooseEndpoint('tcp://a:1', {DOCKER_HOST: 'tcp://b:2'}).endpoint.url, 'tcp://a:1');
 	assert.equal(chooseEndpoint(undefined, {DOCKER_HOST: 'tcp://b:2'}).source, 'env');
-	const fallback = chooseEndpoint(undefined, {HOME: '/nonexistent'});
-	assert.equal(fallback.source, 'default');
-	assert.equal(fallback.endpoint.kind, 'unix');
+	const fallback = chooseEndpoint(undefined, {HOME: '/nonexistent', BERTH_ENGINE_RUN: '/run/test-berth'});
+	if (existsSync('/var/run/docker.sock')) {
+		assert.equal(fallback.source, 'docker');
+	} else {
+		assert.deepEqual(fallback, {source: 'engine', endpoint: {kind: 'unix', url: 'unix:///run/test-berth/engine.sock', socketPath: '/run/test-berth/engine.sock'}});
+	}
 });

@@ -23,7 +23,7 @@ Usage:
 Options:
   -H, --host URL   the engine to connect to: unix:///path, tcp://host:port or
                    ssh://user@host (default: $DOCKER_HOST, then the local
-                   Docker socket)
+                   Docker socket, then berth's own engine, started if needed)
   -h, --help       show this help
   -v, --version    show berth's version
 

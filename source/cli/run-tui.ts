@@ -27,6 +27,13 @@ export async function runTui(options: {host?: string}): Promise<number> {
 	ui.catch(() => undefined);
 	let engine;
 	try {
+		if (choice.source === 'engine') {
+			// No Docker here: berth's own engine, started now if it is not running.
+			const {startInBackground} = await import('./engine-command.ts');
+			const {enginePaths} = await import('../engine/paths.ts');
+			if ((await startInBackground(enginePaths(), {quiet: true})) !== 0) return 1;
+		}
+
 		engine = await connect(choice.endpoint);
 	} catch (error) {
 		process.stderr.write(`berth: ${describeConnectError(error, choice.endpoint)}\n`);

@@ -1,7 +1,8 @@
 // Where the engine lives: parsed from --host, DOCKER_HOST or the local default, the way the
-// docker CLI reads them. Pure apart from the file-system checks in `defaultEndpoint`.
+// docker CLI reads them. Pure apart from the file-system checks in `localDockerEndpoint`.
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
+import {enginePaths} from '../engine/paths.ts';
 
 export type Tls = {ca?: Buffer; cert?: Buffer; key?: Buffer; verify: boolean};
 
@@ -89,22 +90,28 @@ function readTls(env: Env, forced: boolean): Tls | undefined {
 	return {ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), verify};
 }
 
-export type HostChoice = {endpoint: Endpoint; source: 'flag' | 'env' | 'default'};
+export type HostChoice = {endpoint: Endpoint; source: 'flag' | 'env' | 'docker' | 'engine'};
 
-/** The docker CLI's precedence: --host, then DOCKER_HOST, then the local socket. */
+/**
+ * The docker CLI's precedence: --host, then DOCKER_HOST, then the local Docker socket; where
+ * there is no Docker, berth's own engine (started on demand by the caller).
+ */
 export function chooseEndpoint(flag: string | undefined, env: Env = process.env): HostChoice {
 	if (flag) return {endpoint: parseHost(flag, env), source: 'flag'};
 	if (env.DOCKER_HOST) return {endpoint: parseHost(env.DOCKER_HOST, env), source: 'env'};
-	return {endpoint: defaultEndpoint(env), source: 'default'};
+	const docker = localDockerEndpoint(env);
+	if (docker) return {endpoint: docker, source: 'docker'};
+	const {socketPath} = enginePaths(env);
+	return {endpoint: {kind: 'unix', url: `unix://${socketPath}`, socketPath}, source: 'engine'};
 }
 
-function defaultEndpoint(env: Env): Endpoint {
+function localDockerEndpoint(env: Env): Endpoint | undefined {
 	// Rootless Docker and Docker Desktop put their socket under the user's runtime or home directory.
 	const candidates = [
 		localDockerSocket,
 		env.XDG_RUNTIME_DIR ? path.join(env.XDG_RUNTIME_DIR, 'docker.sock') : undefined,
 		env.HOME ? path.join(env.HOME, '.docker', 'run', 'docker.sock') : undefined,
 	].filter((candidate): candidate is string => Boolean(candidate));
-	const socketPath = candidates.find(candidate => existsSync(candidate)) ?? localDockerSocket;
-	return {kind: 'unix', url: `unix://${socketPath}`, socketPath};
+	const socketPath = candidates.find(candidate => existsSync(candidate));
+	return socketPath ? {kind: 'unix', url: `unix://${socketPath}`, socketPath} : undefined;
 }
