@@ -92,3 +92,19 @@ test('docker images lists the built-in host image; docker events replays --since
 	const events = await engine.docker('events', '--since', String(since), '--until', String(until), '--filter', `container=${container}`, '--format', '{{.Type}} {{.Action}}');
 	assert.deepEqual(events.stdout.trim().split('\n'), ['container create', 'container start', 'container die', 'container destroy']);
 });
+
+test('docker run in the foreground: output, exit code, --rm, and -i with piped input', async t => {
+	if (!requireCli(t)) return;
+	const {stdout} = await engine.docker('run', '--rm', 'host', 'sh', '-c', 'echo out; echo err >&2');
+	assert.equal(stdout, 'out\n');
+	const failed = await engine.docker('run', '--rm', 'host', 'sh', '-c', 'exit 7').catch((error: {code: number}) => error);
+	assert.equal((failed as {code: number}).code, 7, 'the CLI exits with the container\'s code');
+	const {execFile} = await import('node:child_process');
+	const piped = await new Promise<string>((resolve, reject) => {
+		const child = execFile('docker', ['-H', engine.url, 'run', '--rm', '-i', 'host', 'sh', '-c', 'while read line; do echo "got $line"; done'], (error, out) => (error ? reject(error) : resolve(out)));
+		child.stdin?.end('one\ntwo\n');
+	});
+	assert.equal(piped, 'got one\ngot two\n');
+	const left = await engine.docker('ps', '-a', '-q', '--filter', 'ancestor=host', '--filter', 'status=exited');
+	assert.equal(left.stdout.trim(), '', '--rm removed them');
+});

@@ -25,6 +25,7 @@ export type ContainerConfig = {
 	AttachStdin?: boolean;
 	AttachStdout?: boolean;
 	AttachStderr?: boolean;
+	StdinOnce?: boolean;
 	StopSignal?: string;
 	StopTimeout?: number;
 	ExposedPorts?: Record<string, object>;
@@ -271,7 +272,10 @@ export class Containers {
 
 		forward('stdout');
 		forward('stderr');
-		running.child.stdin.end();
+		// Standard input stays open only for containers created to take it (-i); an attached
+		// client writes to it.
+		if (!record.Config.OpenStdin) running.child.stdin.end();
+		running.child.stdin.on('error', () => undefined);
 
 		const exitHandled = running.exited.then(exit => {
 			// Let the pipes drain, so the last lines are logged before the container is called exited.
@@ -309,6 +313,19 @@ export class Containers {
 		const waiters = this.exitWaiters.get(record.Id) ?? [];
 		this.exitWaiters.delete(record.Id);
 		for (const waiter of waiters) waiter(code);
+		if (record.HostConfig.AutoRemove && this.records.has(record.Id)) void this.remove(record.Id, true).catch(() => undefined);
+	}
+
+	/** The live process's standard input, for an attached client; undefined when it takes none. */
+	stdinOf(id: string): NodeJS.WritableStream | undefined {
+		const live = this.live.get(id);
+		const record = this.records.get(id);
+		return live && record?.Config.OpenStdin ? live.process.child.stdin : undefined;
+	}
+
+	/** Resolves when the container's current run ends (at once when it is not running). */
+	ended(id: string): Promise<number> {
+		return this.live.has(id) ? this.nextExit(id) : Promise.resolve(this.records.get(id)?.State.ExitCode ?? 0);
 	}
 
 	/** Stops with the container's stop signal, then SIGKILL after `timeout` seconds. */

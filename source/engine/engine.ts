@@ -4,6 +4,7 @@ import {chmodSync, existsSync, readFileSync, rmSync, writeFileSync} from 'node:f
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import {handleUpgrade} from './api/attach.ts';
 import {addContainerRoutes} from './api/container-routes.ts';
 import {Router} from './api/http.ts';
 import {addImageRoutes} from './api/image-routes.ts';
@@ -43,6 +44,7 @@ export class Engine {
 		const server = http.createServer((request, response) => {
 			void router.handle(request, response);
 		});
+		server.on('upgrade', (request, socket, head) => handleUpgrade(this, request, socket, head));
 		// A request cut off midway must not hold anything: the socket is dropped, nothing changes.
 		server.on('clientError', (_error, socket) => socket.destroy());
 		server.requestTimeout = 0;

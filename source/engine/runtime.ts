@@ -68,8 +68,11 @@ for signal in TERM INT HUP QUIT USR1 USR2 WINCH; do
 	trap "if [ -n \\"\\$child\\" ]; then kill -$signal \\$child 2>/dev/null; else pending=\\"\\$pending $signal\\"; fi" $signal
 done
 cd "$0" 2>/dev/null || { echo "error cannot change to the working directory $0" >&3; exit 126; }
-"$@" <&0 &
+# An asynchronous command's input would be /dev/null: hand it the real one through fd 4.
+exec 4<&0
+"$@" <&4 4<&- 3>&- &
 child=$!
+exec 4<&-
 echo ready >&3
 for signal in $pending; do kill -$signal $child 2>/dev/null; done
 while :; do

@@ -222,7 +222,7 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		});
 	});
 
-	for (const path of ['/containers/{id}/attach', '/containers/{id}/exec', '/containers/{id}/pause', '/containers/{id}/unpause', '/containers/{id}/top', '/containers/{id}/stats']) {
+	for (const path of ['/containers/{id}/exec', '/containers/{id}/pause', '/containers/{id}/unpause', '/containers/{id}/top', '/containers/{id}/stats']) {
 		const method = path.endsWith('/top') || path.endsWith('/stats') ? 'GET' : 'POST';
 		router.add(method, path, () => {
 			throw new EngineError(501, `${path.split('/').at(-1)} is not implemented by the berth engine yet`);

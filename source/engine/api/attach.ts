@@ -1,0 +1,94 @@
+// POST /containers/{id}/attach: the hijacked connection `docker run` and `docker attach` use.
+// After "101 UPGRADED" the socket carries the container's output (multiplexed frames unless it
+// has a TTY) and, with stdin=1, the client's input to the container.
+import type {IncomingMessage} from 'node:http';
+import type {Duplex} from 'node:stream';
+import {EngineError} from '../errors.ts';
+import type {Engine} from '../engine.ts';
+import {encodeEntry, type LogEntry, selectEntries} from '../log-store.ts';
+import {flag} from './http.ts';
+
+export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+	const url = new URL(request.url ?? '/', 'http://engine');
+	const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
+	const match = /^\/containers\/([^/]+)\/attach$/.exec(path);
+	const fail = (status: number, message: string) => {
+		const body = JSON.stringify({message});
+		socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+	};
+
+	if (!match || request.method !== 'POST') {
+		fail(404, `page not found: ${path}`);
+		return;
+	}
+
+	let record;
+	try {
+		record = engine.containers.find(decodeURIComponent(match[1]!));
+	} catch (error) {
+		fail(error instanceof EngineError ? error.status : 500, (error as Error).message);
+		return;
+	}
+
+	const {searchParams: query} = url;
+	const stdout = flag(query, 'stdout');
+	const stderr = flag(query, 'stderr');
+	const tty = Boolean(record.Config.Tty);
+	socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+	const log = engine.containers.log(record);
+	// logs=1 replays what was written before the client attached.
+	if (flag(query, 'logs')) for (const entry of selectEntries(log.readAll(), {stdout, stderr})) socket.write(encodeEntry(entry, tty, false));
+
+	const onEntry = (entry: LogEntry) => {
+		if (entry.stream === 'stdout' ? stdout : stderr) socket.write(encodeEntry(entry, tty, false));
+	};
+
+	const id = record.Id;
+	let finished = false;
+	const finish = () => {
+		if (finished) return;
+		finished = true;
+		log.off('entry', onEntry);
+		engine.events.off('event', onEvent);
+		socket.end();
+	};
+
+	const onEvent = (event: {Type: string; Action: string; Actor: {ID: string}}) => {
+		// Output is written before "die" is announced, so all of it has gone out by now.
+		if (event.Type === 'container' && event.Actor.ID === id && (event.Action === 'die' || event.Action === 'destroy')) finish();
+	};
+
+	if (stdout || stderr) log.on('entry', onEntry);
+	engine.events.on('event', onEvent);
+	socket.on('error', finish);
+	socket.on('close', finish);
+
+	if (flag(query, 'stdin')) {
+		// `docker run -i` attaches before it starts the container: input that comes before the
+		// process exists waits for it.
+		const queued: Buffer[] = head.length > 0 ? [head] : [];
+		let inputEnded = false;
+		const deliver = () => {
+			const stdin = engine.containers.stdinOf(id);
+			if (!stdin) return;
+			for (const chunk of queued.splice(0)) stdin.write(chunk);
+			if (inputEnded && record.Config.StdinOnce !== false) stdin.end();
+		};
+
+		const onStart = (event: {Type: string; Action: string; Actor: {ID: string}}) => {
+			if (event.Type === 'container' && event.Actor.ID === id && event.Action === 'start') deliver();
+		};
+
+		engine.events.on('event', onStart);
+		socket.on('close', () => engine.events.off('event', onStart));
+		socket.on('data', (chunk: Buffer) => {
+			queued.push(chunk);
+			deliver();
+		});
+		// The client half-closes when its input ends; with StdinOnce (docker run -i) so does the container's.
+		socket.on('end', () => {
+			inputEnded = true;
+			deliver();
+		});
+	}
+}
