@@ -1,6 +1,7 @@
 // Containers: their records, their lifecycle and the shapes the API returns. Every change is
 // saved before it is announced, so what a client is told has happened survives a restart.
 import {constants} from 'node:os';
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {humanDuration} from '../state/status-text.ts';
 import {badRequest, conflict, EngineError, notFound, notModified} from './errors.ts';
@@ -8,7 +9,8 @@ import type {EventLog} from './events.ts';
 import {newId, randomName, validName} from './ids.ts';
 import type {Image, ImageStore} from './images.ts';
 import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log-store.ts';
-import {type Isolation, type RunningProcess, spawnProcess} from './runtime.ts';
+import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
+import {type Isolation, processesOf, type RunningProcess, spawnProcess} from './runtime.ts';
 import type {StateStore} from './state-store.ts';
 
 export type ContainerConfig = {
@@ -82,7 +84,7 @@ export function parseSignal(value: string | undefined, fallback: NodeJS.Signals 
 	return name as NodeJS.Signals;
 }
 
-type Live = {process: RunningProcess; log: ContainerLog; stopping: boolean};
+type Live = {process: RunningProcess; log: ContainerLog; stopping: boolean; cgroup?: ContainerCgroup};
 
 export class Containers {
 	private readonly records = new Map<string, ContainerRecord>();
@@ -96,6 +98,7 @@ export class Containers {
 		private readonly images: ImageStore,
 		private readonly events: EventLog,
 		private readonly isolation: Isolation,
+		private readonly cgroups: CgroupDriver | undefined,
 		private readonly report: (message: string) => void,
 	) {}
 
@@ -188,7 +191,12 @@ export class Containers {
 		this.records.set(id, record);
 		this.save(record);
 		this.events.publish('container', 'create', id, this.attributes(record));
-		return {Id: id, Warnings: []};
+		const warnings: string[] = [];
+		if (!this.cgroups && (hostConfig.Memory || hostConfig.NanoCpus || (hostConfig.PidsLimit ?? 0) > 0)) {
+			warnings.push('this engine has no cgroups (it is not root, or the cgroup filesystem is missing): memory, CPU and pids limits are not enforced');
+		}
+
+		return {Id: id, Warnings: warnings};
 	}
 
 	private nameTaken(name: string): boolean {
@@ -229,8 +237,10 @@ export class Containers {
 
 	private async launch(record: ContainerRecord, image: Image): Promise<void> {
 		const log = this.log(record);
+		let cgroup: ContainerCgroup | undefined;
 		let running: RunningProcess;
 		try {
+			cgroup = this.cgroups?.create(record.Id, {memory: record.HostConfig.Memory, nanoCpus: record.HostConfig.NanoCpus, pidsLimit: record.HostConfig.PidsLimit});
 			running = spawnProcess(
 				{
 					directory: this.store.directoryOf(record.Id),
@@ -242,14 +252,16 @@ export class Containers {
 					env: record.Config.Env ?? [],
 					argv: [record.Path, ...record.Args],
 					network: record.HostConfig.NetworkMode === 'host' ? 'host' : 'none',
+					cgroupProcs: cgroup?.procsFiles,
 				},
 				this.isolation,
 			);
 		} catch (error) {
+			cgroup?.remove();
 			throw new EngineError(500, `failed to start container: ${(error as Error).message}`);
 		}
 
-		const live: Live = {process: running, log, stopping: false};
+		const live: Live = {process: running, log, stopping: false, cgroup};
 		this.live.set(record.Id, live);
 		const forward = (stream: 'stdout' | 'stderr') => {
 			let partial = '';
@@ -306,6 +318,7 @@ export class Containers {
 	private exited(record: ContainerRecord, live: Live, code: number): void {
 		if (this.live.get(record.Id) !== live) return;
 		this.live.delete(record.Id);
+		live.cgroup?.remove();
 		record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString()};
 		if (this.records.has(record.Id)) this.save(record);
 		this.events.publish('container', 'die', record.Id, this.attributes(record, {exitCode: String(code)}));
@@ -334,6 +347,7 @@ export class Containers {
 		const live = this.live.get(record.Id);
 		if (!live) throw notModified();
 		live.stopping = true;
+		if (record.State.Paused) this.setPaused(record, live, false);
 		const stopSignal = parseSignal(signal ?? record.Config.StopSignal, 'SIGTERM');
 		const seconds = timeout ?? record.Config.StopTimeout ?? 10;
 		const exited = this.nextExit(record.Id);
@@ -417,6 +431,78 @@ export class Containers {
 		record.Name = `/${wanted}`;
 		this.save(record);
 		this.events.publish('container', 'rename', record.Id, this.attributes(record, {oldName: `/${oldName}`}));
+	}
+
+	/** Every process of a running container, as the host sees them. */
+	processes(id: string): number[] {
+		const live = this.live.get(id);
+		if (!live) return [];
+		return live.cgroup ? live.cgroup.pids() : processesOf(live.process.pid, this.isolation);
+	}
+
+	private setPaused(record: ContainerRecord, live: Live, paused: boolean): void {
+		if (live.cgroup) {
+			if (paused) live.cgroup.freeze();
+			else live.cgroup.thaw();
+		} else {
+			// Without a freezer: stop and continue every process.
+			for (const pid of this.processes(record.Id)) {
+				try {
+					process.kill(pid, paused ? 'SIGSTOP' : 'SIGCONT');
+				} catch {
+					// Gone meanwhile.
+				}
+			}
+		}
+
+		record.State = {...record.State, Paused: paused, Status: paused ? 'paused' : 'running'};
+		this.save(record);
+	}
+
+	pause(reference: string): void {
+		const record = this.find(reference);
+		const live = this.live.get(record.Id);
+		if (!live) throw conflict(`Container ${record.Id} is not running`);
+		if (record.State.Paused) throw conflict(`Container ${record.Id} is already paused`);
+		this.setPaused(record, live, true);
+		this.events.publish('container', 'pause', record.Id, this.attributes(record));
+	}
+
+	unpause(reference: string): void {
+		const record = this.find(reference);
+		const live = this.live.get(record.Id);
+		if (!live || !record.State.Paused) throw conflict(`Container ${record.Id} is not paused`);
+		this.setPaused(record, live, false);
+		this.events.publish('container', 'unpause', record.Id, this.attributes(record));
+	}
+
+	/** The container's resource use: from its cgroup, or summed over its processes from /proc. */
+	usage(reference: string): {record: ContainerRecord; stats?: CgroupStats} {
+		const record = this.find(reference);
+		const live = this.live.get(record.Id);
+		if (!live) return {record};
+		if (live.cgroup) return {record, stats: live.cgroup.stats()};
+		let ticks = 0;
+		let userTicks = 0;
+		let rss = 0;
+		const pids = this.processes(record.Id);
+		for (const pid of pids) {
+			try {
+				const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+				const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+				userTicks += Number(fields[11]);
+				ticks += Number(fields[11]) + Number(fields[12]);
+				rss += Number(fields[21]) * 4096;
+			} catch {
+				// Gone meanwhile.
+			}
+		}
+
+		const nanosecondsPerTick = 1e9 / 100;
+		return {
+			record,
+			stats: {cpuTotal: ticks * nanosecondsPerTick, cpuUser: userTicks * nanosecondsPerTick, cpuKernel: (ticks - userTicks) * nanosecondsPerTick, memoryUsage: rss, memoryStats: {}, pids: pids.length, ioRead: 0, ioWrite: 0},
+		};
 	}
 
 	/** Stops every running container, as dockerd does on shutdown without live-restore. */

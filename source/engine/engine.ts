@@ -8,7 +8,9 @@ import {handleUpgrade} from './api/attach.ts';
 import {addContainerRoutes} from './api/container-routes.ts';
 import {Router} from './api/http.ts';
 import {addImageRoutes} from './api/image-routes.ts';
+import {addStatsRoutes} from './api/stats-routes.ts';
 import {addSystemRoutes} from './api/system-routes.ts';
+import {type CgroupDriver, detectCgroups} from './cgroups.ts';
 import {type ContainerRecord, Containers} from './containers.ts';
 import {EventLog} from './events.ts';
 import {ImageStore} from './images.ts';
@@ -21,6 +23,7 @@ export class Engine {
 	readonly events = new EventLog();
 	readonly images = new ImageStore();
 	readonly isolation: Isolation;
+	readonly cgroups: CgroupDriver | undefined;
 	readonly containers: Containers;
 	private server?: http.Server;
 
@@ -31,7 +34,8 @@ export class Engine {
 		ensureDirectories(paths);
 		this.id = engineId(paths);
 		this.isolation = detectIsolation();
-		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, report);
+		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups() : undefined;
+		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, this.cgroups, report);
 		this.containers.load();
 	}
 
@@ -40,6 +44,7 @@ export class Engine {
 		addSystemRoutes(router, this);
 		addContainerRoutes(router, this);
 		addImageRoutes(router, this);
+		addStatsRoutes(router, this);
 		await removeStaleSocket(this.paths.socketPath);
 		const server = http.createServer((request, response) => {
 			void router.handle(request, response);

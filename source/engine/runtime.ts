@@ -4,7 +4,7 @@
 // is, with /proc and a private /tmp mounted inside. Elsewhere a container is a supervised
 // process group ("process" isolation), and /info says so.
 import {type ChildProcessWithoutNullStreams, execFileSync, spawn} from 'node:child_process';
-import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync} from 'node:fs';
 import path from 'node:path';
 import {constants} from 'node:os';
 
@@ -45,6 +45,8 @@ export type ProcessSpec = {
 	env: string[];
 	argv: string[];
 	network: 'none' | 'host';
+	/** cgroup.procs files the container's first process joins before anything else runs. */
+	cgroupProcs?: string[];
 };
 
 export type Exit = {code: number; signal?: string};
@@ -59,9 +61,10 @@ export type RunningProcess = {
 	signal(signal: NodeJS.Signals | number): void;
 };
 
-// The container's init: starts the command as its child, hands it every catchable signal it
-// gets (as `docker run --init` does; one that comes before the child exists is passed on once it
-// does), and reports on fd 3: "ready" once the command runs, "exit N" with its status, because
+// The container's init, read by the shell from fd 5 through the short loader below (so `ps`
+// shows the loader and not the whole script): starts the command as its child, hands it every
+// catchable signal it gets (as `docker run --init` does; one that comes before the child exists
+// is passed on once it does), and reports on fd 3: "ready" once the command runs, "exit N" with its status, because
 // `unshare` itself reports a child killed by a signal only as "1".
 const initScript = `pending=
 for signal in TERM INT HUP QUIT USR1 USR2 WINCH; do
@@ -70,7 +73,7 @@ done
 cd "$0" 2>/dev/null || { echo "error cannot change to the working directory $0" >&3; exit 126; }
 # An asynchronous command's input would be /dev/null: hand it the real one through fd 4.
 exec 4<&0
-"$@" <&4 4<&- 3>&- &
+"$@" <&4 4<&- 3>&- 5<&- &
 child=$!
 exec 4<&-
 echo ready >&3
@@ -83,9 +86,13 @@ done
 echo "exit $status" >&3
 exit $status`;
 
+// Reads the init from fd 5 with the shell alone (Node's pipes are sockets, which /dev/fd cannot open).
+const loader = 's=;while IFS= read -r l<&5;do s="$s$l\n";done;exec 5<&-;eval "$s"';
+
 // Runs first in the new namespaces: mounts the container's root, then becomes its init.
 const setupScript = `set -e
-root="$1"; host_name="$2"; work_dir="$3"; user="$4"; read_only="$5"; init="$6"; shift 6
+for procs in $BERTH_CGROUPS; do echo 0 > "$procs"; done
+root="$1"; host_name="$2"; work_dir="$3"; user="$4"; read_only="$5"; loader="$6"; shift 6
 "$BERTH_MOUNT" --make-rprivate /
 "$BERTH_MOUNT" --rbind "$BERTH_ROOTFS" "$root"
 if [ "$read_only" = 1 ]; then "$BERTH_MOUNT" -o remount,bind,ro "$root"; fi
@@ -93,9 +100,9 @@ if [ "$read_only" = 1 ]; then "$BERTH_MOUNT" -o remount,bind,ro "$root"; fi
 "$BERTH_MOUNT" -t tmpfs -o mode=1777 tmpfs "$root/tmp"
 "$BERTH_HOSTNAME" "$host_name"
 chroot="$BERTH_CHROOT"
-unset BERTH_MOUNT BERTH_HOSTNAME BERTH_ROOTFS BERTH_CHROOT
-if [ -n "$user" ]; then exec "$chroot" --userspec="$user" "$root" /bin/sh -c "$init" "$work_dir" "$@"; fi
-exec "$chroot" "$root" /bin/sh -c "$init" "$work_dir" "$@"
+unset BERTH_MOUNT BERTH_HOSTNAME BERTH_ROOTFS BERTH_CHROOT BERTH_CGROUPS
+if [ -n "$user" ]; then exec "$chroot" --userspec="$user" "$root" /bin/sh -c "$loader" "$work_dir" "$@"; fi
+exec "$chroot" "$root" /bin/sh -c "$loader" "$work_dir" "$@"
 `;
 
 export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningProcess {
@@ -106,20 +113,25 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 		}),
 	);
 	let child: ChildProcessWithoutNullStreams;
-	const stdio: Array<'pipe'> = ['pipe', 'pipe', 'pipe', 'pipe'];
+	// 0-2 the container's standard streams, 3 the init's reports, 5 the init's own script.
+	const stdio: Array<'pipe' | 'ignore'> = ['pipe', 'pipe', 'pipe', 'pipe', 'ignore', 'pipe'];
 	if (isolation.mode === 'namespaces') {
 		const root = path.join(spec.directory, 'root');
 		mkdirSync(root, {recursive: true});
 		const {tools} = isolation;
 		const args = ['--pid', '--fork', '--kill-child', '--mount', '--uts', '--ipc', ...(spec.network === 'none' ? ['--net'] : []), '--', '/bin/sh', '-c', setupScript];
-		args.push('berth-setup', root, spec.hostname, spec.workingDir || '/', spec.user ?? '', spec.readOnlyRoot ? '1' : '0', initScript, ...spec.argv);
+		args.push('berth-setup', root, spec.hostname, spec.workingDir || '/', spec.user ?? '', spec.readOnlyRoot ? '1' : '0', loader, ...spec.argv);
 		child = spawn(tools.unshare!, args, {
-			env: {...env, BERTH_MOUNT: tools.mount, BERTH_HOSTNAME: tools.hostname, BERTH_CHROOT: tools.chroot, BERTH_ROOTFS: spec.rootfs},
+			env: {...env, BERTH_MOUNT: tools.mount, BERTH_HOSTNAME: tools.hostname, BERTH_CHROOT: tools.chroot, BERTH_ROOTFS: spec.rootfs, BERTH_CGROUPS: (spec.cgroupProcs ?? []).join(' ')},
 			stdio,
 		}) as unknown as ChildProcessWithoutNullStreams;
 	} else {
-		child = spawn('/bin/sh', ['-c', initScript, spec.workingDir || '/', ...spec.argv], {env, stdio, detached: true}) as unknown as ChildProcessWithoutNullStreams;
+		child = spawn('/bin/sh', ['-c', loader, spec.workingDir || '/', ...spec.argv], {env, stdio, detached: true}) as unknown as ChildProcessWithoutNullStreams;
 	}
+
+	const scriptPipe = (child.stdio as unknown as NodeJS.WritableStream[])[5]!;
+	scriptPipe.on('error', () => undefined);
+	scriptPipe.end(initScript);
 
 	// The init's reports: "ready", "exit N", or "error WHY".
 	let reported: number | undefined;
@@ -216,4 +228,34 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 
 export function rootfsUsable(rootfs: string): boolean {
 	return existsSync(path.join(rootfs, 'bin', 'sh'));
+}
+
+/** Every process of a container without a cgroup: those in its pid namespace, or its process group. */
+export function processesOf(initPid: number, isolation: Isolation): number[] {
+	const pids: number[] = [];
+	let namespace: string | undefined;
+	try {
+		namespace = isolation.mode === 'namespaces' ? readlinkSync(`/proc/${initPid}/ns/pid`) : undefined;
+	} catch {
+		return [];
+	}
+
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		const pid = Number(entry);
+		try {
+			if (namespace) {
+				if (readlinkSync(`/proc/${pid}/ns/pid`) === namespace) pids.push(pid);
+			} else {
+				// Field 5 of /proc/PID/stat, after the parenthesised command name, is the process group.
+				const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+				const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+				if (Number(fields[2]) === initPid) pids.push(pid);
+			}
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+
+	return pids;
 }

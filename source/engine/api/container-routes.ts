@@ -222,12 +222,9 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		});
 	});
 
-	for (const path of ['/containers/{id}/exec', '/containers/{id}/pause', '/containers/{id}/unpause', '/containers/{id}/top', '/containers/{id}/stats']) {
-		const method = path.endsWith('/top') || path.endsWith('/stats') ? 'GET' : 'POST';
-		router.add(method, path, () => {
-			throw new EngineError(501, `${path.split('/').at(-1)} is not implemented by the berth engine yet`);
-		});
-	}
+	router.add('POST', '/containers/{id}/exec', () => {
+		throw new EngineError(501, 'exec is not implemented by the berth engine yet');
+	});
 }
 
 function parseTimeParameter(value: string | null): number | undefined {

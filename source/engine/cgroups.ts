@@ -1,0 +1,202 @@
+// A cgroup a container: it enforces the memory, CPU and pids limits, feeds stats, and freezes
+// for pause. cgroup v2 where the unified hierarchy holds the controllers, v1 otherwise. The
+// container's first process moves itself in (writes 0 to each cgroup.procs) before it runs the
+// command, so everything the command starts is inside.
+import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+
+export type Limits = {memory?: number; nanoCpus?: number; pidsLimit?: number | null};
+
+export type CgroupStats = {
+	cpuTotal: number;
+	cpuUser: number;
+	cpuKernel: number;
+	memoryUsage: number;
+	memoryLimit?: number;
+	memoryStats: Record<string, number>;
+	pids: number;
+	pidsLimit?: number;
+	ioRead: number;
+	ioWrite: number;
+};
+
+export type ContainerCgroup = {
+	/** The cgroup.procs files the container's first process writes 0 to. */
+	procsFiles: string[];
+	freeze(): void;
+	thaw(): void;
+	pids(): number[];
+	stats(): CgroupStats;
+	remove(): void;
+};
+
+export type CgroupDriver = {version: 1 | 2; create(id: string, limits: Limits): ContainerCgroup};
+
+const root = '/sys/fs/cgroup';
+const v1Controllers = ['memory', 'cpu', 'cpuacct', 'pids', 'freezer', 'blkio'] as const;
+
+const readText = (file: string) => {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch {
+		return '';
+	}
+};
+
+const readNumber = (file: string) => {
+	const value = Number.parseInt(readText(file).trim(), 10);
+	return Number.isFinite(value) ? value : 0;
+};
+
+function keyValues(text: string): Record<string, number> {
+	const result: Record<string, number> = {};
+	for (const line of text.split('\n')) {
+		const [key, value] = line.trim().split(/\s+/);
+		if (key && value !== undefined && /^\d+$/.test(value)) result[key] = Number(value);
+	}
+
+	return result;
+}
+
+function write(file: string, value: string): void {
+	writeFileSync(file, value);
+}
+
+/** The driver this machine supports, or undefined (not root, no cgroup filesystem). */
+export function detectCgroups(): CgroupDriver | undefined {
+	if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
+	const unifiedControllers = readText(path.join(root, 'cgroup.controllers'));
+	if (unifiedControllers.includes('memory') && unifiedControllers.includes('pids')) return v2Driver();
+	if (v1Controllers.every(controller => existsSync(path.join(root, controller, 'cgroup.procs')))) return v1Driver();
+	return undefined;
+}
+
+function v1Driver(): CgroupDriver {
+	return {
+		version: 1,
+		create(id, limits) {
+			const directory = (controller: string) => path.join(root, controller, 'berth', id);
+			for (const controller of v1Controllers) mkdirSync(directory(controller), {recursive: true});
+			if (limits.memory) write(path.join(directory('memory'), 'memory.limit_in_bytes'), String(limits.memory));
+			if (limits.nanoCpus) {
+				write(path.join(directory('cpu'), 'cpu.cfs_period_us'), '100000');
+				write(path.join(directory('cpu'), 'cpu.cfs_quota_us'), String(Math.max(1000, Math.round((limits.nanoCpus / 1e9) * 100_000))));
+			}
+
+			if (limits.pidsLimit && limits.pidsLimit > 0) write(path.join(directory('pids'), 'pids.max'), String(limits.pidsLimit));
+			const freezer = path.join(directory('freezer'), 'freezer.state');
+			return {
+				procsFiles: v1Controllers.map(controller => path.join(directory(controller), 'cgroup.procs')),
+				freeze: () => write(freezer, 'FROZEN'),
+				thaw: () => write(freezer, 'THAWED'),
+				pids: () => readPids(path.join(directory('pids'), 'cgroup.procs')),
+				stats() {
+					const memoryStats = keyValues(readText(path.join(directory('memory'), 'memory.stat')));
+					const limit = readNumber(path.join(directory('memory'), 'memory.limit_in_bytes'));
+					let ioRead = 0;
+					let ioWrite = 0;
+					for (const line of readText(path.join(directory('blkio'), 'blkio.throttle.io_service_bytes')).split('\n')) {
+						const [, operation, value] = line.trim().split(/\s+/);
+						if (operation === 'Read') ioRead += Number(value) || 0;
+						if (operation === 'Write') ioWrite += Number(value) || 0;
+					}
+
+					const ticks = keyValues(readText(path.join(directory('cpuacct'), 'cpuacct.stat')));
+					const nanosecondsPerTick = 1e9 / 100;
+					const pidsMax = readText(path.join(directory('pids'), 'pids.max')).trim();
+					return {
+						cpuTotal: readNumber(path.join(directory('cpuacct'), 'cpuacct.usage')),
+						cpuUser: (ticks.user ?? 0) * nanosecondsPerTick,
+						cpuKernel: (ticks.system ?? 0) * nanosecondsPerTick,
+						memoryUsage: readNumber(path.join(directory('memory'), 'memory.usage_in_bytes')),
+						// v1 reports "no limit" as a huge number.
+						memoryLimit: limit > 0 && limit < 2 ** 60 ? limit : undefined,
+						memoryStats,
+						pids: readNumber(path.join(directory('pids'), 'pids.current')),
+						pidsLimit: /^\d+$/.test(pidsMax) ? Number(pidsMax) : undefined,
+						ioRead,
+						ioWrite,
+					};
+				},
+				remove() {
+					for (const controller of v1Controllers) {
+						try {
+							rmdirSync(directory(controller));
+						} catch {
+							// Still has processes or is already gone; nothing more to do.
+						}
+					}
+				},
+			};
+		},
+	};
+}
+
+function v2Driver(): CgroupDriver {
+	const parent = path.join(root, 'berth');
+	return {
+		version: 2,
+		create(id, limits) {
+			mkdirSync(parent, {recursive: true});
+			// Controllers must be handed down to be usable in the containers' cgroups.
+			for (const directory of [root, parent]) {
+				try {
+					write(path.join(directory, 'cgroup.subtree_control'), '+memory +cpu +pids +io');
+				} catch {
+					// Some may not be available; the limits that need them then fail below.
+				}
+			}
+
+			const directory = path.join(parent, id);
+			mkdirSync(directory, {recursive: true});
+			if (limits.memory) write(path.join(directory, 'memory.max'), String(limits.memory));
+			if (limits.nanoCpus) write(path.join(directory, 'cpu.max'), `${Math.max(1000, Math.round((limits.nanoCpus / 1e9) * 100_000))} 100000`);
+			if (limits.pidsLimit && limits.pidsLimit > 0) write(path.join(directory, 'pids.max'), String(limits.pidsLimit));
+			return {
+				procsFiles: [path.join(directory, 'cgroup.procs')],
+				freeze: () => write(path.join(directory, 'cgroup.freeze'), '1'),
+				thaw: () => write(path.join(directory, 'cgroup.freeze'), '0'),
+				pids: () => readPids(path.join(directory, 'cgroup.procs')),
+				stats() {
+					const cpu = keyValues(readText(path.join(directory, 'cpu.stat')));
+					const memoryStats = keyValues(readText(path.join(directory, 'memory.stat')));
+					const limit = readText(path.join(directory, 'memory.max')).trim();
+					let ioRead = 0;
+					let ioWrite = 0;
+					for (const line of readText(path.join(directory, 'io.stat')).split('\n')) {
+						ioRead += Number(/rbytes=(\d+)/.exec(line)?.[1] ?? 0);
+						ioWrite += Number(/wbytes=(\d+)/.exec(line)?.[1] ?? 0);
+					}
+
+					const pidsMax = readText(path.join(directory, 'pids.max')).trim();
+					return {
+						cpuTotal: (cpu.usage_usec ?? 0) * 1000,
+						cpuUser: (cpu.user_usec ?? 0) * 1000,
+						cpuKernel: (cpu.system_usec ?? 0) * 1000,
+						memoryUsage: readNumber(path.join(directory, 'memory.current')),
+						memoryLimit: /^\d+$/.test(limit) ? Number(limit) : undefined,
+						memoryStats,
+						pids: readNumber(path.join(directory, 'pids.current')),
+						pidsLimit: /^\d+$/.test(pidsMax) ? Number(pidsMax) : undefined,
+						ioRead,
+						ioWrite,
+					};
+				},
+				remove() {
+					try {
+						rmdirSync(directory);
+					} catch {
+						// As for v1.
+					}
+				},
+			};
+		},
+	};
+}
+
+function readPids(file: string): number[] {
+	return readText(file)
+		.split('\n')
+		.map(line => Number.parseInt(line, 10))
+		.filter(pid => Number.isInteger(pid) && pid > 0);
+}
