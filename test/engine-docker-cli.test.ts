@@ -108,3 +108,42 @@ test('docker run in the foreground: output, exit code, --rm, and -i with piped i
 	const left = await engine.docker('ps', '-a', '-q', '--filter', 'ancestor=host', '--filter', 'status=exited');
 	assert.equal(left.stdout.trim(), '', '--rm removed them');
 });
+
+test('limits, stats, top, pause and unpause', async t => {
+	if (!requireCli(t)) return;
+	const info = await engine.docker('info', '--format', '{{.CgroupDriver}}');
+	const container = name('limits');
+	await engine.docker('run', '-d', '--name', container, '--memory', '64m', '--cpus', '0.5', '--pids-limit', '8', 'host', 'sh', '-c', 'while true; do :; done');
+	const inspect = await engine.docker('inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}', container);
+	assert.equal(inspect.stdout.trim(), '67108864 500000000 8');
+	await new Promise(resolve => setTimeout(resolve, 1000));
+	const stats = await engine.docker('stats', '--no-stream', '--format', '{{.CPUPerc}} {{.MemUsage}} {{.PIDs}}', container);
+	const [cpu, , , limit, pids] = stats.stdout.trim().split(/\s+/);
+	assert.ok(Number.parseFloat(cpu!) > 5, `a busy loop uses CPU: ${stats.stdout}`);
+	assert.ok(Number(pids) >= 1);
+	if (info.stdout.trim() === 'cgroupfs') {
+		assert.equal(limit, '64MiB', 'the memory limit is the cgroup\'s');
+		assert.ok(Number.parseFloat(cpu!) < 75, `--cpus 0.5 holds the loop near half a core: ${cpu}`);
+	}
+
+	const top = await engine.docker('top', container);
+	assert.match(top.stdout, /PID/);
+	assert.match(top.stdout, /while true/);
+
+	await engine.docker('pause', container);
+	assert.equal((await engine.docker('inspect', '-f', '{{.State.Status}} {{.State.Paused}}', container)).stdout.trim(), 'paused true');
+	const paused = await engine.docker('stats', '--no-stream', '--format', '{{.CPUPerc}}', container);
+	assert.ok(Number.parseFloat(paused.stdout) < 5, `a paused container uses no CPU: ${paused.stdout}`);
+	const again = await engine.docker('pause', container).catch((error: {stderr: string}) => error);
+	assert.match((again as {stderr: string}).stderr, /already paused/);
+	await engine.docker('unpause', container);
+	assert.equal((await engine.docker('inspect', '-f', '{{.State.Status}}', container)).stdout.trim(), 'running');
+	await engine.docker('rm', '-f', container);
+
+	if (info.stdout.trim() === 'cgroupfs') {
+		const script = 'for i in 1 2 3 4 5 6 7 8 9 10; do sleep 1 & done; echo all started';
+		assert.equal((await engine.docker('run', '--rm', 'host', 'sh', '-c', script)).stdout.trim(), 'all started');
+		const limited = await engine.docker('run', '--rm', '--pids-limit', '5', 'host', 'sh', '-c', script).catch((error: {stderr: string; code: number}) => error);
+		assert.match((limited as {stderr: string}).stderr, /Cannot fork/i, 'the pids limit stops the sixth process');
+	}
+});
