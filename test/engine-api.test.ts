@@ -239,3 +239,38 @@ test('state survives an engine restart: records, exit codes and logs; running co
 	await docker.getContainer(done.id).remove();
 	await docker.getContainer(running.id).remove();
 });
+
+test('restart policies: on-failure with a count, always until stopped by hand, and on engine start', async () => {
+	const failing = await docker.createContainer({name: name('onfail'), Image: 'host', Cmd: ['sh', '-c', 'exit 1'], HostConfig: {RestartPolicy: {Name: 'on-failure', MaximumRetryCount: 2}}});
+	await failing.start();
+	assert.ok(await eventually(async () => {
+		const {State, RestartCount} = await failing.inspect();
+		return RestartCount === 2 && State.Status === 'exited';
+	}, 5000), 'restarted twice, then left exited');
+	await new Promise(resolve => setTimeout(resolve, 500));
+	assert.equal((await failing.inspect()).RestartCount, 2, 'and no more');
+
+	const always = await docker.createContainer({name: name('always'), Image: 'host', Cmd: ['sh', '-c', 'sleep 0.2'], HostConfig: {RestartPolicy: {Name: 'always'}}});
+	await always.start();
+	assert.ok(await eventually(async () => (await always.inspect()).RestartCount >= 2, 5000), 'always restarts after a clean exit');
+	await always.stop({t: 1}).catch(() => undefined);
+	const stoppedCount = (await always.inspect()).RestartCount;
+	await new Promise(resolve => setTimeout(resolve, 800));
+	const after = await always.inspect();
+	assert.equal(after.State.Running, false, 'stopped by hand, it stays stopped');
+	assert.equal(after.RestartCount, stoppedCount);
+
+	const unless = await docker.createContainer({name: name('unless'), Image: 'host', Cmd: ['sleep', '300'], HostConfig: {RestartPolicy: {Name: 'unless-stopped'}}});
+	await unless.start();
+	const handStopped = await docker.createContainer({name: name('handstopped'), Image: 'host', Cmd: ['sleep', '300'], HostConfig: {RestartPolicy: {Name: 'unless-stopped'}}});
+	await handStopped.start();
+	await handStopped.stop({t: 1});
+	await engine.restart();
+	const {connect} = await import('../source/client/connect.ts');
+	const {parseHost} = await import('../source/client/endpoint.ts');
+	docker = (await connect(parseHost(engine.url))).docker;
+	assert.equal((await docker.getContainer(unless.id).inspect()).State.Running, true, 'unless-stopped comes back with the engine');
+	assert.equal((await docker.getContainer(handStopped.id).inspect()).State.Running, false, 'unless it was stopped by hand');
+	assert.equal((await docker.getContainer(always.id).inspect()).State.Running, true, 'always comes back even after a stop by hand');
+	for (const id of [failing.id, always.id, unless.id, handStopped.id]) await docker.getContainer(id).remove({force: true});
+});

@@ -71,6 +71,10 @@ export type ContainerRecord = {
 	State: ContainerState;
 	RestartCount: number;
 	LogPath: string;
+	/** Stopped by a person (docker stop): unless-stopped leaves it so, even across engine restarts. */
+	ManuallyStopped?: boolean;
+	/** It was running when the engine stopped, so its restart policy may bring it back. */
+	RunningAtShutdown?: boolean;
 };
 
 const zeroTime = '0001-01-01T00:00:00Z';
@@ -92,6 +96,9 @@ export class Containers {
 	private readonly logs = new Map<string, ContainerLog>();
 	private readonly exitWaiters = new Map<string, Array<(code: number) => void>>();
 	private readonly removeWaiters = new Map<string, Array<() => void>>();
+	private readonly restartTimers = new Map<string, NodeJS.Timeout>();
+	private readonly backoff = new Map<string, number>();
+	private shuttingDown = false;
 
 	constructor(
 		private readonly store: StateStore<ContainerRecord>,
@@ -106,12 +113,30 @@ export class Containers {
 	load(): void {
 		for (const record of this.store.loadAll(this.report)) {
 			if (record.State.Running || record.State.Status === 'restarting' || record.State.Status === 'paused') {
+				// The engine went away without stopping it (a crash): its process is gone with it.
 				record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: record.State.ExitCode || 255, FinishedAt: new Date().toISOString()};
 				record.State.Error = 'the engine stopped while the container ran';
+				record.RunningAtShutdown = true;
 				this.store.save(record);
 			}
 
 			this.records.set(record.Id, record);
+		}
+	}
+
+	/** Applies restart policies as the engine starts: always, unless-stopped (if not stopped by hand), on-failure (if it was running). */
+	async restartOnBoot(): Promise<void> {
+		for (const record of this.records.values()) {
+			const policy = record.HostConfig.RestartPolicy?.Name ?? 'no';
+			const wanted =
+				policy === 'always' || (policy === 'unless-stopped' && !record.ManuallyStopped) || (policy === 'on-failure' && record.RunningAtShutdown);
+			record.RunningAtShutdown = false;
+			if (!wanted) continue;
+			try {
+				await this.start(record.Id);
+			} catch (error) {
+				this.report(`container ${record.Name.slice(1)}: restart policy ${policy}: ${(error as Error).message}`);
+			}
 		}
 	}
 
@@ -228,6 +253,8 @@ export class Containers {
 
 	async start(reference: string): Promise<void> {
 		const record = this.find(reference);
+		this.cancelRestart(record);
+		record.ManuallyStopped = false;
 		if (record.State.Running || this.live.has(record.Id)) throw notModified();
 		if (record.State.Status === 'removing') throw conflict(`container ${record.Id} is being removed`);
 		const image = this.images.resolve(record.Image) ?? this.images.resolve(record.ImageName);
@@ -326,7 +353,49 @@ export class Containers {
 		const waiters = this.exitWaiters.get(record.Id) ?? [];
 		this.exitWaiters.delete(record.Id);
 		for (const waiter of waiters) waiter(code);
-		if (record.HostConfig.AutoRemove && this.records.has(record.Id)) void this.remove(record.Id, true).catch(() => undefined);
+		if (record.HostConfig.AutoRemove && this.records.has(record.Id)) {
+			void this.remove(record.Id, true).catch(() => undefined);
+			return;
+		}
+
+		this.applyRestartPolicy(record, live, code);
+	}
+
+	/**
+	 * Restarts an exited container as its policy says, with back-off: 100 ms, doubling up to a
+	 * minute, back to the start once a run has lasted 10 s (as dockerd does).
+	 */
+	private applyRestartPolicy(record: ContainerRecord, live: Live, code: number): void {
+		const policy = record.HostConfig.RestartPolicy ?? {};
+		const name = policy.Name ?? 'no';
+		if (this.shuttingDown || live.stopping || !this.records.has(record.Id) || name === 'no' || name === '') return;
+		if (name === 'on-failure' && (code === 0 || (policy.MaximumRetryCount && record.RestartCount >= policy.MaximumRetryCount))) return;
+		const ranFor = Date.now() - Date.parse(record.State.StartedAt);
+		const previous = this.backoff.get(record.Id) ?? 0;
+		const delay = ranFor >= 10_000 || previous === 0 ? 100 : Math.min(60_000, previous * 2);
+		this.backoff.set(record.Id, delay);
+		record.State = {...record.State, Status: 'restarting', Restarting: true};
+		this.save(record);
+		const timer = setTimeout(() => {
+			this.restartTimers.delete(record.Id);
+			if (!this.records.has(record.Id) || this.live.has(record.Id) || this.shuttingDown) return;
+			record.RestartCount++;
+			const image = this.images.resolve(record.Image) ?? this.images.resolve(record.ImageName);
+			if (!image) return;
+			void this.launch(record, image).then(
+				() => this.events.publish('container', 'restart', record.Id, this.attributes(record)),
+				(error: unknown) => this.report(`container ${record.Name.slice(1)}: restart failed: ${(error as Error).message}`),
+			);
+		}, delay);
+		this.restartTimers.set(record.Id, timer);
+	}
+
+	private cancelRestart(record: ContainerRecord): void {
+		const timer = this.restartTimers.get(record.Id);
+		if (!timer) return;
+		clearTimeout(timer);
+		this.restartTimers.delete(record.Id);
+		record.State = {...record.State, Status: 'exited', Restarting: false};
 	}
 
 	/** The live process's standard input, for an attached client; undefined when it takes none. */
@@ -342,11 +411,17 @@ export class Containers {
 	}
 
 	/** Stops with the container's stop signal, then SIGKILL after `timeout` seconds. */
-	async stop(reference: string, timeout?: number, signal?: string): Promise<void> {
+	async stop(reference: string, timeout?: number, signal?: string, byHand = true): Promise<void> {
 		const record = this.find(reference);
+		if (byHand) this.cancelRestart(record);
 		const live = this.live.get(record.Id);
 		if (!live) throw notModified();
 		live.stopping = true;
+		if (byHand) {
+			record.ManuallyStopped = true;
+			this.save(record);
+		}
+
 		if (record.State.Paused) this.setPaused(record, live, false);
 		const stopSignal = parseSignal(signal ?? record.Config.StopSignal, 'SIGTERM');
 		const seconds = timeout ?? record.Config.StopTimeout ?? 10;
@@ -402,6 +477,8 @@ export class Containers {
 
 	async remove(reference: string, force: boolean): Promise<void> {
 		const record = this.find(reference);
+		this.cancelRestart(record);
+		this.backoff.delete(record.Id);
 		if (this.live.has(record.Id)) {
 			if (!force) {
 				throw conflict(`You cannot remove a running container ${record.Id}. Stop the container before attempting removal or force remove`);
@@ -507,7 +584,17 @@ export class Containers {
 
 	/** Stops every running container, as dockerd does on shutdown without live-restore. */
 	async shutdown(timeoutSeconds = 10): Promise<void> {
-		await Promise.all([...this.live.keys()].map(id => this.stop(id, timeoutSeconds).catch(() => undefined)));
+		this.shuttingDown = true;
+		for (const timer of this.restartTimers.values()) clearTimeout(timer);
+		for (const id of this.live.keys()) {
+			const record = this.records.get(id);
+			if (record) {
+				record.RunningAtShutdown = true;
+				this.save(record);
+			}
+		}
+
+		await Promise.all([...this.live.keys()].map(id => this.stop(id, timeoutSeconds, undefined, false).catch(() => undefined)));
 	}
 
 	isRunning(id: string): boolean {

@@ -46,6 +46,8 @@ export class Engine {
 		addImageRoutes(router, this);
 		addStatsRoutes(router, this);
 		await removeStaleSocket(this.paths.socketPath);
+		// Restart policies first, so that a client that reaches the engine sees their outcome.
+		await this.containers.restartOnBoot();
 		const server = http.createServer((request, response) => {
 			void router.handle(request, response);
 		});
