@@ -73,6 +73,8 @@ test('the watcher follows create, start, rename, stop and remove from the event 
 		await container.rename({name: `${name}-renamed`});
 		await within('rename', () => known.get(id)?.name === `${name}-renamed`);
 		await container.kill();
+		// The daemon answers the kill before the process is gone: time from the exit itself.
+		await container.wait();
 		await within('stop', () => known.get(id)?.state === 'exited');
 		await container.remove();
 		await within('remove', () => !known.has(id));
