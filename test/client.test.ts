@@ -63,7 +63,7 @@ test('the watcher follows create, start, rename, stop and remove from the event 
 		const {id} = container;
 		const within = async (what: string, check: () => boolean) => {
 			const started = Date.now();
-			assert.ok(await eventually(check, 1000, 10), `${what} seen within a second`);
+			assert.ok(await eventually(check, 1000, 10), `${what} seen within a second (state: ${JSON.stringify([...known.values()].find(c => c.id === id))})`);
 			return Date.now() - started;
 		};
 

@@ -17,6 +17,9 @@ export type ContainerWatchHandlers = {
 
 type EngineEvent = {Type?: string; Action?: string; status?: string; id?: string; Actor?: {ID?: string}};
 
+const upActions = new Set(['start', 'restart', 'unpause']);
+const downActions = new Set(['die', 'stop', 'oom']);
+
 /** Actions that change nothing the list shows. */
 const ignoredActions = /^(exec_|attach|detach|resize|top|archive-path|extract-to-dir|export|commit|copy)/;
 
@@ -27,6 +30,9 @@ export function watchContainers(docker: Docker, handlers: ContainerWatchHandlers
 	let flushTimer: NodeJS.Timeout | undefined;
 	let attempt = 0;
 	const dirty = new Set<string>();
+	// What the last event said a container's state now is. dockerd announces an exit a moment
+	// before its list shows it, so a read that disagrees is tried again shortly.
+	const expected = new Map<string, {up: boolean; retries: number}>();
 
 	const flush = async () => {
 		flushTimer = undefined;
@@ -40,6 +46,21 @@ export function watchContainers(docker: Docker, handlers: ContainerWatchHandlers
 			if (found.length > 0) handlers.upserted(found);
 			const gone = ids.filter(id => !present.has(id));
 			if (gone.length > 0) handlers.removed(gone);
+			for (const container of found) {
+				const wanted = expected.get(container.id);
+				if (!wanted) continue;
+				const up = container.state === 'running' || container.state === 'paused' || container.state === 'restarting';
+				if (up === wanted.up || wanted.retries >= 5) {
+					expected.delete(container.id);
+					continue;
+				}
+
+				wanted.retries++;
+				dirty.add(container.id);
+				flushTimer ??= setTimeout(flush, 100);
+			}
+
+			for (const id of gone) expected.delete(id);
 		} catch {
 			// The stream's own error handling reconnects and re-lists.
 		}
@@ -56,6 +77,8 @@ export function watchContainers(docker: Docker, handlers: ContainerWatchHandlers
 			return;
 		}
 
+		if (upActions.has(action)) expected.set(id, {up: true, retries: 0});
+		else if (downActions.has(action)) expected.set(id, {up: false, retries: 0});
 		dirty.add(id);
 		flushTimer ??= setTimeout(flush, coalesceMs);
 	};
