@@ -147,3 +147,28 @@ test('limits, stats, top, pause and unpause', async t => {
 		assert.match((limited as {stderr: string}).stderr, /Cannot fork/i, 'the pids limit stops the sixth process');
 	}
 });
+
+test('docker exec: output, exit code, -i input, -u and -w, inside the container', async t => {
+	if (!requireCli(t)) return;
+	const container = name('exec');
+	await engine.docker('run', '-d', '--name', container, '-w', '/tmp', 'host', 'sleep', '300');
+	const where = await engine.docker('exec', container, 'sh', '-c', 'echo "$(pwd) $(id -un) $(hostname)"; echo oops >&2');
+	const hostname = (await engine.docker('inspect', '-f', '{{.Config.Hostname}}', container)).stdout.trim();
+	assert.equal(where.stdout.trim(), `/tmp root ${hostname}`, 'the container\'s working dir and hostname');
+	assert.equal(where.stderr.trim(), 'oops');
+	const failed = await engine.docker('exec', container, 'sh', '-c', 'exit 9').catch((error: {code: number}) => error);
+	assert.equal((failed as {code: number}).code, 9);
+	const asNobody = await engine.docker('exec', '-u', 'nobody', '-w', '/', container, 'sh', '-c', 'echo "$(id -un) $(pwd)"');
+	assert.equal(asNobody.stdout.trim(), 'nobody /');
+	const {execFile} = await import('node:child_process');
+	const upper = await new Promise<string>((resolve, reject) => {
+		const child = execFile('docker', ['-H', engine.url, 'exec', '-i', container, 'tr', 'a-z', 'A-Z'], (error, out) => (error ? reject(error) : resolve(out)));
+		child.stdin?.end('quiet please\n');
+	});
+	assert.equal(upper, 'QUIET PLEASE\n');
+	const stopped = name('exec-stopped');
+	await engine.docker('create', '--name', stopped, 'host', 'true');
+	const refused = await engine.docker('exec', stopped, 'true').catch((error: {stderr: string}) => error);
+	assert.match((refused as {stderr: string}).stderr, /is not running/);
+	await engine.docker('rm', '-f', container, stopped);
+});

@@ -510,6 +510,25 @@ export class Containers {
 		this.events.publish('container', 'rename', record.Id, this.attributes(record, {oldName: `/${oldName}`}));
 	}
 
+	exists(id: string): boolean {
+		return this.records.has(id);
+	}
+
+	/** The host pid of a running container's first process. */
+	initPid(id: string): number | undefined {
+		return this.live.get(id)?.process.pid;
+	}
+
+	cgroupProcsOf(id: string): string[] {
+		return this.live.get(id)?.cgroup?.procsFiles ?? [];
+	}
+
+	/** Publishes an event about a container (exec_create, exec_start, exec_die…). */
+	announce(id: string, action: string, extra: Record<string, string> = {}): void {
+		const record = this.records.get(id);
+		if (record) this.events.publish('container', action, id, this.attributes(record, extra));
+	}
+
 	/** Every process of a running container, as the host sees them. */
 	processes(id: string): number[] {
 		const live = this.live.get(id);

@@ -13,6 +13,7 @@ import {addSystemRoutes} from './api/system-routes.ts';
 import {type CgroupDriver, detectCgroups} from './cgroups.ts';
 import {type ContainerRecord, Containers} from './containers.ts';
 import {EventLog} from './events.ts';
+import {Execs} from './execs.ts';
 import {ImageStore} from './images.ts';
 import {type EnginePaths, ensureDirectories} from './paths.ts';
 import {detectIsolation, type Isolation} from './runtime.ts';
@@ -25,6 +26,7 @@ export class Engine {
 	readonly isolation: Isolation;
 	readonly cgroups: CgroupDriver | undefined;
 	readonly containers: Containers;
+	readonly execs: Execs;
 	private server?: http.Server;
 
 	constructor(
@@ -37,6 +39,11 @@ export class Engine {
 		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups() : undefined;
 		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, this.cgroups, report);
 		this.containers.load();
+		this.execs = new Execs(this.containers, this.isolation);
+		// Exec instances go with their container.
+		this.events.on('event', (event: {Type: string; Action: string; Actor: {ID: string}}) => {
+			if (event.Type === 'container' && event.Action === 'destroy') this.execs.forget(event.Actor.ID);
+		});
 	}
 
 	async listen(): Promise<void> {

@@ -103,14 +103,18 @@ export function selectEntries(entries: LogEntry[], query: LogQuery): LogEntry[] 
 	return selected;
 }
 
-/** One entry as the logs endpoint sends it: an 8-byte multiplexing header unless the container has a TTY. */
-export function encodeEntry(entry: LogEntry, tty: boolean, timestamps: boolean): Buffer {
-	const payload = Buffer.from(timestamps ? `${entry.time} ${entry.log}` : entry.log);
+/** Output as the API sends it: an 8-byte multiplexing header (stream, length) unless there is a TTY. */
+export function encodeFrame(stream: 'stdout' | 'stderr', payload: Buffer, tty: boolean): Buffer {
 	if (tty) return payload;
 	const header = Buffer.alloc(8);
-	header[0] = entry.stream === 'stdout' ? 1 : 2;
+	header[0] = stream === 'stdout' ? 1 : 2;
 	header.writeUInt32BE(payload.length, 4);
 	return Buffer.concat([header, payload]);
+}
+
+/** One log entry as the logs and attach endpoints send it. */
+export function encodeEntry(entry: LogEntry, tty: boolean, timestamps: boolean): Buffer {
+	return encodeFrame(entry.stream, Buffer.from(timestamps ? `${entry.time} ${entry.log}` : entry.log), tty);
 }
 
 /** Docker's time arguments: seconds since the epoch (with a fraction), or an RFC 3339 time. */

@@ -5,18 +5,24 @@ import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {EngineError} from '../errors.ts';
 import type {Engine} from '../engine.ts';
-import {encodeEntry, type LogEntry, selectEntries} from '../log-store.ts';
+import {encodeEntry, encodeFrame, type LogEntry, selectEntries} from '../log-store.ts';
 import {flag} from './http.ts';
 
 export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: Duplex, head: Buffer): void {
 	const url = new URL(request.url ?? '/', 'http://engine');
 	const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
-	const match = /^\/containers\/([^/]+)\/attach$/.exec(path);
 	const fail = (status: number, message: string) => {
 		const body = JSON.stringify({message});
 		socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 	};
 
+	const execMatch = /^\/exec\/([^/]+)\/start$/.exec(path);
+	if (execMatch && request.method === 'POST') {
+		startExec(engine, decodeURIComponent(execMatch[1]!), request, socket, head, fail);
+		return;
+	}
+
+	const match = /^\/containers\/([^/]+)\/attach$/.exec(path);
 	if (!match || request.method !== 'POST') {
 		fail(404, `page not found: ${path}`);
 		return;
@@ -91,4 +97,66 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 			deliver();
 		});
 	}
+}
+
+const upgraded = 'HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n';
+
+/**
+ * POST /exec/{id}/start, hijacked: the JSON body ({"Detach", "Tty"}) comes first on the socket,
+ * then the client's input. The process's output goes back multiplexed unless it has a TTY.
+ */
+function startExec(engine: Engine, id: string, request: IncomingMessage, socket: Duplex, head: Buffer, fail: (status: number, message: string) => void): void {
+	const length = Number(request.headers['content-length'] ?? 0);
+	let buffered = head;
+	let started = false;
+	const begin = () => {
+		started = true;
+		socket.off('data', collect);
+		const body = buffered.subarray(0, length);
+		const rest = buffered.subarray(length);
+		let options: {Detach?: boolean} = {};
+		try {
+			options = body.length > 0 ? (JSON.parse(body.toString('utf8')) as {Detach?: boolean}) : {};
+		} catch {
+			fail(400, 'invalid JSON in the exec start body');
+			return;
+		}
+
+		let instance;
+		try {
+			instance = engine.execs.start(id);
+		} catch (error) {
+			fail(error instanceof EngineError ? error.status : 500, (error as Error).message);
+			return;
+		}
+
+		socket.write(upgraded);
+		const child = instance.child!;
+		if (options.Detach) {
+			socket.end();
+			return;
+		}
+
+		const tty = Boolean(instance.config.Tty);
+		if (instance.config.AttachStdout) child.stdout.on('data', (chunk: Buffer) => socket.write(encodeFrame('stdout', chunk, tty)));
+		else child.stdout.resume();
+		if (instance.config.AttachStderr) child.stderr.on('data', (chunk: Buffer) => socket.write(encodeFrame('stderr', chunk, tty)));
+		else child.stderr.resume();
+		if (instance.config.AttachStdin) {
+			if (rest.length > 0) child.stdin.write(rest);
+			socket.on('data', (chunk: Buffer) => child.stdin.write(chunk));
+			socket.on('end', () => child.stdin.end());
+		}
+
+		socket.on('error', () => undefined);
+		void instance.done!.then(() => socket.end());
+	};
+
+	const collect = (chunk: Buffer) => {
+		buffered = Buffer.concat([buffered, chunk]);
+		if (!started && buffered.length >= length) begin();
+	};
+
+	if (buffered.length >= length) begin();
+	else socket.on('data', collect);
 }

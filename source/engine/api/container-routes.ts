@@ -1,9 +1,9 @@
 // /containers/...: the lifecycle, inspect, list and logs, in dockerd's shapes.
 import type {ContainerRecord} from '../containers.ts';
 import {statusText} from '../containers.ts';
-import {badRequest, EngineError} from '../errors.ts';
+import {badRequest} from '../errors.ts';
 import type {Engine} from '../engine.ts';
-import {encodeEntry, type LogEntry, parseTime, selectEntries} from '../log-store.ts';
+import {encodeEntry, encodeFrame, type LogEntry, parseTime, selectEntries} from '../log-store.ts';
 import {engineApiVersion, flag, parseFilters, type Router, sendEmpty, sendJson} from './http.ts';
 import {validateCreate} from './validate.ts';
 
@@ -222,8 +222,35 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		});
 	});
 
-	router.add('POST', '/containers/{id}/exec', () => {
-		throw new EngineError(501, 'exec is not implemented by the berth engine yet');
+	router.add('POST', '/containers/{id}/exec', async (request, response) => {
+		sendJson(response, 201, engine.execs.create(request.params.id!, await request.json()));
+	});
+
+	router.add('GET', '/exec/{id}/json', (request, response) => {
+		sendJson(response, 200, engine.execs.inspect(request.params.id!));
+	});
+
+	router.add('POST', '/exec/{id}/resize', (request, response) => {
+		engine.execs.find(request.params.id!);
+		sendEmpty(response, 200);
+	});
+
+	// Without an Upgrade header: detached, or the output as the response body (older clients).
+	router.add('POST', '/exec/{id}/start', async (request, response) => {
+		const options = ((await request.json()) ?? {}) as {Detach?: boolean};
+		const instance = engine.execs.start(request.params.id!);
+		if (options.Detach) {
+			sendEmpty(response, 200);
+			return;
+		}
+
+		response.writeHead(200, {'Content-Type': 'application/vnd.docker.raw-stream', 'Api-Version': engineApiVersion});
+		const child = instance.child!;
+		const tty = Boolean(instance.config.Tty);
+		child.stdout.on('data', (chunk: Buffer) => response.write(encodeFrame('stdout', chunk, tty)));
+		child.stderr.on('data', (chunk: Buffer) => response.write(encodeFrame('stderr', chunk, tty)));
+		await instance.done;
+		response.end();
 	});
 }
 
