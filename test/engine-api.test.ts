@@ -274,3 +274,24 @@ test('restart policies: on-failure with a count, always until stopped by hand, a
 	assert.equal((await docker.getContainer(always.id).inspect()).State.Running, true, 'always comes back even after a stop by hand');
 	for (const id of [failing.id, always.id, unless.id, handStopped.id]) await docker.getContainer(id).remove({force: true});
 });
+
+test('TTY containers and execs run on a pseudo-terminal, raw, and can be resized', async () => {
+	const container = await docker.createContainer({name: name('tty'), Image: 'host', Tty: true, Cmd: ['sh', '-c', 'tty; sleep 300']});
+	await container.start();
+	await container.resize({h: 33, w: 111});
+	assert.ok(await eventually(async () => ((await container.logs({stdout: true, stderr: true})) as unknown as Buffer).toString().includes('/dev/pts/'), 3000), 'the command sees a terminal');
+	const raw = ((await container.logs({stdout: true, stderr: true})) as unknown as Buffer).toString();
+	assert.match(raw, /^\/dev\/pts\/\d+\r\n/, 'raw output (no multiplexing headers), with the terminal\'s CRLF');
+	const exec = await container.exec({Cmd: ['sh', '-c', 'stty size; tty'], Tty: true, AttachStdout: true, AttachStderr: true});
+	const stream = await exec.start({hijack: true, stdin: false});
+	const output = await new Promise<string>(resolve => {
+		let text = '';
+		stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+		stream.on('end', () => resolve(text));
+	});
+	assert.match(output, /^\d+ \d+\r\n\/dev\/pts\/\d+\r\n$/, `exec on its own terminal: ${JSON.stringify(output)}`);
+	assert.equal((await exec.inspect()).ExitCode, 0);
+	await container.stop({t: 1});
+	assert.equal((await container.inspect()).State.ExitCode, 143);
+	await container.remove();
+});

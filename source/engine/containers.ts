@@ -10,7 +10,7 @@ import {newId, randomName, validName} from './ids.ts';
 import type {Image, ImageStore} from './images.ts';
 import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log-store.ts';
 import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
-import {type Isolation, processesOf, type RunningProcess, spawnProcess} from './runtime.ts';
+import {type Isolation, processesOf, resizeTerminal, type RunningProcess, spawnProcess} from './runtime.ts';
 import type {StateStore} from './state-store.ts';
 
 export type ContainerConfig = {
@@ -280,6 +280,7 @@ export class Containers {
 					argv: [record.Path, ...record.Args],
 					network: record.HostConfig.NetworkMode === 'host' ? 'host' : 'none',
 					cgroupProcs: cgroup?.procsFiles,
+					tty: Boolean(record.Config.Tty),
 				},
 				this.isolation,
 			);
@@ -517,6 +518,19 @@ export class Containers {
 	/** The host pid of a running container's first process. */
 	initPid(id: string): number | undefined {
 		return this.live.get(id)?.process.pid;
+	}
+
+	/** Sets the size of a TTY container's terminal. */
+	resize(reference: string, rows: number, columns: number): void {
+		const record = this.find(reference);
+		const live = this.live.get(record.Id);
+		if (!live) throw conflict(`Container ${record.Id} is not running`);
+		if (!record.Config.Tty) return;
+		try {
+			resizeTerminal(live.process.pid, rows, columns);
+		} catch (error) {
+			throw new EngineError(500, `cannot resize the terminal: ${(error as Error).message}`);
+		}
 	}
 
 	cgroupProcsOf(id: string): string[] {

@@ -6,7 +6,7 @@ import {constants} from 'node:os';
 import {badRequest, conflict, notFound} from './errors.ts';
 import {newId} from './ids.ts';
 import type {Containers} from './containers.ts';
-import type {Isolation} from './runtime.ts';
+import {type Isolation, resizeTerminal, ttyCommand} from './runtime.ts';
 
 export type ExecConfig = {
 	Cmd: string[];
@@ -137,11 +137,14 @@ export class Execs {
 			// The exec joins its container's cgroup first, so that limits and stats cover it.
 			const cgroups = this.containers.cgroupProcsOf(record.Id);
 			const join = 'i=0; while [ $i -lt $BERTH_CGROUP_COUNT ]; do echo 0 > "$1"; shift; i=$((i+1)); done; unset BERTH_CGROUP_COUNT; exec "$@"';
-			child = spawn('/bin/sh', ['-c', join, 'berth-exec', ...cgroups, nsenterPath(), ...args, '--', ...instance.config.Cmd], {
-				env: {...env, BERTH_CGROUP_COUNT: String(cgroups.length)},
+			let command = [nsenterPath(), ...args, '--', ...instance.config.Cmd];
+			if (instance.config.Tty) command = ttyCommand(command);
+			child = spawn('/bin/sh', ['-c', join, 'berth-exec', ...cgroups, ...command], {
+				env: {...env, BERTH_CGROUP_COUNT: String(cgroups.length), ...(instance.config.Tty ? {SHELL: '/bin/sh'} : {})},
 			}) as unknown as ChildProcessWithoutNullStreams;
 		} else {
-			child = spawn(instance.config.Cmd[0]!, instance.config.Cmd.slice(1), {env, cwd: workingDir}) as unknown as ChildProcessWithoutNullStreams;
+			const command = instance.config.Tty ? ttyCommand(instance.config.Cmd) : instance.config.Cmd;
+			child = spawn(command[0]!, command.slice(1), {env: {...env, ...(instance.config.Tty ? {SHELL: '/bin/sh'} : {})}, cwd: workingDir}) as unknown as ChildProcessWithoutNullStreams;
 		}
 
 		instance.running = true;
@@ -177,6 +180,18 @@ export class Execs {
 			DetachKeys: '',
 			Pid: instance.pid,
 		};
+	}
+
+	resize(id: string, rows: number, columns: number): void {
+		const instance = this.find(id);
+		if (!instance.config.Tty || !instance.running || !instance.pid) return;
+		// The terminal is the one `script` made; any process under it holds it as fd 0.
+		try {
+			const holder = readFileSync(`/proc/${instance.pid}/task/${instance.pid}/children`, 'utf8').trim().split(/\s+/)[0];
+			resizeTerminal(Number(holder) || instance.pid, rows, columns);
+		} catch {
+			// The process ended meanwhile.
+		}
 	}
 
 	/** Forgets the exec instances of a removed container. */

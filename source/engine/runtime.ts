@@ -47,6 +47,8 @@ export type ProcessSpec = {
 	network: 'none' | 'host';
 	/** cgroup.procs files the container's first process joins before anything else runs. */
 	cgroupProcs?: string[];
+	/** Run on a pseudo-terminal (util-linux `script` holds its master side). */
+	tty?: boolean;
 };
 
 export type Exit = {code: number; signal?: string};
@@ -66,7 +68,9 @@ export type RunningProcess = {
 // catchable signal it gets (as `docker run --init` does; one that comes before the child exists
 // is passed on once it does), and reports on fd 3: "ready" once the command runs, "exit N" with its status, because
 // `unshare` itself reports a child killed by a signal only as "1".
-const initScript = `pending=
+const initScript = `if [ "$BERTH_SHELL_SET" = 1 ]; then SHELL="$BERTH_SHELL"; else unset SHELL; fi
+unset BERTH_SHELL BERTH_SHELL_SET
+pending=
 for signal in TERM INT HUP QUIT USR1 USR2 WINCH; do
 	trap "if [ -n \\"\\$child\\" ]; then kill -$signal \\$child 2>/dev/null; else pending=\\"\\$pending $signal\\"; fi" $signal
 done
@@ -112,22 +116,29 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 			return index === -1 ? [entry, ''] : [entry.slice(0, index), entry.slice(index + 1)];
 		}),
 	);
-	let child: ChildProcessWithoutNullStreams;
 	// 0-2 the container's standard streams, 3 the init's reports, 5 the init's own script.
 	const stdio: Array<'pipe' | 'ignore'> = ['pipe', 'pipe', 'pipe', 'pipe', 'ignore', 'pipe'];
+	// The container's own SHELL, kept apart: `script` needs a shell of the host's in SHELL.
+	const shell = {BERTH_SHELL_SET: 'SHELL' in env ? '1' : '0', BERTH_SHELL: env.SHELL ?? ''};
+	let command: string[];
+	let extraEnv: Record<string, string> = {};
 	if (isolation.mode === 'namespaces') {
 		const root = path.join(spec.directory, 'root');
 		mkdirSync(root, {recursive: true});
 		const {tools} = isolation;
-		const args = ['--pid', '--fork', '--kill-child', '--mount', '--uts', '--ipc', ...(spec.network === 'none' ? ['--net'] : []), '--', '/bin/sh', '-c', setupScript];
-		args.push('berth-setup', root, spec.hostname, spec.workingDir || '/', spec.user ?? '', spec.readOnlyRoot ? '1' : '0', loader, ...spec.argv);
-		child = spawn(tools.unshare!, args, {
-			env: {...env, BERTH_MOUNT: tools.mount, BERTH_HOSTNAME: tools.hostname, BERTH_CHROOT: tools.chroot, BERTH_ROOTFS: spec.rootfs, BERTH_CGROUPS: (spec.cgroupProcs ?? []).join(' ')},
-			stdio,
-		}) as unknown as ChildProcessWithoutNullStreams;
+		command = [tools.unshare!, '--pid', '--fork', '--kill-child', '--mount', '--uts', '--ipc', ...(spec.network === 'none' ? ['--net'] : []), '--', '/bin/sh', '-c', setupScript];
+		command.push('berth-setup', root, spec.hostname, spec.workingDir || '/', spec.user ?? '', spec.readOnlyRoot ? '1' : '0', loader, ...spec.argv);
+		extraEnv = {BERTH_MOUNT: tools.mount!, BERTH_HOSTNAME: tools.hostname!, BERTH_CHROOT: tools.chroot!, BERTH_ROOTFS: spec.rootfs, BERTH_CGROUPS: (spec.cgroupProcs ?? []).join(' ')};
 	} else {
-		child = spawn('/bin/sh', ['-c', loader, spec.workingDir || '/', ...spec.argv], {env, stdio, detached: true}) as unknown as ChildProcessWithoutNullStreams;
+		command = ['/bin/sh', '-c', loader, spec.workingDir || '/', ...spec.argv];
 	}
+
+	if (spec.tty) command = ttyCommand(command);
+	const child = spawn(command[0]!, command.slice(1), {
+		env: {...env, ...extraEnv, ...shell, ...(spec.tty ? {SHELL: '/bin/sh'} : {})},
+		stdio,
+		detached: isolation.mode === 'process',
+	}) as unknown as ChildProcessWithoutNullStreams;
 
 	const scriptPipe = (child.stdio as unknown as NodeJS.WritableStream[])[5]!;
 	scriptPipe.on('error', () => undefined);
@@ -187,14 +198,14 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 	});
 
 	// With namespaces the init runs as the child of `unshare` and is PID 1 inside: signals go to it.
+	// The container's init, found once it runs: with namespaces, the first process below ours in
+	// another pid namespace; without, the loader's shell (under `script` when there is a TTY).
+	let initPid: number | undefined;
 	const containerPid = () => {
-		if (isolation.mode !== 'namespaces' || !child.pid) return child.pid ?? 0;
-		try {
-			const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
-			return Number(children[0]) || child.pid;
-		} catch {
-			return child.pid;
-		}
+		if (initPid) return initPid;
+		const found = child.pid ? findInit(child.pid, isolation.mode) : undefined;
+		if (found) initPid = found;
+		return found ?? child.pid ?? 0;
 	};
 
 	const ready = Promise.race([
@@ -258,4 +269,49 @@ export function processesOf(initPid: number, isolation: Isolation): number[] {
 	}
 
 	return pids;
+}
+
+const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/** The command, run on a new pseudo-terminal by util-linux `script`, which passes its exit code on. */
+export function ttyCommand(command: string[]): string[] {
+	return ['script', '--quiet', '--flush', '--return', '--echo', 'never', '--command', command.map(shellQuote).join(' '), '/dev/null'];
+}
+
+/** Sets a terminal's size from the host; the kernel tells the programs on it (SIGWINCH). */
+export function resizeTerminal(pid: number, rows: number, columns: number): void {
+	const terminal = readlinkSync(`/proc/${pid}/fd/0`);
+	if (!terminal.startsWith('/dev/pts/')) throw new Error('the process has no terminal');
+	execFileSync('stty', ['-F', terminal, 'rows', String(rows), 'cols', String(columns)]);
+}
+
+function childrenOf(pid: number): number[] {
+	try {
+		return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+	} catch {
+		return [];
+	}
+}
+
+function findInit(rootPid: number, mode: IsolationMode): number | undefined {
+	let ownNamespace: string | undefined;
+	try {
+		ownNamespace = readlinkSync('/proc/self/ns/pid');
+	} catch {
+		return undefined;
+	}
+
+	const queue = [rootPid];
+	for (let visited = 0; queue.length > 0 && visited < 50; visited++) {
+		const pid = queue.shift()!;
+		try {
+			if (mode === 'namespaces' ? readlinkSync(`/proc/${pid}/ns/pid`) !== ownNamespace : readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('s=;while')) return pid;
+		} catch {
+			continue;
+		}
+
+		queue.push(...childrenOf(pid));
+	}
+
+	return undefined;
 }

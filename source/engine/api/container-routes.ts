@@ -230,8 +230,22 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		sendJson(response, 200, engine.execs.inspect(request.params.id!));
 	});
 
+	const size = (query: URLSearchParams) => {
+		const rows = optionalInteger(query.get('h'), 'h');
+		const columns = optionalInteger(query.get('w'), 'w');
+		if (!rows || !columns || rows < 1 || columns < 1) throw badRequest('resize needs h and w, both at least 1');
+		return {rows, columns};
+	};
+
+	router.add('POST', '/containers/{id}/resize', (request, response) => {
+		const {rows, columns} = size(request.query);
+		containers.resize(request.params.id!, rows, columns);
+		sendEmpty(response, 200);
+	});
+
 	router.add('POST', '/exec/{id}/resize', (request, response) => {
-		engine.execs.find(request.params.id!);
+		const {rows, columns} = size(request.query);
+		engine.execs.resize(request.params.id!, rows, columns);
 		sendEmpty(response, 200);
 	});
 
