@@ -24,11 +24,11 @@ function open(options: ConstructorParameters<typeof Terminal>[0] = {}): Terminal
 const state = async (container: Docker.Container) => (await container.inspect()).State;
 
 /** Narrows the list to one container by typing its name into the filter. */
-async function focusOn(screen: Terminal, name: string): Promise<void> {
+async function focusOn(screen: Terminal, name: string, timeoutMs = 5000): Promise<void> {
 	screen.press('/');
 	screen.type(name);
 	screen.press('Enter');
-	await screen.waitFor(screen_ => screen_.includes(`▸ ${name}`) && /Containers \(1 of \d+\)/.test(screen_));
+	await screen.waitFor(screen_ => screen_.includes(`▸ ${name}`) && /Containers \(1 of \d+\)/.test(screen_), timeoutMs);
 }
 
 test('the list shows every container, grouped by compose project; the filter narrows it', async t => {
@@ -291,9 +291,11 @@ test('berth --host ssh://… shows the list and acts through the real ssh', asyn
 		const container = await runContainer(docker, {name, cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});
 		const url = `ssh://${server.user}@127.0.0.1:${server.port}`;
 		const screen = open({args: ['--host', url], env: {PATH: server.pathWithWrapper, DOCKER_HOST: undefined}});
-		const shown = await screen.waitFor(/Containers \(\d+\)/, 8000);
+		// Every HTTP connection is an ssh login here (one shared connection is later work), and
+		// a loaded 2-core machine takes its time over each handshake.
+		const shown = await screen.waitFor(/Containers \(\d+\)/, 20_000);
 		assert.ok(shown.includes(url), 'the status line names the ssh host');
-		await focusOn(screen, name);
+		await focusOn(screen, name, 20_000);
 		screen.press('s');
 		assert.ok(await eventually(async () => !(await state(container)).Running, 8000), 'stopped over ssh');
 		await screen.waitFor(`stopped ${name}`);
