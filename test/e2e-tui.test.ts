@@ -293,7 +293,7 @@ test('berth --host ssh://… shows the list and acts through the real ssh', asyn
 		const screen = open({args: ['--host', url], env: {PATH: server.pathWithWrapper, DOCKER_HOST: undefined}});
 		// Every HTTP connection is an ssh login here (one shared connection is later work), and
 		// a loaded 2-core machine takes its time over each handshake.
-		const shown = await screen.waitFor(/Containers \(\d+\)/, 20_000);
+		const shown = await screen.waitFor(/ · \d+\/\d+ running/, 20_000);
 		assert.ok(shown.includes(url), 'the status line names the ssh host');
 		await focusOn(screen, name, 20_000);
 		screen.press('s');
