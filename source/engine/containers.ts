@@ -273,6 +273,7 @@ export class Containers {
 					directory: this.store.directoryOf(record.Id),
 					rootfs: image.rootfs,
 					readOnlyRoot: image.readOnly,
+					layered: image.rootfs !== '/',
 					hostname: record.Config.Hostname ?? record.Id.slice(0, 12),
 					workingDir: record.Config.WorkingDir || '/',
 					user: record.Config.User || undefined,

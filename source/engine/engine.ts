@@ -22,7 +22,7 @@ import {StateStore} from './state-store.ts';
 export class Engine {
 	readonly id: string;
 	readonly events = new EventLog();
-	readonly images = new ImageStore();
+	readonly images: ImageStore;
 	readonly isolation: Isolation;
 	readonly cgroups: CgroupDriver | undefined;
 	readonly containers: Containers;
@@ -35,6 +35,7 @@ export class Engine {
 	) {
 		ensureDirectories(paths);
 		this.id = engineId(paths);
+		this.images = new ImageStore(path.join(paths.stateDirectory, 'images'));
 		this.isolation = detectIsolation();
 		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups() : undefined;
 		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, this.cgroups, report);

@@ -1,15 +1,19 @@
-// The images the engine can run. For now the one built in: `host`, the host's own root
-// filesystem, mounted read-only, so that a fresh machine has something useful to run.
+// The images the engine can run: the built-in `host` (the host's own root filesystem, read-only)
+// and images loaded from `docker save` tarballs or imported from root-filesystem tarballs, each
+// kept as one flattened root filesystem with its record beside it.
 import {createHash} from 'node:crypto';
+import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import path from 'node:path';
+import {writeJsonAtomically} from './state-store.ts';
 
 export type ImageConfig = {
 	Env?: string[];
-	Cmd?: string[];
+	Cmd?: string[] | null;
 	Entrypoint?: string[] | null;
 	WorkingDir?: string;
 	User?: string;
-	Labels?: Record<string, string>;
-	ExposedPorts?: Record<string, object>;
+	Labels?: Record<string, string> | null;
+	ExposedPorts?: Record<string, object> | null;
 };
 
 export type Image = {
@@ -20,6 +24,7 @@ export type Image = {
 	/** Where its root filesystem is on the host. */
 	rootfs: string;
 	readOnly: boolean;
+	Size?: number;
 };
 
 const defaultPath = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -33,19 +38,97 @@ export const hostImage: Image = {
 	readOnly: true,
 };
 
+/**
+ * The short form `docker images` shows: "busybox" → "busybox:latest", and the default registry
+ * the docker CLI spells out ("docker.io/library/busybox") dropped.
+ */
+export function normaliseReference(value: string): string {
+	const reference = value.replace(/^(?:docker\.io|index\.docker\.io)\/(?:library\/)?/, '');
+	const lastPart = reference.split('/').at(-1) ?? reference;
+	return lastPart.includes(':') || reference.includes('@') ? reference : `${reference}:latest`;
+}
+
 export class ImageStore {
 	private readonly images = new Map<string, Image>([[hostImage.Id, hostImage]]);
+
+	constructor(private readonly directory?: string) {
+		if (!directory || !existsSync(directory)) return;
+		for (const entry of readdirSync(directory)) {
+			const file = path.join(directory, entry, 'image.json');
+			try {
+				const image = JSON.parse(readFileSync(file, 'utf8')) as Image;
+				if (existsSync(image.rootfs)) this.images.set(image.Id, image);
+			} catch {
+				// A half-written image (the engine stopped while loading it) is not listed.
+			}
+		}
+	}
 
 	list(): Image[] {
 		return [...this.images.values()];
 	}
 
-	/** By name (`host`, `host:latest`), full id, or a unique id prefix. */
+	/** By name (`host`, `busybox:1.36`), full id, or a unique id prefix. */
 	resolve(reference: string): Image | undefined {
-		const name = reference.includes(':') || reference.includes('@') ? reference : `${reference}:latest`;
+		const name = normaliseReference(reference);
 		for (const image of this.images.values()) if (image.RepoTags.includes(name)) return image;
 		const id = reference.startsWith('sha256:') ? reference : `sha256:${reference}`;
+		if (!/^sha256:[0-9a-f]+$/.test(id)) return undefined;
 		const matches = [...this.images.values()].filter(image => image.Id.startsWith(id));
 		return matches.length === 1 ? matches[0] : undefined;
+	}
+
+	directoryOf(id: string): string {
+		if (!this.directory) throw new Error('this image store keeps nothing on disk');
+		return path.join(this.directory, id.replace(/^sha256:/, ''));
+	}
+
+	/** Adds (or replaces) an image; the tags it takes are taken from any other image. */
+	add(image: Image): string[] {
+		const untagged = this.takeTags(image.RepoTags, image.Id);
+		const existing = this.images.get(image.Id);
+		const merged = existing ? {...image, RepoTags: [...new Set([...existing.RepoTags, ...image.RepoTags])]} : image;
+		this.images.set(image.Id, merged);
+		this.save(merged);
+		return untagged;
+	}
+
+	tag(image: Image, name: string): void {
+		const reference = normaliseReference(name);
+		this.takeTags([reference], image.Id);
+		if (!image.RepoTags.includes(reference)) image.RepoTags.push(reference);
+		this.save(image);
+	}
+
+	/** Removes a tag; returns whether the image has none left. */
+	untag(image: Image, name: string): boolean {
+		image.RepoTags = image.RepoTags.filter(tag => tag !== normaliseReference(name));
+		this.save(image);
+		return image.RepoTags.length === 0;
+	}
+
+	remove(image: Image): void {
+		this.images.delete(image.Id);
+		rmSync(this.directoryOf(image.Id), {recursive: true, force: true});
+	}
+
+	private takeTags(tags: string[], keeperId: string): string[] {
+		const untagged: string[] = [];
+		for (const other of this.images.values()) {
+			if (other.Id === keeperId || other === hostImage) continue;
+			const kept = other.RepoTags.filter(tag => !tags.includes(tag));
+			if (kept.length !== other.RepoTags.length) {
+				untagged.push(...other.RepoTags.filter(tag => tags.includes(tag)));
+				other.RepoTags = kept;
+				this.save(other);
+			}
+		}
+
+		return untagged;
+	}
+
+	private save(image: Image): void {
+		if (image === hostImage || !this.directory) return;
+		writeJsonAtomically(path.join(this.directoryOf(image.Id), 'image.json'), image);
 	}
 }

@@ -39,6 +39,8 @@ export type ProcessSpec = {
 	/** The image's root filesystem on the host ("/" for the host image). */
 	rootfs: string;
 	readOnlyRoot: boolean;
+	/** Give the container its own writable layer over the image (overlayfs), and its own /dev. */
+	layered: boolean;
 	hostname: string;
 	workingDir: string;
 	user?: string;
@@ -98,13 +100,31 @@ const setupScript = `set -e
 for procs in $BERTH_CGROUPS; do echo 0 > "$procs"; done
 root="$1"; host_name="$2"; work_dir="$3"; user="$4"; read_only="$5"; loader="$6"; shift 6
 "$BERTH_MOUNT" --make-rprivate /
-"$BERTH_MOUNT" --rbind "$BERTH_ROOTFS" "$root"
-if [ "$read_only" = 1 ]; then "$BERTH_MOUNT" -o remount,bind,ro "$root"; fi
+if [ -n "$BERTH_UPPER" ]; then
+	# A loaded image: its root filesystem below, the container's own writable layer above, and a
+	# /dev of its own with the usual devices.
+	"$BERTH_MOUNT" -t overlay overlay -o "lowerdir=$BERTH_ROOTFS,upperdir=$BERTH_UPPER,workdir=$BERTH_WORK" "$root"
+	mkdir -p "$root/proc" "$root/tmp" "$root/dev" "$root/sys"
+	"$BERTH_MOUNT" -t tmpfs -o mode=755,nosuid tmpfs "$root/dev"
+	for device in null zero full random urandom tty; do
+		: > "$root/dev/$device"
+		"$BERTH_MOUNT" --bind "/dev/$device" "$root/dev/$device"
+	done
+	mkdir -p "$root/dev/pts" "$root/dev/shm"
+	"$BERTH_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/dev/shm"
+	ln -s /proc/self/fd "$root/dev/fd"
+	ln -s /proc/self/fd/0 "$root/dev/stdin"
+	ln -s /proc/self/fd/1 "$root/dev/stdout"
+	ln -s /proc/self/fd/2 "$root/dev/stderr"
+else
+	"$BERTH_MOUNT" --rbind "$BERTH_ROOTFS" "$root"
+	if [ "$read_only" = 1 ]; then "$BERTH_MOUNT" -o remount,bind,ro "$root"; fi
+fi
 "$BERTH_MOUNT" -t proc proc "$root/proc"
 "$BERTH_MOUNT" -t tmpfs -o mode=1777 tmpfs "$root/tmp"
 "$BERTH_HOSTNAME" "$host_name"
 chroot="$BERTH_CHROOT"
-unset BERTH_MOUNT BERTH_HOSTNAME BERTH_ROOTFS BERTH_CHROOT BERTH_CGROUPS
+unset BERTH_MOUNT BERTH_HOSTNAME BERTH_ROOTFS BERTH_CHROOT BERTH_CGROUPS BERTH_UPPER BERTH_WORK
 if [ -n "$user" ]; then exec "$chroot" --userspec="$user" "$root" /bin/sh -c "$loader" "$work_dir" "$@"; fi
 exec "$chroot" "$root" /bin/sh -c "$loader" "$work_dir" "$@"
 `;
@@ -129,6 +149,13 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 		command = [tools.unshare!, '--pid', '--fork', '--kill-child', '--mount', '--uts', '--ipc', ...(spec.network === 'none' ? ['--net'] : []), '--', '/bin/sh', '-c', setupScript];
 		command.push('berth-setup', root, spec.hostname, spec.workingDir || '/', spec.user ?? '', spec.readOnlyRoot ? '1' : '0', loader, ...spec.argv);
 		extraEnv = {BERTH_MOUNT: tools.mount!, BERTH_HOSTNAME: tools.hostname!, BERTH_CHROOT: tools.chroot!, BERTH_ROOTFS: spec.rootfs, BERTH_CGROUPS: (spec.cgroupProcs ?? []).join(' ')};
+		if (spec.layered) {
+			const upper = path.join(spec.directory, 'upper');
+			const work = path.join(spec.directory, 'work');
+			mkdirSync(upper, {recursive: true});
+			mkdirSync(work, {recursive: true});
+			Object.assign(extraEnv, {BERTH_UPPER: upper, BERTH_WORK: work});
+		}
 	} else {
 		command = ['/bin/sh', '-c', loader, spec.workingDir || '/', ...spec.argv];
 	}

@@ -25,8 +25,11 @@ export class Router {
 	private readonly routes: Route[] = [];
 
 	add(method: string, path: string, handler: Handler): this {
-		// "/containers/{id}/json" → /^\/containers\/(?<id>[^/]+)\/json$/
-		const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
+		// "/containers/{id}/json" → /^\/containers\/(?<id>[^/]+)\/json$/; {name+} may hold slashes (image names).
+		const source = path
+			.replace(/[.*?^$()|[\]\\]/g, '\\$&')
+			.replace(/\{(\w+)\+\}/g, '(?<$1>.+)')
+			.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
 		this.routes.push({method, pattern: new RegExp(`^${source}$`), handler});
 		return this;
 	}

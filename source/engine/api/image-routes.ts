@@ -1,8 +1,10 @@
-// /images/...: listing and inspecting what the engine can run.
-import {notFound} from '../errors.ts';
+// /images/...: list, inspect, load, import, tag and remove.
+import path from 'node:path';
+import {badRequest, conflict, notFound} from '../errors.ts';
 import type {Engine} from '../engine.ts';
-import type {Image} from '../images.ts';
-import {type Router, sendJson} from './http.ts';
+import {importImage, loadImages} from '../image-load.ts';
+import {hostImage, type Image, normaliseReference} from '../images.ts';
+import {engineApiVersion, flag, type Router, sendJson} from './http.ts';
 
 function imageSummary(image: Image, containers: number) {
 	return {
@@ -11,42 +13,126 @@ function imageSummary(image: Image, containers: number) {
 		RepoTags: image.RepoTags,
 		RepoDigests: [],
 		Created: Math.floor(Date.parse(image.Created) / 1000),
-		Size: 0,
+		Size: image.Size ?? 0,
 		SharedSize: -1,
-		VirtualSize: 0,
+		VirtualSize: image.Size ?? 0,
 		Labels: image.Config.Labels ?? {},
 		Containers: containers,
 	};
 }
 
 export function addImageRoutes(router: Router, engine: Engine): void {
+	const {images} = engine;
+	const temporary = path.join(engine.paths.stateDirectory, 'tmp');
+	const imageEvent = (action: string, image: Image, name?: string) => engine.events.publish('image', action, image.Id, {name: name ?? image.RepoTags[0] ?? image.Id});
+	const find = (name: string) => {
+		const image = images.resolve(name);
+		if (!image) throw notFound(`No such image: ${name}`);
+		return image;
+	};
+
 	router.add('GET', '/images/json', (_request, response) => {
 		const records = engine.containers.all();
 		sendJson(
 			response,
 			200,
-			engine.images.list().map(image => imageSummary(image, records.filter(record => record.Image === image.Id).length)),
+			images.list().map(image => imageSummary(image, records.filter(record => record.Image === image.Id).length)),
 		);
 	});
 
-	router.add('GET', '/images/{name}/json', (request, response) => {
-		const image = engine.images.resolve(request.params.name!);
-		if (!image) throw notFound(`No such image: ${request.params.name}`);
+	router.add('POST', '/images/load', async (request, response) => {
+		const loaded = await loadImages(images, request.raw, temporary);
+		response.writeHead(200, {'Content-Type': 'application/json', 'Api-Version': engineApiVersion});
+		for (const {id, tags} of loaded) {
+			const image = images.resolve(id);
+			if (image) imageEvent('load', image);
+			const lines = tags.length > 0 ? tags.map(tag => `Loaded image: ${tag}\n`) : [`Loaded image ID: ${id}\n`];
+			for (const line of lines) response.write(`${JSON.stringify({stream: line})}\n`);
+		}
+
+		response.end();
+	});
+
+	router.add('POST', '/images/create', async (request, response) => {
+		const source = request.query.get('fromSrc');
+		if (source !== '-') {
+			request.raw.resume();
+			throw notFound(
+				source ? `importing from a URL is not supported by the berth engine: use fromSrc=-` : `pulling ${request.query.get('fromImage') ?? 'an image'} is not supported by the berth engine: load it with docker load, or import a root filesystem`,
+			);
+		}
+
+		const repo = request.query.get('repo') ?? '';
+		const tag = request.query.get('tag') ?? '';
+		const reference = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
+		const image = await importImage(images, request.raw, reference, temporary);
+		imageEvent('import', image);
+		sendJson(response, 200, {status: image.Id});
+	});
+
+	router.add('GET', '/images/{name+}/json', (request, response) => {
+		const image = find(request.params.name!);
 		sendJson(response, 200, {
 			Id: image.Id,
 			RepoTags: image.RepoTags,
 			RepoDigests: [],
 			Parent: '',
-			Comment: image.rootfs === '/' ? 'the host\'s own root filesystem, read-only' : '',
+			Comment: image === hostImage ? 'the host\'s own root filesystem, read-only' : '',
 			Created: image.Created,
 			Config: {...image.Config, Image: '', Volumes: null, OnBuild: null},
 			Architecture: process.arch === 'x64' ? 'amd64' : process.arch,
 			Os: 'linux',
-			Size: 0,
-			VirtualSize: 0,
+			Size: image.Size ?? 0,
+			VirtualSize: image.Size ?? 0,
 			GraphDriver: {Name: 'berth', Data: null},
 			RootFS: {Type: 'layers', Layers: []},
 			Metadata: {LastTagTime: '0001-01-01T00:00:00Z'},
 		});
+	});
+
+	router.add('POST', '/images/{name+}/tag', (request, response) => {
+		const image = find(request.params.name!);
+		const repo = request.query.get('repo');
+		if (!repo) throw badRequest('repository name must have at least one component');
+		if (image === hostImage) throw badRequest('the built-in host image cannot be tagged');
+		const tag = request.query.get('tag') || 'latest';
+		const name = `${repo}:${tag}`;
+		if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[\w][\w.-]{0,127})?$/.test(name)) throw badRequest(`invalid reference format: ${name}`);
+		images.tag(image, name);
+		imageEvent('tag', image, normaliseReference(name));
+		response.writeHead(201, {'Api-Version': engineApiVersion});
+		response.end();
+	});
+
+	router.add('DELETE', '/images/{name+}', (request, response) => {
+		const name = request.params.name!;
+		const image = find(name);
+		if (image === hostImage) throw conflict('the built-in host image cannot be removed');
+		const force = flag(request.query, 'force');
+		const reference = normaliseReference(name);
+		const byTag = image.RepoTags.includes(reference);
+		const result: Array<Record<string, string>> = [];
+		// A tag of an image with other tags: only the tag goes.
+		if (byTag && image.RepoTags.length > 1) {
+			images.untag(image, reference);
+			imageEvent('untag', image, reference);
+			sendJson(response, 200, [{Untagged: reference}]);
+			return;
+		}
+
+		const users = engine.containers.all().filter(record => record.Image === image.Id);
+		if (users.length > 0 && !force) {
+			throw conflict(`conflict: unable to remove repository reference "${name}" (must force) - container ${users[0]!.Id.slice(0, 12)} is using its referenced image ${image.Id.slice(7, 19)}`);
+		}
+
+		if (users.some(record => engine.containers.isRunning(record.Id))) {
+			throw conflict(`conflict: unable to delete ${image.Id.slice(7, 19)} (cannot be forced) - image is being used by running container ${users[0]!.Id.slice(0, 12)}`);
+		}
+
+		for (const tag of image.RepoTags) result.push({Untagged: tag});
+		images.remove(image);
+		result.push({Deleted: image.Id});
+		imageEvent('delete', image);
+		sendJson(response, 200, result);
 	});
 }

@@ -1,0 +1,170 @@
+// Unpacking tarballs into a root filesystem, safely. Layers are applied in order onto one
+// directory: whiteouts (.wh.NAME) delete what a lower layer made, opaque markers (.wh..wh..opq)
+// empty a directory of it; hard links and symlinks are kept. No entry may land outside the root:
+// ".." and absolute names are refused, and a path is never written through a symlink (each
+// parent is checked to be a real directory), so a link pointing out cannot be followed out.
+import {createWriteStream} from 'node:fs';
+import {chmod, lchown, link, lstat, lutimes, mkdir, readdir, rm, symlink} from 'node:fs/promises';
+import path from 'node:path';
+import {PassThrough, type Readable} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import {createGunzip} from 'node:zlib';
+import {extract, type Header as Headers} from 'tar-stream';
+
+export class UnsafeArchiveError extends Error {}
+
+/** The entry's path relative to the root, or undefined for the root itself; throws when it would leave it. */
+export function safeRelativePath(name: string): string | undefined {
+	const parts = name.split('/').filter(part => part !== '' && part !== '.');
+	if (parts.some(part => part === '..')) throw new UnsafeArchiveError(`archive entry "${name}" would land outside the root`);
+	return parts.length === 0 ? undefined : parts.join('/');
+}
+
+/** Makes sure every directory from the root down to `relative`'s parent is a real directory, creating what is missing. */
+async function ensureParents(root: string, relative: string): Promise<void> {
+	const parts = relative.split('/').slice(0, -1);
+	let current = root;
+	for (const part of parts) {
+		current = path.join(current, part);
+		const stat = await lstat(current).catch(() => undefined);
+		if (!stat) {
+			await mkdir(current, {mode: 0o755});
+			continue;
+		}
+
+		if (stat.isSymbolicLink()) throw new UnsafeArchiveError(`archive entry "${relative}" would be written through the symlink ${path.relative(root, current)}`);
+		if (!stat.isDirectory()) throw new UnsafeArchiveError(`archive entry "${relative}" needs ${path.relative(root, current)} to be a directory`);
+	}
+}
+
+/** Undoes what gzip did, when it did. */
+function gunzipIfNeeded(source: Readable): Readable {
+	const output = new PassThrough();
+	let decided = false;
+	source.once('error', error => output.destroy(error));
+	source.on('data', function first(chunk: Buffer) {
+		if (decided) return;
+		decided = true;
+		source.off('data', first);
+		source.pause();
+		const gzip = chunk[0] === 0x1f && chunk[1] === 0x8b;
+		const target = gzip ? createGunzip() : new PassThrough();
+		target.on('error', error => output.destroy(error));
+		target.pipe(output);
+		target.write(chunk);
+		source.pipe(target);
+		source.resume();
+	});
+	source.once('end', () => {
+		if (!decided) output.end();
+	});
+	return output;
+}
+
+export type UnpackOptions = {
+	/** Give files the owners the archive names (needs root). */
+	chown?: boolean;
+};
+
+/** Applies one layer (or a whole root filesystem) from a tar stream, gzip or not, onto `root`. */
+export async function applyLayer(source: Readable, root: string, {chown = process.getuid?.() === 0}: UnpackOptions = {}): Promise<void> {
+	const written = new Set<string>();
+	const deferred: Array<{relative: string; headers: Headers}> = [];
+	const tar = extract();
+	const handle = async (headers: Headers, stream: Readable) => {
+		const relative = safeRelativePath(headers.name);
+		if (relative === undefined) {
+			stream.resume();
+			return;
+		}
+
+		const base = path.posix.basename(relative);
+		const parent = path.posix.dirname(relative);
+		if (base.startsWith('.wh.')) {
+			stream.resume();
+			await ensureParents(root, relative);
+			const parentPath = parent === '.' ? root : path.join(root, parent);
+			if (base === '.wh..wh..opq') {
+				// Opaque: the directory keeps only what this layer puts in it.
+				for (const child of await readdir(parentPath).catch(() => [])) {
+					const childRelative = parent === '.' ? child : `${parent}/${child}`;
+					if (!written.has(childRelative)) await rm(path.join(parentPath, child), {recursive: true, force: true});
+				}
+			} else {
+				const hidden = base.slice('.wh.'.length);
+				const hiddenRelative = parent === '.' ? hidden : `${parent}/${hidden}`;
+				if (!written.has(hiddenRelative)) await rm(path.join(parentPath, hidden), {recursive: true, force: true});
+			}
+
+			return;
+		}
+
+		await ensureParents(root, relative);
+		const target = path.join(root, relative);
+		const existing = await lstat(target).catch(() => undefined);
+		const mode = (headers.mode ?? 0o644) & 0o7777;
+		switch (headers.type) {
+			case 'directory': {
+				if (existing && !existing.isDirectory()) await rm(target, {recursive: true, force: true});
+				if (!existing || !existing.isDirectory()) await mkdir(target, {mode});
+				stream.resume();
+				break;
+			}
+
+			case 'file':
+			case 'contiguous-file': {
+				if (existing) await rm(target, {recursive: true, force: true});
+				await pipeline(stream, createWriteStream(target, {mode, flags: 'wx'}));
+				break;
+			}
+
+			case 'symlink': {
+				stream.resume();
+				if (existing) await rm(target, {recursive: true, force: true});
+				await symlink(headers.linkname ?? '', target);
+				break;
+			}
+
+			case 'link': {
+				stream.resume();
+				const linkRelative = safeRelativePath(headers.linkname ?? '');
+				if (linkRelative === undefined) throw new UnsafeArchiveError(`hard link "${relative}" has no target`);
+				await ensureParents(root, linkRelative);
+				const source = await lstat(path.join(root, linkRelative)).catch(() => undefined);
+				if (!source || source.isDirectory()) throw new UnsafeArchiveError(`hard link "${relative}" points to "${headers.linkname}", which is not a file in this image`);
+				if (existing) await rm(target, {recursive: true, force: true});
+				await link(path.join(root, linkRelative), target);
+				break;
+			}
+
+			default: {
+				// Devices and FIFOs are not made: a container gets its /dev from the engine.
+				stream.resume();
+				return;
+			}
+		}
+
+		written.add(relative);
+		deferred.push({relative, headers});
+	};
+
+	tar.on('entry', (headers, stream, next) => {
+		handle(headers, stream as unknown as Readable).then(
+			() => next(),
+			(error: unknown) => {
+				stream.resume();
+				tar.destroy(error as Error);
+			},
+		);
+	});
+	await pipeline(gunzipIfNeeded(source), tar);
+
+	// Ownership, modes and times last, so that a read-only directory was still writable while filled.
+	for (const {relative, headers} of deferred.reverse()) {
+		const target = path.join(root, relative);
+		if (chown) await lchown(target, headers.uid ?? 0, headers.gid ?? 0).catch(() => undefined);
+		if (headers.type !== 'symlink') await chmod(target, (headers.mode ?? 0o644) & 0o7777).catch(() => undefined);
+		const time = headers.mtime ?? new Date(0);
+		await lutimes(target, time, time).catch(() => undefined);
+	}
+}
