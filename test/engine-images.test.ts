@@ -22,7 +22,7 @@ type Entry = {name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; bo
 async function tarball(entries: Entry[]): Promise<Buffer> {
 	const archive = pack();
 	const chunks: Buffer[] = [];
-	archive.on('data', (chunk: Buffer) => chunks.push(chunk));
+	archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
 	const done = new Promise(resolve => archive.on('end', resolve));
 	for (const entry of entries) {
 		await new Promise<void>((resolve, reject) => {
