@@ -23,7 +23,7 @@ async function tarball(entries: Entry[]): Promise<Buffer> {
 	const archive = pack();
 	const chunks: Buffer[] = [];
 	archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-	const done = new Promise(resolve => archive.on('end', resolve));
+	const done = new Promise<void>(resolve => archive.on('end', () => resolve()));
 	for (const entry of entries) {
 		await new Promise<void>((resolve, reject) => {
 			archive.entry({name: entry.name, type: entry.type ?? 'file', linkname: entry.linkname, mode: entry.mode ?? (entry.type === 'directory' ? 0o755 : 0o644)}, entry.body ?? '', error => (error ? reject(error) : resolve()));
