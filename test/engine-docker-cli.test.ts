@@ -172,3 +172,23 @@ test('docker exec: output, exit code, -i input, -u and -w, inside the container'
 	assert.match((refused as {stderr: string}).stderr, /is not running/);
 	await engine.docker('rm', '-f', container, stopped);
 });
+
+test('docker run -v binds host paths read-write and read-only; named volumes are refused clearly', async t => {
+	if (!requireCli(t)) return;
+	const {mkdtempSync, readFileSync, writeFileSync} = await import('node:fs');
+	const {tmpdir} = await import('node:os');
+	const path = await import('node:path');
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-bind-'));
+	writeFileSync(path.join(directory, 'in.txt'), 'from the host\n');
+	const rw = await engine.docker('run', '--rm', '-v', `${directory}:/tmp/data`, 'host', 'sh', '-c', 'cat /tmp/data/in.txt; echo from the container > /tmp/data/out.txt');
+	assert.equal(rw.stdout, 'from the host\n');
+	assert.equal(readFileSync(path.join(directory, 'out.txt'), 'utf8'), 'from the container\n');
+	const ro = await engine.docker('run', '--rm', '-v', `${directory}:/tmp/data:ro`, 'host', 'sh', '-c', 'echo no > /tmp/data/x 2>/dev/null && echo written || echo refused');
+	assert.equal(ro.stdout.trim(), 'refused');
+	const inspect = await engine.docker('create', '-v', `${directory}:/tmp/data:ro`, 'host', 'true');
+	const mounts = JSON.parse((await engine.docker('inspect', '-f', '{{json .Mounts}}', inspect.stdout.trim())).stdout) as Array<{Source: string; Destination: string; RW: boolean}>;
+	assert.deepEqual(mounts.map(mount => [mount.Source, mount.Destination, mount.RW]), [[directory, '/tmp/data', false]]);
+	await engine.docker('rm', inspect.stdout.trim());
+	const named = await engine.docker('run', '--rm', '-v', 'cache:/tmp/cache', 'host', 'true').catch((error: {stderr: string}) => error);
+	assert.match((named as {stderr: string}).stderr, /named volumes are not supported by the berth engine yet/);
+});

@@ -1,7 +1,7 @@
 // Containers: their records, their lifecycle and the shapes the API returns. Every change is
 // saved before it is announced, so what a client is told has happened survives a restart.
 import {constants} from 'node:os';
-import {readFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {humanDuration} from '../state/status-text.ts';
 import {badRequest, conflict, EngineError, notFound, notModified} from './errors.ts';
@@ -10,7 +10,7 @@ import {newId, randomName, validName} from './ids.ts';
 import type {Image, ImageStore} from './images.ts';
 import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log-store.ts';
 import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
-import {type Isolation, processesOf, resizeTerminal, type RunningProcess, spawnProcess} from './runtime.ts';
+import {type Bind, type Isolation, processesOf, resizeTerminal, type RunningProcess, spawnProcess} from './runtime.ts';
 import type {StateStore} from './state-store.ts';
 
 export type ContainerConfig = {
@@ -179,6 +179,8 @@ export class Containers {
 			throw conflict(`Conflict. The container name "/${finalName}" is already in use by container "${holder.Id}". You have to remove (or rename) that container to be able to reuse that name.`);
 		}
 
+		const binds = parseBinds(hostConfig.Binds ?? []);
+		if (binds.length > 0 && this.isolation.mode !== 'namespaces') throw badRequest(`bind mounts need namespaces, which this engine does not have (${this.isolation.reason})`);
 		const network = hostConfig.NetworkMode || 'none';
 		if (!['none', 'host', 'default', 'bridge'].includes(network)) throw badRequest(`network mode "${network}" is not supported by the berth engine: use none or host`);
 		// Checked now, so that a bad max-size fails the create and not a later start.
@@ -282,6 +284,7 @@ export class Containers {
 					network: record.HostConfig.NetworkMode === 'host' ? 'host' : 'none',
 					cgroupProcs: cgroup?.procsFiles,
 					tty: Boolean(record.Config.Tty),
+					binds: this.prepareBinds(record),
 				},
 				this.isolation,
 			);
@@ -512,6 +515,13 @@ export class Containers {
 		this.events.publish('container', 'rename', record.Id, this.attributes(record, {oldName: `/${oldName}`}));
 	}
 
+	/** The container's bind mounts, with missing host directories made, as dockerd makes them. */
+	private prepareBinds(record: ContainerRecord): Bind[] {
+		const binds = parseBinds(record.HostConfig.Binds ?? []);
+		for (const bind of binds) if (!existsSync(bind.source)) mkdirSync(bind.source, {recursive: true});
+		return binds;
+	}
+
 	exists(id: string): boolean {
 		return this.records.has(id);
 	}
@@ -634,6 +644,20 @@ export class Containers {
 	isRunning(id: string): boolean {
 		return this.live.has(id);
 	}
+}
+
+/** -v SOURCE:DESTINATION[:ro|rw]: host paths only; named volumes are not supported yet. */
+export function parseBinds(binds: string[]): Bind[] {
+	return binds.map(bind => {
+		const [source = '', destination = '', mode = 'rw', ...rest] = bind.split(':');
+		if (rest.length > 0 || !destination) throw badRequest(`invalid volume specification: '${bind}'`);
+		if (!source.startsWith('/')) throw badRequest(`invalid volume specification: '${bind}': named volumes are not supported by the berth engine yet; use an absolute host path`);
+		if (!destination.startsWith('/')) throw badRequest(`invalid volume specification: '${bind}': the destination must be an absolute path`);
+		if (path.normalize(destination) === '/') throw badRequest(`invalid volume specification: '${bind}': cannot mount over /`);
+		const modes = mode.split(',');
+		if (!modes.every(item => ['ro', 'rw', 'z', 'Z'].includes(item))) throw badRequest(`invalid mode: ${mode}`);
+		return {source: path.normalize(source), destination: path.normalize(destination), readOnly: modes.includes('ro')};
+	});
 }
 
 function mergeEnv(base: string[], overrides: string[]): string[] {

@@ -51,7 +51,10 @@ export type ProcessSpec = {
 	cgroupProcs?: string[];
 	/** Run on a pseudo-terminal (util-linux `script` holds its master side). */
 	tty?: boolean;
+	binds?: Bind[];
 };
+
+export type Bind = {source: string; destination: string; readOnly: boolean};
 
 export type Exit = {code: number; signal?: string};
 
@@ -122,9 +125,22 @@ else
 fi
 "$BERTH_MOUNT" -t proc proc "$root/proc"
 "$BERTH_MOUNT" -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+# Bind mounts, one a line: source, destination and rw or ro, separated by tabs.
+tab=$(printf '\t')
+printf '%s' "$BERTH_BINDS" | while IFS="$tab" read -r source destination mode; do
+	[ -n "$source" ] || continue
+	point="$root$destination"
+	if [ -d "$source" ]; then made() { mkdir -p "$point"; }; else made() { mkdir -p "$(dirname "$point")" && { [ -e "$point" ] || : > "$point"; }; }; fi
+	if ! made 2>/dev/null; then
+		echo "cannot make the mount point $destination: the image's root is read-only there (mount on a path that exists, or under /tmp)" >&2
+		exit 1
+	fi
+	"$BERTH_MOUNT" --rbind "$source" "$root$destination"
+	if [ "$mode" = ro ]; then "$BERTH_MOUNT" -o remount,bind,ro "$root$destination"; fi
+done
 "$BERTH_HOSTNAME" "$host_name"
 chroot="$BERTH_CHROOT"
-unset BERTH_MOUNT BERTH_HOSTNAME BERTH_ROOTFS BERTH_CHROOT BERTH_CGROUPS BERTH_UPPER BERTH_WORK
+unset BERTH_MOUNT BERTH_HOSTNAME BERTH_ROOTFS BERTH_CHROOT BERTH_CGROUPS BERTH_UPPER BERTH_WORK BERTH_BINDS
 if [ -n "$user" ]; then exec "$chroot" --userspec="$user" "$root" /bin/sh -c "$loader" "$work_dir" "$@"; fi
 exec "$chroot" "$root" /bin/sh -c "$loader" "$work_dir" "$@"
 `;
@@ -148,7 +164,14 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 		const {tools} = isolation;
 		command = [tools.unshare!, '--pid', '--fork', '--kill-child', '--mount', '--uts', '--ipc', ...(spec.network === 'none' ? ['--net'] : []), '--', '/bin/sh', '-c', setupScript];
 		command.push('berth-setup', root, spec.hostname, spec.workingDir || '/', spec.user ?? '', spec.readOnlyRoot ? '1' : '0', loader, ...spec.argv);
-		extraEnv = {BERTH_MOUNT: tools.mount!, BERTH_HOSTNAME: tools.hostname!, BERTH_CHROOT: tools.chroot!, BERTH_ROOTFS: spec.rootfs, BERTH_CGROUPS: (spec.cgroupProcs ?? []).join(' ')};
+		extraEnv = {
+			BERTH_MOUNT: tools.mount!,
+			BERTH_HOSTNAME: tools.hostname!,
+			BERTH_CHROOT: tools.chroot!,
+			BERTH_ROOTFS: spec.rootfs,
+			BERTH_CGROUPS: (spec.cgroupProcs ?? []).join(' '),
+			BERTH_BINDS: (spec.binds ?? []).map(bind => `${bind.source}\t${bind.destination}\t${bind.readOnly ? 'ro' : 'rw'}\n`).join(''),
+		};
 		if (spec.layered) {
 			const upper = path.join(spec.directory, 'upper');
 			const work = path.join(spec.directory, 'work');

@@ -1,6 +1,6 @@
 // /containers/...: the lifecycle, inspect, list and logs, in dockerd's shapes.
 import type {ContainerRecord} from '../containers.ts';
-import {statusText} from '../containers.ts';
+import {parseBinds, statusText} from '../containers.ts';
 import {badRequest} from '../errors.ts';
 import type {Engine} from '../engine.ts';
 import {encodeEntry, encodeFrame, type LogEntry, parseTime, selectEntries} from '../log-store.ts';
@@ -27,8 +27,19 @@ export function summary(record: ContainerRecord) {
 		Status: statusText(record.State),
 		HostConfig: {NetworkMode: record.HostConfig.NetworkMode ?? 'none'},
 		NetworkSettings: {Networks: networks(record)},
-		Mounts: [],
+		Mounts: mounts(record),
 	};
+}
+
+function mounts(record: ContainerRecord) {
+	return parseBinds(record.HostConfig.Binds ?? []).map(bind => ({
+		Type: 'bind',
+		Source: bind.source,
+		Destination: bind.destination,
+		Mode: bind.readOnly ? 'ro' : '',
+		RW: !bind.readOnly,
+		Propagation: 'rprivate',
+	}));
 }
 
 function networks(record: ContainerRecord) {
@@ -68,7 +79,7 @@ function inspect(record: ContainerRecord) {
 			...record.HostConfig,
 		},
 		GraphDriver: {Name: 'berth', Data: null},
-		Mounts: [],
+		Mounts: mounts(record),
 		Config: {
 			Hostname: record.Config.Hostname,
 			Domainname: '',
