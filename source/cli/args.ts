@@ -6,7 +6,27 @@ export type CliPlan =
 	| {kind: 'version'}
 	| {kind: 'tui'; host?: string}
 	| {kind: 'engine'; action: EngineAction}
+	| {kind: 'client'; command: ClientCommand; args: string[]; host?: string}
 	| {kind: 'error'; message: string};
+
+export const clientCommands = ['run', 'load', 'import'] as const;
+export type ClientCommand = (typeof clientCommands)[number];
+
+/** Where the command word is: the first argument that is not a global option or its value. */
+function commandIndex(argv: string[]): number {
+	for (let index = 0; index < argv.length; index++) {
+		const argument = argv[index]!;
+		if (argument === '--') return index + 1 < argv.length ? index + 1 : -1;
+		if (argument === '-H' || argument === '--host') {
+			index++;
+			continue;
+		}
+
+		if (!argument.startsWith('-')) return index;
+	}
+
+	return -1;
+}
 
 export const engineActions = ['run', 'start', 'stop', 'status'] as const;
 export type EngineAction = (typeof engineActions)[number];
@@ -19,6 +39,13 @@ Usage:
   berth engine stop        stop it (its running containers are stopped)
   berth engine status      pid, socket, version, isolation, counts
   berth engine run         run the engine in the foreground
+  berth run [OPTIONS] IMAGE [COMMAND...]
+                           create and start a container (docker run's flags:
+                           -d --rm -i -t -e -v --name -w -u --memory --cpus
+                           --pids-limit --restart --network --label --entrypoint)
+  berth load [-i FILE]     load images from a docker save archive (or stdin)
+  berth import FILE|- [REPOSITORY[:TAG]]
+                           import a root-filesystem tarball as an image
 
 Options:
   -H, --host URL   the engine to connect to: unix:///path, tcp://host:port or
@@ -36,10 +63,15 @@ Environment:
 In berth, press ? for the keys.`;
 
 export function parseCommandLine(argv: string[]): CliPlan {
+	// A client command's own flags (berth run -e …) are its own: only what comes before it is berth's.
+	const at = commandIndex(argv);
+	const command = at === -1 ? undefined : argv[at];
+	const isClient = command !== undefined && (clientCommands as readonly string[]).includes(command);
+	const globalArgs = isClient ? argv.slice(0, at) : argv;
 	let parsed;
 	try {
 		parsed = parseArgs({
-			args: argv,
+			args: globalArgs,
 			allowPositionals: true,
 			strict: true,
 			options: {
@@ -55,6 +87,11 @@ export function parseCommandLine(argv: string[]): CliPlan {
 	const {values, positionals} = parsed;
 	if (values.help) return {kind: 'help'};
 	if (values.version) return {kind: 'version'};
+	if (isClient) {
+		if (values.host !== undefined && values.host.trim() === '') return {kind: 'error', message: 'option --host needs a URL'};
+		return {kind: 'client', command: command as ClientCommand, args: argv.slice(at + 1), host: values.host};
+	}
+
 	if (positionals[0] === 'engine') {
 		const action = positionals[1];
 		if (!action) return {kind: 'error', message: `berth engine needs one of: ${engineActions.join(', ')}`};

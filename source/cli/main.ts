@@ -27,6 +27,11 @@ async function main(): Promise<number> {
 			return runEngineCommand(plan.action);
 		}
 
+		case 'client': {
+			const {runClientCommand} = await import('./client-commands.ts');
+			process.exit(await runClientCommand(plan.command, plan.args, plan.host));
+		}
+
 		case 'tui': {
 			const {runTui} = await import('./run-tui.ts');
 			// The UI's streams and timers are not waited for once it has closed.

@@ -24,7 +24,7 @@ export function detectIsolation(): Isolation {
 	if (process.platform !== 'linux') return {mode: 'process', reason: 'not Linux', tools: {}};
 	if (process.getuid?.() !== 0) return {mode: 'process', reason: 'not running as root', tools: {}};
 	const tools: Record<string, string> = {};
-	for (const name of ['unshare', 'mount', 'chroot', 'hostname']) {
+	for (const name of ['unshare', 'mount', 'chroot', 'hostname', 'setsid']) {
 		const found = which(name);
 		if (!found) return {mode: 'process', reason: `${name} not found`, tools: {}};
 		tools[name] = found;
@@ -141,8 +141,13 @@ done
 "$BERTH_HOSTNAME" "$host_name"
 chroot="$BERTH_CHROOT"
 unset BERTH_MOUNT BERTH_HOSTNAME BERTH_ROOTFS BERTH_CHROOT BERTH_CGROUPS BERTH_UPPER BERTH_WORK BERTH_BINDS
-if [ -n "$user" ]; then exec "$chroot" --userspec="$user" "$root" /bin/sh -c "$loader" "$work_dir" "$@"; fi
-exec "$chroot" "$root" /bin/sh -c "$loader" "$work_dir" "$@"
+# On a TTY the container's first process leads a session of its own with the terminal as its
+# controlling one, so that shells inside can hand the terminal back and forth (job control).
+session=
+if [ -n "$BERTH_SETSID" ]; then session="$BERTH_SETSID --ctty"; fi
+unset BERTH_SETSID
+if [ -n "$user" ]; then exec $session "$chroot" --userspec="$user" "$root" /bin/sh -c "$loader" "$work_dir" "$@"; fi
+exec $session "$chroot" "$root" /bin/sh -c "$loader" "$work_dir" "$@"
 `;
 
 export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningProcess {
@@ -172,6 +177,7 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 			BERTH_CGROUPS: (spec.cgroupProcs ?? []).join(' '),
 			BERTH_BINDS: (spec.binds ?? []).map(bind => `${bind.source}\t${bind.destination}\t${bind.readOnly ? 'ro' : 'rw'}\n`).join(''),
 		};
+		if (spec.tty) extraEnv.BERTH_SETSID = tools.setsid!;
 		if (spec.layered) {
 			const upper = path.join(spec.directory, 'upper');
 			const work = path.join(spec.directory, 'work');

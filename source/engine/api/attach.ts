@@ -71,8 +71,17 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 
 	if (flag(query, 'stdin')) {
 		// `docker run -i` attaches before it starts the container: input that comes before the
-		// process exists waits for it.
-		const queued: Buffer[] = head.length > 0 ? [head] : [];
+		// process exists waits for it. A request body (dockerode sends its options as one) is not input.
+		let bodyLeft = Number(request.headers['content-length'] ?? 0);
+		const input = (chunk: Buffer) => {
+			if (bodyLeft === 0) return chunk;
+			const skipped = Math.min(bodyLeft, chunk.length);
+			bodyLeft -= skipped;
+			return chunk.subarray(skipped);
+		};
+
+		const first = input(head);
+		const queued: Buffer[] = first.length > 0 ? [first] : [];
 		let inputEnded = false;
 		const deliver = () => {
 			const stdin = engine.containers.stdinOf(id);
@@ -88,7 +97,9 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 		engine.events.on('event', onStart);
 		socket.on('close', () => engine.events.off('event', onStart));
 		socket.on('data', (chunk: Buffer) => {
-			queued.push(chunk);
+			const data = input(chunk);
+			if (data.length === 0) return;
+			queued.push(data);
 			deliver();
 		});
 		// The client half-closes when its input ends; with StdinOnce (docker run -i) so does the container's.

@@ -1,0 +1,289 @@
+// `berth run`, `berth load`, `berth import`: small client commands for people without a docker
+// CLI, with the docker CLI's flags and output, against any engine (dockerd or berth's own).
+import {createReadStream, existsSync} from 'node:fs';
+import {parseArgs} from 'node:util';
+import type Docker from 'dockerode';
+import {daemonMessage, statusCode} from '../client/errors.ts';
+import {FrameDecoder} from '../client/log-frames.ts';
+import type {ClientCommand} from './args.ts';
+import {openEngine} from './open-engine.ts';
+
+class UsageError extends Error {}
+
+export async function runClientCommand(command: ClientCommand, args: string[], host: string | undefined): Promise<number> {
+	try {
+		// Flags are checked before anything connects.
+		const prepared = command === 'run' ? prepareRun(args) : command === 'load' ? prepareLoad(args) : prepareImport(args);
+		const engine = await openEngine(host);
+		if (!engine) return 1;
+		return await prepared(engine.docker);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			process.stderr.write(`berth ${command}: ${error.message}\nRun 'berth --help' for usage.\n`);
+			return 2;
+		}
+
+		process.stderr.write(`berth ${command}: ${daemonMessage(error)}\n`);
+		return statusCode(error) === 404 ? 125 : 1;
+	}
+}
+
+type Action = (docker: Docker) => Promise<number>;
+
+const runValueOptions = new Set(['e', 'env', 'v', 'volume', 'name', 'w', 'workdir', 'u', 'user', 'm', 'memory', 'cpus', 'pids-limit', 'restart', 'network', 'l', 'label', 'entrypoint']);
+
+/** Where the image name is: flags before it are run's own, everything after belongs to the command. */
+function imageIndex(args: string[]): number {
+	for (let index = 0; index < args.length; index++) {
+		const argument = args[index]!;
+		if (argument === '--') return index + 1;
+		if (argument.startsWith('--')) {
+			if (!argument.includes('=') && runValueOptions.has(argument.slice(2))) index++;
+			continue;
+		}
+
+		if (argument.startsWith('-') && argument.length > 1) {
+			// A group of short flags (-it, -dit), of which only the last may take a value (-e X, -eX).
+			for (let position = 1; position < argument.length; position++) {
+				if (runValueOptions.has(argument[position]!)) {
+					if (position === argument.length - 1) index++;
+					break;
+				}
+			}
+
+			continue;
+		}
+
+		return index;
+	}
+
+	return -1;
+}
+
+/** Docker's sizes: 512m, 1g, 64k, or bytes. */
+export function parseBytes(value: string): number {
+	const match = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(value.trim());
+	if (!match) throw new UsageError(`invalid size: ${value} (use a number with k, m or g)`);
+	const unit = {'': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3}[match[2]!.toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
+	return Math.floor(Number(match[1]) * unit);
+}
+
+export function parseRestart(value: string): {Name: string; MaximumRetryCount: number} {
+	const [name = '', count] = value.split(':');
+	if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name)) throw new UsageError(`invalid restart policy: ${value} (no, always, unless-stopped or on-failure[:N])`);
+	if (count !== undefined && (name !== 'on-failure' || !/^\d+$/.test(count))) throw new UsageError(`invalid restart policy: ${value}`);
+	return {Name: name, MaximumRetryCount: count ? Number(count) : 0};
+}
+
+export type RunPlan = {create: Docker.ContainerCreateOptions; detach: boolean; interactive: boolean; tty: boolean};
+
+export function parseRun(args: string[]): RunPlan {
+	const at = imageIndex(args);
+	if (at === -1 || at >= args.length) throw new UsageError('needs an image: berth run [OPTIONS] IMAGE [COMMAND...]');
+	let values;
+	try {
+		({values} = parseArgs({
+			args: args.slice(0, at).filter(argument => argument !== '--'),
+			strict: true,
+			options: {
+				detach: {type: 'boolean', short: 'd'},
+				rm: {type: 'boolean'},
+				interactive: {type: 'boolean', short: 'i'},
+				tty: {type: 'boolean', short: 't'},
+				env: {type: 'string', short: 'e', multiple: true},
+				volume: {type: 'string', short: 'v', multiple: true},
+				label: {type: 'string', short: 'l', multiple: true},
+				name: {type: 'string'},
+				workdir: {type: 'string', short: 'w'},
+				user: {type: 'string', short: 'u'},
+				memory: {type: 'string', short: 'm'},
+				cpus: {type: 'string'},
+				'pids-limit': {type: 'string'},
+				restart: {type: 'string'},
+				network: {type: 'string'},
+				entrypoint: {type: 'string'},
+			},
+		}));
+	} catch (error) {
+		throw new UsageError((error as Error).message.split('\n')[0]!.replace(/^Unknown option '([^']+)'.*$/, 'unknown option $1'));
+	}
+
+	const image = args[at]!;
+	const command = args.slice(at + 1);
+	const cpus = values.cpus === undefined ? undefined : Number(values.cpus);
+	if (cpus !== undefined && !(cpus > 0)) throw new UsageError(`invalid --cpus: ${values.cpus}`);
+	const pids = values['pids-limit'] === undefined ? undefined : Number(values['pids-limit']);
+	if (pids !== undefined && !Number.isInteger(pids)) throw new UsageError(`invalid --pids-limit: ${values['pids-limit']}`);
+	if (values.rm && values.restart && values.restart !== 'no') throw new UsageError('--rm and --restart cannot be used together');
+	const labels = Object.fromEntries(
+		(values.label ?? []).map(label => {
+			const index = label.indexOf('=');
+			return index === -1 ? [label, ''] : [label.slice(0, index), label.slice(index + 1)];
+		}),
+	);
+	const interactive = Boolean(values.interactive);
+	const detach = Boolean(values.detach);
+	return {
+		detach,
+		interactive,
+		tty: Boolean(values.tty),
+		create: {
+			name: values.name,
+			Image: image,
+			Cmd: command.length > 0 ? command : undefined,
+			Entrypoint: values.entrypoint === undefined ? undefined : values.entrypoint === '' ? [] : [values.entrypoint],
+			Env: values.env,
+			WorkingDir: values.workdir,
+			User: values.user,
+			Labels: labels,
+			Tty: Boolean(values.tty),
+			OpenStdin: interactive,
+			StdinOnce: interactive && !detach,
+			AttachStdin: interactive && !detach,
+			AttachStdout: !detach,
+			AttachStderr: !detach,
+			HostConfig: {
+				AutoRemove: Boolean(values.rm),
+				Binds: values.volume,
+				NetworkMode: values.network,
+				Memory: values.memory === undefined ? undefined : parseBytes(values.memory),
+				NanoCpus: cpus === undefined ? undefined : Math.round(cpus * 1e9),
+				PidsLimit: pids,
+				RestartPolicy: values.restart ? parseRestart(values.restart) : undefined,
+			},
+		},
+	};
+}
+
+function prepareRun(args: string[]): Action {
+	const plan = parseRun(args);
+	return async docker => {
+		let container: Docker.Container;
+		try {
+			container = await docker.createContainer(plan.create);
+		} catch (error) {
+			if (statusCode(error) === 404 && /image/i.test(daemonMessage(error))) {
+				throw Object.assign(new Error(`${daemonMessage(error)} (berth does not pull images: load one with berth load, or import a root filesystem)`), {statusCode: 404});
+			}
+
+			throw error;
+		}
+
+		if (plan.detach) {
+			await container.start();
+			process.stdout.write(`${container.id}\n`);
+			return 0;
+		}
+
+		return attachAndRun(container, plan);
+	};
+}
+
+/** Runs in the foreground: output to ours, our input to it (-i), our terminal raw (-t), its exit code ours. */
+async function attachAndRun(container: Docker.Container, plan: RunPlan): Promise<number> {
+	const stream = (await container.attach({stream: true, stdout: true, stderr: true, stdin: plan.interactive, hijack: true})) as NodeJS.ReadWriteStream;
+	const outputDone = new Promise<void>(resolve => {
+		stream.on('end', () => resolve());
+		stream.on('close', () => resolve());
+		stream.on('error', () => resolve());
+	});
+	if (plan.tty) {
+		stream.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+	} else {
+		const decoder = new FrameDecoder();
+		stream.on('data', (chunk: Buffer) => {
+			for (const frame of decoder.push(chunk)) (frame.stream === 'stderr' ? process.stderr : process.stdout).write(frame.payload);
+		});
+	}
+
+	const exited = container.wait({condition: 'next-exit'}) as Promise<{StatusCode: number}>;
+	const terminal = plan.tty && plan.interactive && process.stdin.isTTY;
+	const restore = () => {
+		if (terminal) process.stdin.setRawMode(false);
+	};
+
+	try {
+		if (terminal) process.stdin.setRawMode(true);
+		await container.start();
+		if (plan.tty && process.stdout.isTTY) {
+			const resize = () => container.resize({h: process.stdout.rows, w: process.stdout.columns}).catch(() => undefined);
+			await resize();
+			process.stdout.on('resize', resize);
+		}
+
+		if (plan.interactive) {
+			process.stdin.pipe(stream as NodeJS.WritableStream);
+			// Our input ended: half-close, so the container sees the end of its input.
+			process.stdin.on('end', () => (stream as unknown as {end(): void}).end());
+		}
+
+		const {StatusCode} = await exited;
+		await Promise.race([outputDone, new Promise(resolve => setTimeout(resolve, 2000))]);
+		return StatusCode;
+	} finally {
+		restore();
+		process.stdin.unpipe();
+		process.stdin.pause();
+	}
+}
+
+function readSource(file: string | undefined): NodeJS.ReadableStream {
+	if (!file || file === '-') {
+		if (process.stdin.isTTY) throw new UsageError('reads the archive from standard input, which is a terminal here: give a file or pipe one in');
+		return process.stdin;
+	}
+
+	if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+	return createReadStream(file);
+}
+
+/** Prints the JSON messages an image endpoint streams back ("Loaded image: …"). */
+async function printMessages(response: NodeJS.ReadableStream): Promise<number> {
+	let text = '';
+	for await (const chunk of response as AsyncIterable<Buffer>) text += chunk.toString();
+	for (const line of text.split('\n').filter(Boolean)) {
+		let message: {stream?: string; status?: string; error?: string; errorDetail?: {message?: string}};
+		try {
+			message = JSON.parse(line) as typeof message;
+		} catch {
+			process.stdout.write(`${line}\n`);
+			continue;
+		}
+
+		if (message.error || message.errorDetail) {
+			process.stderr.write(`${message.error ?? message.errorDetail?.message}\n`);
+			return 1;
+		}
+
+		if (message.stream) process.stdout.write(message.stream);
+		else if (message.status) process.stdout.write(`${message.status}\n`);
+	}
+
+	return 0;
+}
+
+function prepareLoad(args: string[]): Action {
+	let values;
+	try {
+		({values} = parseArgs({args, strict: true, options: {input: {type: 'string', short: 'i'}, quiet: {type: 'boolean', short: 'q'}}}));
+	} catch (error) {
+		throw new UsageError((error as Error).message.split('\n')[0]!);
+	}
+
+	const source = readSource(values.input);
+	return async docker => printMessages((await docker.loadImage(source as unknown as string)) as unknown as NodeJS.ReadableStream);
+}
+
+function prepareImport(args: string[]): Action {
+	const [file, reference, ...rest] = args;
+	if (!file || rest.length > 0) throw new UsageError('berth import FILE|- [REPOSITORY[:TAG]]');
+	const source = readSource(file);
+	let repo: string | undefined;
+	let tag: string | undefined;
+	if (reference) {
+		const colon = reference.lastIndexOf(':');
+		[repo, tag] = colon > reference.lastIndexOf('/') ? [reference.slice(0, colon), reference.slice(colon + 1)] : [reference, undefined];
+	}
+
+	return async docker => printMessages((await docker.importImage(source as unknown as string, {repo, tag})) as unknown as NodeJS.ReadableStream);
+}
