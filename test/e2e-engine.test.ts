@@ -28,6 +28,7 @@ test('the TUI lists, tails, stops and removes containers on the engine', async (
 	const screen = await terminal.waitFor(/engine-done +host +exited +Exited \(3\)/);
 	assert.match(screen, /engine-web +host +running +Up/);
 	assert.ok(screen.includes(engine.url), 'the status line names the engine socket');
+	await terminal.waitFor(/\(berth engine, (namespaces|no isolation)\)/);
 	// engine-web is running, so it is first and selected: its logs show.
 	await terminal.waitFor('serving from');
 	terminal.press('s');

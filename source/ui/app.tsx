@@ -21,6 +21,8 @@ import type {Theme} from './theme.ts';
 
 export type AppProps = {
 	docker: Docker;
+	/** berth's own engine says which isolation it runs containers with; the status line shows it. */
+	isBerthEngine?: boolean;
 	feed: ContainerFeed;
 	hostLabel: string;
 	keymap: {lookup: KeyLookup; keys: Record<Command, string[]>};
@@ -73,6 +75,15 @@ export function App(props: AppProps) {
 		latestScroll.current = next;
 		setScroll(next);
 	};
+
+	const [isolation, setIsolation] = useState<string>();
+	useEffect(() => {
+		if (!props.isBerthEngine) return;
+		docker.info().then(
+			(info: {Isolation?: string}) => setIsolation(info.Isolation === 'process' ? 'no isolation' : info.Isolation),
+			() => undefined,
+		);
+	}, [docker, props.isBerthEngine]);
 
 	useEffect(() => {
 		if (props.startupNotice) dispatch({type: 'notice', text: props.startupNotice, tone: 'error', noticeId: ++noticeCounter.current});
@@ -211,7 +222,7 @@ export function App(props: AppProps) {
 			)}
 			<StatusLine
 				width={layout.width}
-				host={props.hostLabel}
+				host={isolation ? `${props.hostLabel} (berth engine, ${isolation})` : props.hostLabel}
 				running={running}
 				total={total}
 				connection={state.connection}

@@ -41,6 +41,7 @@ export async function runUi(engine: Engine, feed: ContainerFeed): Promise<number
 	instance = render(
 		<App
 			docker={engine.docker}
+			isBerthEngine={engine.serverName === 'berth'}
 			feed={feed}
 			hostLabel={engine.endpoint.url}
 			keymap={keymap}
