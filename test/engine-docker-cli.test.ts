@@ -173,7 +173,7 @@ test('docker exec: output, exit code, -i input, -u and -w, inside the container'
 	await engine.docker('rm', '-f', container, stopped);
 });
 
-test('docker run -v binds host paths read-write and read-only; named volumes are refused clearly', async t => {
+test('docker run -v binds host paths read-write and read-only; a bad source is refused clearly', async t => {
 	if (!requireCli(t)) return;
 	const {mkdtempSync, readFileSync, writeFileSync} = await import('node:fs');
 	const {tmpdir} = await import('node:os');
@@ -189,6 +189,24 @@ test('docker run -v binds host paths read-write and read-only; named volumes are
 	const mounts = JSON.parse((await engine.docker('inspect', '-f', '{{json .Mounts}}', inspect.stdout.trim())).stdout) as Array<{Source: string; Destination: string; RW: boolean}>;
 	assert.deepEqual(mounts.map(mount => [mount.Source, mount.Destination, mount.RW]), [[directory, '/tmp/data', false]]);
 	await engine.docker('rm', inspect.stdout.trim());
-	const named = await engine.docker('run', '--rm', '-v', 'cache:/tmp/cache', 'host', 'true').catch((error: {stderr: string}) => error);
-	assert.match((named as {stderr: string}).stderr, /named volumes are not supported by the berth engine yet/);
+	const bad = await engine.docker('run', '--rm', '-v', 'relative/path:/tmp/x', 'host', 'true').catch((error: {stderr: string}) => error);
+	assert.match((bad as {stderr: string}).stderr, /neither an absolute path nor a volume name/);
+});
+
+test('named volumes: made on first use, kept between containers, refused removal while in use', async t => {
+	if (!requireCli(t)) return;
+	const volume = name('vol');
+	await engine.docker('run', '--rm', '-v', `${volume}:/tmp/data`, 'host', 'sh', '-c', 'echo kept > /tmp/data/file');
+	const read = await engine.docker('run', '--rm', '-v', `${volume}:/tmp/data:ro`, 'host', 'cat', '/tmp/data/file');
+	assert.equal(read.stdout, 'kept\n');
+	assert.match((await engine.docker('volume', 'ls', '-q')).stdout, new RegExp(`^${volume}$`, 'm'));
+	const user = name('voluser');
+	await engine.docker('create', '--name', user, '-v', `${volume}:/tmp/x`, 'host', 'true');
+	const mounts = JSON.parse((await engine.docker('inspect', '-f', '{{json .Mounts}}', user)).stdout) as Array<{Type: string; Name: string}>;
+	assert.deepEqual(mounts.map(mount => [mount.Type, mount.Name]), [['volume', volume]]);
+	const refused = await engine.docker('volume', 'rm', volume).catch((error: {stderr: string}) => error);
+	assert.match((refused as {stderr: string}).stderr, /volume is in use/);
+	await engine.docker('rm', user);
+	await engine.docker('volume', 'rm', volume);
+	assert.doesNotMatch((await engine.docker('volume', 'ls', '-q')).stdout, new RegExp(`^${volume}$`, 'm'));
 });

@@ -10,6 +10,7 @@ import {newId, randomName, validName} from './ids.ts';
 import type {Image, ImageStore} from './images.ts';
 import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log-store.ts';
 import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
+import type {Volumes} from './volumes.ts';
 import {type Bind, type Isolation, processesOf, resizeTerminal, type RunningProcess, spawnProcess} from './runtime.ts';
 import type {StateStore} from './state-store.ts';
 
@@ -106,6 +107,7 @@ export class Containers {
 		private readonly events: EventLog,
 		private readonly isolation: Isolation,
 		private readonly cgroups: CgroupDriver | undefined,
+		private readonly volumes: Volumes,
 		private readonly report: (message: string) => void,
 	) {}
 
@@ -181,6 +183,8 @@ export class Containers {
 
 		const binds = parseBinds(hostConfig.Binds ?? []);
 		if (binds.length > 0 && this.isolation.mode !== 'namespaces') throw badRequest(`bind mounts need namespaces, which this engine does not have (${this.isolation.reason})`);
+		// A volume named here is made now if it does not exist yet, as dockerd does.
+		for (const bind of binds) if (bind.volume) this.volumes.create(bind.volume);
 		const network = hostConfig.NetworkMode || 'none';
 		if (!['none', 'host', 'default', 'bridge'].includes(network)) throw badRequest(`network mode "${network}" is not supported by the berth engine: use none or host`);
 		// Checked now, so that a bad max-size fails the create and not a later start.
@@ -517,9 +521,18 @@ export class Containers {
 
 	/** The container's bind mounts, with missing host directories made, as dockerd makes them. */
 	private prepareBinds(record: ContainerRecord): Bind[] {
-		const binds = parseBinds(record.HostConfig.Binds ?? []);
-		for (const bind of binds) if (!existsSync(bind.source)) mkdirSync(bind.source, {recursive: true});
-		return binds;
+		return parseBinds(record.HostConfig.Binds ?? []).map(bind => {
+			const source = bind.volume ? this.volumes.create(bind.volume).Mountpoint : bind.source;
+			if (!existsSync(source)) mkdirSync(source, {recursive: true});
+			return {source, destination: bind.destination, readOnly: bind.readOnly};
+		});
+	}
+
+	/** The containers that mount a volume. */
+	usersOfVolume(name: string): string[] {
+		return this.all()
+			.filter(record => parseBinds(record.HostConfig.Binds ?? []).some(bind => bind.volume === name))
+			.map(record => record.Id);
 	}
 
 	exists(id: string): boolean {
@@ -646,17 +659,20 @@ export class Containers {
 	}
 }
 
-/** -v SOURCE:DESTINATION[:ro|rw]: host paths only; named volumes are not supported yet. */
-export function parseBinds(binds: string[]): Bind[] {
+export type ParsedBind = Bind & {volume?: string};
+
+/** -v SOURCE:DESTINATION[:ro|rw], where SOURCE is an absolute host path or a volume's name. */
+export function parseBinds(binds: string[]): ParsedBind[] {
 	return binds.map(bind => {
 		const [source = '', destination = '', mode = 'rw', ...rest] = bind.split(':');
 		if (rest.length > 0 || !destination) throw badRequest(`invalid volume specification: '${bind}'`);
-		if (!source.startsWith('/')) throw badRequest(`invalid volume specification: '${bind}': named volumes are not supported by the berth engine yet; use an absolute host path`);
+		const volume = source.startsWith('/') ? undefined : source;
+		if (volume !== undefined && !validName.test(volume)) throw badRequest(`invalid volume specification: '${bind}': "${volume}" is neither an absolute path nor a volume name`);
 		if (!destination.startsWith('/')) throw badRequest(`invalid volume specification: '${bind}': the destination must be an absolute path`);
 		if (path.normalize(destination) === '/') throw badRequest(`invalid volume specification: '${bind}': cannot mount over /`);
 		const modes = mode.split(',');
 		if (!modes.every(item => ['ro', 'rw', 'z', 'Z'].includes(item))) throw badRequest(`invalid mode: ${mode}`);
-		return {source: path.normalize(source), destination: path.normalize(destination), readOnly: modes.includes('ro')};
+		return {source: volume === undefined ? path.normalize(source) : '', destination: path.normalize(destination), readOnly: modes.includes('ro'), volume};
 	});
 }
 

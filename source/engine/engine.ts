@@ -10,10 +10,12 @@ import {Router} from './api/http.ts';
 import {addImageRoutes} from './api/image-routes.ts';
 import {addStatsRoutes} from './api/stats-routes.ts';
 import {addSystemRoutes} from './api/system-routes.ts';
+import {addVolumeRoutes} from './api/volume-routes.ts';
 import {type CgroupDriver, detectCgroups} from './cgroups.ts';
 import {type ContainerRecord, Containers} from './containers.ts';
 import {EventLog} from './events.ts';
 import {Execs} from './execs.ts';
+import {Volumes} from './volumes.ts';
 import {ImageStore} from './images.ts';
 import {type EnginePaths, ensureDirectories} from './paths.ts';
 import {detectIsolation, type Isolation} from './runtime.ts';
@@ -27,6 +29,7 @@ export class Engine {
 	readonly cgroups: CgroupDriver | undefined;
 	readonly containers: Containers;
 	readonly execs: Execs;
+	readonly volumes: Volumes;
 	private server?: http.Server;
 
 	constructor(
@@ -38,7 +41,8 @@ export class Engine {
 		this.images = new ImageStore(path.join(paths.stateDirectory, 'images'));
 		this.isolation = detectIsolation();
 		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups() : undefined;
-		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, this.cgroups, report);
+		this.volumes = new Volumes(path.join(paths.stateDirectory, 'volumes'));
+		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, this.cgroups, this.volumes, report);
 		this.containers.load();
 		this.execs = new Execs(this.containers, this.isolation);
 		// Exec instances go with their container.
@@ -53,6 +57,7 @@ export class Engine {
 		addContainerRoutes(router, this);
 		addImageRoutes(router, this);
 		addStatsRoutes(router, this);
+		addVolumeRoutes(router, this);
 		await removeStaleSocket(this.paths.socketPath);
 		// Restart policies first, so that a client that reaches the engine sees their outcome.
 		await this.containers.restartOnBoot();

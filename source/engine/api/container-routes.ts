@@ -13,7 +13,7 @@ function optionalInteger(value: string | null, name: string): number | undefined
 	return Number(value);
 }
 
-export function summary(record: ContainerRecord) {
+export function summary(record: ContainerRecord, engine: Engine) {
 	return {
 		Id: record.Id,
 		Names: [record.Name],
@@ -27,19 +27,16 @@ export function summary(record: ContainerRecord) {
 		Status: statusText(record.State),
 		HostConfig: {NetworkMode: record.HostConfig.NetworkMode ?? 'none'},
 		NetworkSettings: {Networks: networks(record)},
-		Mounts: mounts(record),
+		Mounts: mounts(record, engine),
 	};
 }
 
-function mounts(record: ContainerRecord) {
-	return parseBinds(record.HostConfig.Binds ?? []).map(bind => ({
-		Type: 'bind',
-		Source: bind.source,
-		Destination: bind.destination,
-		Mode: bind.readOnly ? 'ro' : '',
-		RW: !bind.readOnly,
-		Propagation: 'rprivate',
-	}));
+function mounts(record: ContainerRecord, engine: Engine) {
+	return parseBinds(record.HostConfig.Binds ?? []).map(bind =>
+		bind.volume
+			? {Type: 'volume', Name: bind.volume, Source: engine.volumes.list().find(volume => volume.Name === bind.volume)?.Mountpoint ?? '', Destination: bind.destination, Driver: 'local', Mode: bind.readOnly ? 'ro' : 'z', RW: !bind.readOnly, Propagation: ''}
+			: {Type: 'bind', Source: bind.source, Destination: bind.destination, Mode: bind.readOnly ? 'ro' : '', RW: !bind.readOnly, Propagation: 'rprivate'},
+	);
 }
 
 function networks(record: ContainerRecord) {
@@ -47,7 +44,7 @@ function networks(record: ContainerRecord) {
 	return {[mode]: {IPAMConfig: null, Links: null, Aliases: null, NetworkID: mode, EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null}};
 }
 
-function inspect(record: ContainerRecord) {
+function inspect(record: ContainerRecord, engine: Engine) {
 	return {
 		Id: record.Id,
 		Created: record.Created,
@@ -79,7 +76,7 @@ function inspect(record: ContainerRecord) {
 			...record.HostConfig,
 		},
 		GraphDriver: {Name: 'berth', Data: null},
-		Mounts: mounts(record),
+		Mounts: mounts(record, engine),
 		Config: {
 			Hostname: record.Config.Hostname,
 			Domainname: '',
@@ -143,7 +140,7 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 			.filter(record => matchesFilters(record, filters))
 			.sort((a, b) => Date.parse(b.Created) - Date.parse(a.Created));
 		if (limit !== undefined && limit > 0) list = list.slice(0, limit);
-		sendJson(response, 200, list.map(record => summary(record)));
+		sendJson(response, 200, list.map(record => summary(record, engine)));
 	});
 
 	router.add('POST', '/containers/create', async (request, response) => {
@@ -152,7 +149,7 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 	});
 
 	router.add('GET', '/containers/{id}/json', (request, response) => {
-		sendJson(response, 200, inspect(containers.find(request.params.id!)));
+		sendJson(response, 200, inspect(containers.find(request.params.id!), engine));
 	});
 
 	router.add('POST', '/containers/{id}/start', async (request, response) => {
