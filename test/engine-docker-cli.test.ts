@@ -210,3 +210,37 @@ test('named volumes: made on first use, kept between containers, refused removal
 	await engine.docker('volume', 'rm', volume);
 	assert.doesNotMatch((await engine.docker('volume', 'ls', '-q')).stdout, new RegExp(`^${volume}$`, 'm'));
 });
+
+test('docker exec -it and docker attach in a real terminal', async t => {
+	if (!requireCli(t)) return;
+	const {Terminal} = await import('./helpers/terminal.ts');
+	const container = name('it');
+	await engine.docker('run', '-d', '-it', '--name', container, 'host', 'sh');
+	const shell = new Terminal({command: ['docker', '-H', engine.url, 'exec', '-it', container, 'sh'], columns: 100, rows: 30});
+	try {
+		await shell.waitFor('#');
+		shell.type('stty size; echo $((6*7)); exit 3');
+		shell.press('Enter');
+		const screen = await shell.waitFor('[end]');
+		assert.match(screen, /^(# )?30 100\r?$/m, 'the exec\'s terminal has the client\'s size');
+		assert.match(screen, /^42\r?$/m);
+		assert.match(screen, /\[exit 3\]/, 'its exit status is the CLI\'s');
+	} finally {
+		shell.close();
+	}
+
+	const attached = new Terminal({command: ['docker', '-H', engine.url, 'attach', container], columns: 100, rows: 30});
+	try {
+		attached.type('echo attached to $((40+2))');
+		attached.press('Enter');
+		await attached.waitFor(/attached to 42\r?$/m);
+		attached.type('exit 4');
+		attached.press('Enter');
+		await attached.waitFor('[exit 4]');
+	} finally {
+		attached.close();
+	}
+
+	assert.equal((await engine.docker('inspect', '-f', '{{.State.ExitCode}}', container)).stdout.trim(), '4');
+	await engine.docker('rm', container);
+});

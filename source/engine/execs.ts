@@ -137,7 +137,12 @@ export class Execs {
 			// The exec joins its container's cgroup first, so that limits and stats cover it.
 			const cgroups = this.containers.cgroupProcsOf(record.Id);
 			const join = 'i=0; while [ $i -lt $BERTH_CGROUP_COUNT ]; do echo 0 > "$1"; shift; i=$((i+1)); done; unset BERTH_CGROUP_COUNT; exec "$@"';
-			let command = [nsenterPath(), ...args, '--', ...instance.config.Cmd];
+			// On a TTY the command leads a session of its own inside the container, with the terminal
+			// as its controlling one (job control), where the image has a setsid to do it with.
+			const inner = instance.config.Tty
+				? ['/bin/sh', '-c', 'if command -v setsid >/dev/null 2>&1; then exec setsid -c "$@"; fi; exec "$@"', 'berth-exec', ...instance.config.Cmd]
+				: instance.config.Cmd;
+			let command = [nsenterPath(), ...args, '--', ...inner];
 			if (instance.config.Tty) command = ttyCommand(command);
 			child = spawn('/bin/sh', ['-c', join, 'berth-exec', ...cgroups, ...command], {
 				env: {...env, BERTH_CGROUP_COUNT: String(cgroups.length), ...(instance.config.Tty ? {SHELL: '/bin/sh'} : {})},
@@ -185,13 +190,21 @@ export class Execs {
 	resize(id: string, rows: number, columns: number): void {
 		const instance = this.find(id);
 		if (!instance.config.Tty || !instance.running || !instance.pid) return;
-		// The terminal is the one `script` made; any process under it holds it as fd 0.
-		try {
-			const holder = readFileSync(`/proc/${instance.pid}/task/${instance.pid}/children`, 'utf8').trim().split(/\s+/)[0];
-			resizeTerminal(Number(holder) || instance.pid, rows, columns);
-		} catch {
-			// The process ended meanwhile.
-		}
+		// The terminal is the one `script` made: the process it starts holds it as fd 0. A resize
+		// right after start can come before that process exists, so it is tried a few times.
+		let attempts = 0;
+		const attempt = () => {
+			attempts++;
+			try {
+				const holder = Number(readFileSync(`/proc/${instance.pid}/task/${instance.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+				if (!holder) throw new Error('no terminal yet');
+				resizeTerminal(holder, rows, columns);
+			} catch {
+				if (attempts < 20 && instance.running) setTimeout(attempt, 25);
+			}
+		};
+
+		attempt();
 	}
 
 	/** Forgets the exec instances of a removed container. */

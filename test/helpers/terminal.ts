@@ -8,7 +8,14 @@ export const berthBin = path.join(path.dirname(fileURLToPath(import.meta.url)), 
 
 let sessions = 0;
 
-export type TerminalOptions = {args?: string[]; env?: Record<string, string | undefined>; columns?: number; rows?: number};
+export type TerminalOptions = {
+	args?: string[];
+	/** Another program to run instead of berth (the docker CLI, say). */
+	command?: string[];
+	env?: Record<string, string | undefined>;
+	columns?: number;
+	rows?: number;
+};
 
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
@@ -16,9 +23,9 @@ export class Terminal {
 	private readonly socket = `berth-e2e-${process.pid}-${++sessions}`;
 
 	constructor(options: TerminalOptions = {}) {
-		const args = (options.args ?? []).map(quote).join(' ');
-		// After berth exits, the shell reports its exit code and whether the tty is back in cooked mode.
-		const script = `node ${quote(berthBin)} ${args}; code=$?; printf '\\n[exit %s] ' "$code"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; printf '[end]'; sleep 600`;
+		const program = (options.command ?? ['node', berthBin, ...(options.args ?? [])]).map(quote).join(' ');
+		// After the program exits, the shell reports its exit code and whether the tty is back in cooked mode.
+		const script = `${program}; code=$?; printf '\\n[exit %s] ' "$code"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; printf '[end]'; sleep 600`;
 		// The tmux server, and so berth, gets this environment: it is started by this very call.
 		const env: NodeJS.ProcessEnv = {...process.env, TERM: 'xterm-256color', ...options.env};
 		delete env.TMUX;
