@@ -3,7 +3,8 @@
 
   create+start: 100 containers, one after another (engine: image `host`; dockerd: the busybox
                 test image, --network none), whole time for all
-  list:         GET /containers/json?all=1 with N containers (default 1000), median of 10
+  list:         GET /containers/json?all=1 with N containers (default 1000), median of 10, on
+                both
   idle:         the engine's CPU (share of one core) over 30 s and its RSS, with 200 running
 
 Usage: DOCKER_HOST=unix:///path/docker.sock bench/engine-scale.py [--list 1000] [--idle 30]
@@ -124,10 +125,15 @@ def main():
         create_start(sock, "host", args.list - args.running, "c", start=False)
         results[f"list_{args.list}_engine_ms"] = list_time(sock) * 1000
         results["engine_rss_mb_%d_containers" % args.list] = rss_mb(engine.pid)
+        # The same list from dockerd, with as many containers (created, not started).
+        create_start(dockerd_sock, args.image, args.list, "d", start=False)
+        results[f"list_{args.list}_dockerd_ms"] = list_time(dockerd_sock) * 1000
+        remove_all(dockerd_sock, "d")
         print(f"create+start 100, engine:  {results['create_start_100_engine_s']:.2f} s")
         print(f"create+start 100, dockerd: {results['create_start_100_dockerd_s']:.2f} s")
         print(f"engine idle with {args.running} running: {results['idle_cpu_share_of_core_%d_running' % args.running] * 100:.2f}% of a core over {args.idle:.0f} s, RSS {results['idle_rss_mb_%d_running' % args.running]:.0f} MB")
         print(f"list {args.list} containers, engine: {results[f'list_{args.list}_engine_ms']:.1f} ms (median of 10); engine RSS {results['engine_rss_mb_%d_containers' % args.list]:.0f} MB")
+        print(f"list {args.list} containers, dockerd: {results[f'list_{args.list}_dockerd_ms']:.1f} ms (median of 10)")
         print(json.dumps(results))
     finally:
         engine.terminate()

@@ -1,6 +1,7 @@
 // The real docker CLI against berth's engine (`docker -H unix://SOCKET ...`).
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {after, before, test} from 'node:test';
 import {startTestEngine, type TestEngine} from './helpers/engine.ts';
 
@@ -91,6 +92,42 @@ test('docker images lists the built-in host image; docker events replays --since
 	const until = Math.ceil(Date.now() / 1000) + 1;
 	const events = await engine.docker('events', '--since', String(since), '--until', String(until), '--filter', `container=${container}`, '--format', '{{.Type}} {{.Action}}');
 	assert.deepEqual(events.stdout.trim().split('\n'), ['container create', 'container start', 'container die', 'container destroy']);
+});
+
+test('docker logs -f follows a running container to its end', async t => {
+	if (!requireCli(t)) return;
+	const container = name('follow');
+	await engine.docker('run', '-d', '--name', container, 'host', 'sh', '-c', 'for i in 1 2 3 4 5; do echo "line $i"; echo "warn $i" >&2; sleep 0.2; done');
+	// Started while the container still writes: the CLI prints what comes and returns when it exits.
+	const started = Date.now();
+	const {stdout, stderr} = await engine.docker('logs', '-f', '--tail', 'all', container);
+	assert.equal(stdout, 'line 1\nline 2\nline 3\nline 4\nline 5\n');
+	assert.equal(stderr, 'warn 1\nwarn 2\nwarn 3\nwarn 4\nwarn 5\n');
+	assert.ok(Date.now() - started > 300, 'it followed instead of returning what was there');
+	const since = await engine.docker('logs', '--since', '1h', '--tail', '2', container);
+	// --tail counts entries of both streams together, as dockerd does.
+	assert.deepEqual([since.stdout, since.stderr], ['line 5\n', 'warn 5\n']);
+	await engine.docker('rm', container);
+});
+
+test('the host image is read-only all the way down; /dev, /run, /sys and /dev/shm are the container\'s own', async t => {
+	if (!requireCli(t)) return;
+	// A file system mounted below the host's root stays read-only inside.
+	const below = mkdtempSync('/var/tmp/berth-submount-');
+	execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', below]);
+	t.after(() => {
+		execFileSync('umount', [below]);
+		rmSync(below, {recursive: true});
+	});
+	const probe = await engine.docker('run', '--rm', 'host', 'sh', '-c', `touch ${below}/x 2>&1; touch /etc/hosts 2>&1; echo "run:$(ls -A /run) shm:$(ls -A /dev/shm)"; ls /dev | tr '\\n' ' '; echo; touch /sys/x 2>&1; touch /dev/shm/ok /run/ok && echo private-writable`);
+	const lines = probe.stdout.split('\n');
+	assert.match(lines[0]!, /Read-only file system/);
+	assert.match(lines[1]!, /\/etc\/hosts'?: Read-only file system/);
+	assert.equal(lines[2], 'run: shm:');
+	assert.equal(lines[3], 'fd full null pts random shm stderr stdin stdout tty urandom zero ');
+	assert.match(lines[4]!, /\/sys\/x'?: Read-only file system/);
+	assert.equal(lines[5], 'private-writable');
+	assert.ok(!existsSync(`${below}/x`));
 });
 
 test('docker run in the foreground: output, exit code, --rm, and -i with piped input', async t => {

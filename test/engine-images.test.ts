@@ -90,10 +90,14 @@ test('docker import of a root filesystem; tag; rmi refuses an image in use unles
 	writeFileSync(`${rootfs}/etc/greeting`, 'hello from an imported root\n');
 	const tarFile = path.join(directory, 'root.tar.gz');
 	execFileSync('tar', ['-czf', tarFile, '-C', rootfs, '.']);
+	const since = Math.floor(Date.now() / 1000) - 1;
 	const imported = await engine.docker('import', tarFile, 'mini:1');
 	assert.match(imported.stdout.trim(), /^sha256:[0-9a-f]{64}$/);
 	const {stdout} = await engine.docker('run', '--rm', 'mini:1', 'cat', '/etc/greeting');
 	assert.equal(stdout, 'hello from an imported root\n');
+	// Its own /etc/hostname, /etc/hosts and /etc/resolv.conf, written in its own layer.
+	const etc = await engine.docker('run', '--rm', '--hostname', 'box1', 'mini:1', 'sh', '-c', 'cat /etc/hostname /etc/hosts /etc/resolv.conf; echo "10.0.0.1 other" >> /etc/hosts && echo appended');
+	assert.equal(etc.stdout, 'box1\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\tbox1\n# network mode "none": no name servers\nappended\n');
 
 	await engine.docker('tag', 'mini:1', 'mini:stable');
 	const tags = (await engine.docker('images', '--format', '{{.Repository}}:{{.Tag}}')).stdout;
@@ -108,6 +112,11 @@ test('docker import of a root filesystem; tag; rmi refuses an image in use unles
 	await engine.docker('rm', 'uses-mini');
 	const removed = await engine.docker('rmi', 'mini:1');
 	assert.match(removed.stdout, /Deleted: sha256:/);
+
+	// Each step was an image event, with dockerd's actions, and the type filter keeps them apart.
+	const until = Math.ceil(Date.now() / 1000) + 1;
+	const events = await engine.docker('events', '--since', String(since), '--until', String(until), '--filter', 'type=image', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}');
+	assert.deepEqual(events.stdout.trim().split('\n').filter(line => line.includes(' mini:')), ['image tag mini:1', 'image import mini:1', 'image tag mini:stable', 'image untag mini:stable', 'image untag mini:1', 'image delete mini:1']);
 });
 
 test('hostile tarballs are refused and write nothing outside the image root', async () => {

@@ -143,7 +143,13 @@ export class Execs {
 				? ['/bin/sh', '-c', 'if command -v setsid >/dev/null 2>&1; then exec setsid -c "$@"; fi; exec "$@"', 'berth-exec', ...instance.config.Cmd]
 				: instance.config.Cmd;
 			let command = [nsenterPath(), ...args, '--', ...inner];
-			if (instance.config.Tty) command = ttyCommand(command);
+			if (instance.config.Tty) {
+				// First, in the container's mount namespace (before its chroot), the exec's own
+				// terminal is put in the container's /dev/pts, as the container's is at its start.
+				const root = `/proc/${initPid}/root`;
+				const bindTerminal = 't=$(readlink /proc/self/fd/0); r=$(readlink "$1"); m=$2; shift 2; case "$t" in /dev/pts/*) [ -e "$r$t" ] || { : > "$r$t" && "$m" --bind "$t" "$r$t"; } ;; esac 2>/dev/null; exec "$@"';
+				command = ttyCommand([nsenterPath(), '--target', String(initPid), '--mount', '--', '/bin/sh', '-c', bindTerminal, 'berth-exec', root, this.isolation.tools.mount ?? 'mount', ...command]);
+			}
 			child = spawn('/bin/sh', ['-c', join, 'berth-exec', ...cgroups, ...command], {
 				env: {...env, BERTH_CGROUP_COUNT: String(cgroups.length), ...(instance.config.Tty ? {SHELL: '/bin/sh'} : {})},
 			}) as unknown as ChildProcessWithoutNullStreams;

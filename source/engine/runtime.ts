@@ -7,6 +7,7 @@ import {type ChildProcessWithoutNullStreams, execFileSync, spawn} from 'node:chi
 import {existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync} from 'node:fs';
 import path from 'node:path';
 import {constants} from 'node:os';
+import {writeEtcFiles} from './etc-files.ts';
 
 export type IsolationMode = 'namespaces' | 'process';
 
@@ -103,25 +104,43 @@ const setupScript = `set -e
 for procs in $BERTH_CGROUPS; do echo 0 > "$procs"; done
 root="$1"; host_name="$2"; work_dir="$3"; user="$4"; read_only="$5"; loader="$6"; shift 6
 "$BERTH_MOUNT" --make-rprivate /
-if [ -n "$BERTH_UPPER" ]; then
-	# A loaded image: its root filesystem below, the container's own writable layer above, and a
-	# /dev of its own with the usual devices.
-	"$BERTH_MOUNT" -t overlay overlay -o "lowerdir=$BERTH_ROOTFS,upperdir=$BERTH_UPPER,workdir=$BERTH_WORK" "$root"
-	mkdir -p "$root/proc" "$root/tmp" "$root/dev" "$root/sys"
+# A /dev of the container's own with the usual devices, never the host's.
+own_dev() {
 	"$BERTH_MOUNT" -t tmpfs -o mode=755,nosuid tmpfs "$root/dev"
-	for device in null zero full random urandom tty; do
-		: > "$root/dev/$device"
-		"$BERTH_MOUNT" --bind "/dev/$device" "$root/dev/$device"
-	done
-	mkdir -p "$root/dev/pts" "$root/dev/shm"
+	mkdir "$root/dev/pts" "$root/dev/shm"
+	# One copy makes every node (and the fd links) that a bind each would take a mount for.
+	cp -a /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty /dev/fd /dev/stdin /dev/stdout /dev/stderr "$root/dev/"
 	"$BERTH_MOUNT" -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/dev/shm"
-	ln -s /proc/self/fd "$root/dev/fd"
-	ln -s /proc/self/fd/0 "$root/dev/stdin"
-	ln -s /proc/self/fd/1 "$root/dev/stdout"
-	ln -s /proc/self/fd/2 "$root/dev/stderr"
+}
+if [ -n "$BERTH_UPPER" ]; then
+	# A loaded image: its root filesystem below, the container's own writable layer above.
+	"$BERTH_MOUNT" -t overlay overlay -o "lowerdir=$BERTH_ROOTFS,upperdir=$BERTH_UPPER,workdir=$BERTH_WORK" "$root"
+	mkdir -p "$root/proc" "$root/tmp" "$root/sys" "$root/dev"
+	own_dev
 else
 	"$BERTH_MOUNT" --rbind "$BERTH_ROOTFS" "$root"
-	if [ "$read_only" = 1 ]; then "$BERTH_MOUNT" -o remount,bind,ro "$root"; fi
+	if [ "$read_only" = 1 ]; then
+		# A bind's read-only flag covers one mount, not those below it: remount each writable one
+		# that stays in sight (/dev, /proc, /run, /sys and /tmp get fresh mounts over them below).
+		# mountinfo's fifth field is the mount point, octal-escaped; the sixth its options.
+		while read -r _ _ _ _ point options _; do
+			case "$point" in *\\\\*) point=$(printf '%b' "$point") ;; esac
+			case "$point" in "$root"/dev | "$root"/dev/* | "$root"/proc | "$root"/proc/* | "$root"/run | "$root"/run/* | "$root"/sys | "$root"/sys/* | "$root"/tmp | "$root"/tmp/*) continue ;; esac
+			case "$point" in "$root" | "$root"/*) ;; *) continue ;; esac
+			case "$options" in ro | ro,*) continue ;; esac
+			"$BERTH_MOUNT" -o remount,bind,ro "$point" 2>/dev/null || echo "warning: $point stays writable" >&2
+		done < /proc/self/mountinfo
+	fi
+	# The host's own /dev, /run (its daemons' sockets) and /sys stay out of reach.
+	own_dev
+	[ -d "$root/run" ] && "$BERTH_MOUNT" -t tmpfs -o mode=755,nosuid,nodev tmpfs "$root/run"
+	[ -d "$root/sys" ] && { "$BERTH_MOUNT" -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys" 2>/dev/null || "$BERTH_MOUNT" -t tmpfs -o ro tmpfs "$root/sys"; }
+fi
+# On a TTY the terminal \`script\` made is fd 0: that one device, and no other of the host's, is
+# put in the container's /dev/pts, so \`tty\` can name it.
+if [ -n "$BERTH_SETSID" ]; then
+	terminal=$(readlink /proc/self/fd/0)
+	case "$terminal" in /dev/pts/*) : > "$root$terminal" && "$BERTH_MOUNT" --bind "$terminal" "$root$terminal" ;; esac
 fi
 "$BERTH_MOUNT" -t proc proc "$root/proc"
 "$BERTH_MOUNT" -t tmpfs -o mode=1777 tmpfs "$root/tmp"
@@ -131,7 +150,7 @@ printf '%s' "$BERTH_BINDS" | while IFS="$tab" read -r source destination mode; d
 	[ -n "$source" ] || continue
 	point="$root$destination"
 	if [ -d "$source" ]; then made() { mkdir -p "$point"; }; else made() { mkdir -p "$(dirname "$point")" && { [ -e "$point" ] || : > "$point"; }; }; fi
-	if ! made 2>/dev/null; then
+	if [ ! -e "$point" ] && ! made 2>/dev/null; then
 		echo "cannot make the mount point $destination: the image's root is read-only there (mount on a path that exists, or under /tmp)" >&2
 		exit 1
 	fi
@@ -183,6 +202,7 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 			const work = path.join(spec.directory, 'work');
 			mkdirSync(upper, {recursive: true});
 			mkdirSync(work, {recursive: true});
+			writeEtcFiles({rootfs: spec.rootfs, upper, hostname: spec.hostname, network: spec.network});
 			Object.assign(extraEnv, {BERTH_UPPER: upper, BERTH_WORK: work});
 		}
 	} else {
@@ -234,6 +254,16 @@ export function spawnProcess(spec: ProcessSpec, isolation: Isolation): RunningPr
 	const exited = new Promise<Exit>(resolve => {
 		child.on('error', error => resolve({code: 127, signal: (error as NodeJS.ErrnoException).code}));
 		child.on('exit', (code, signal) => {
+			// Without a pid namespace nothing ends the rest when the init goes: end its group, as
+			// the kernel ends a namespace's processes when its first one exits.
+			if (isolation.mode === 'process' && child.pid) {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					// Nothing left.
+				}
+			}
+
 			const settle = () => {
 				if (reported !== undefined) resolve({code: reported});
 				// No report: the init itself was killed, which only SIGKILL can do.

@@ -1,7 +1,7 @@
 // A real berth engine for tests: the built `berth engine run`, in its own state and run
 // directories, stopped (and its containers with it) when the test file ends.
 import {type ChildProcess, execFile, spawn} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {chownSync, mkdtempSync, rmSync} from 'node:fs';
 import http from 'node:http';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -36,15 +36,25 @@ function ping(socketPath: string): Promise<boolean> {
 	});
 }
 
-export async function startTestEngine(): Promise<TestEngine> {
+export type TestEngineOptions = {
+	/** Run the engine as this user (and group) id instead of root, which gives "process" isolation. */
+	user?: number;
+};
+
+export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
 	const root = mkdtempSync(path.join(tmpdir(), 'berth-engine-'));
+	if (options.user !== undefined) chownSync(root, options.user, options.user);
 	const env = {BERTH_ENGINE_STATE: path.join(root, 'state'), BERTH_ENGINE_RUN: path.join(root, 'run')};
 	const socketPath = path.join(env.BERTH_ENGINE_RUN, 'engine.sock');
 	const url = `unix://${socketPath}`;
 	let child: ChildProcess;
 	let log = '';
 	const launch = async () => {
-		child = spawn(process.execPath, [berthBin, 'engine', 'run'], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+		child = spawn(process.execPath, [berthBin, 'engine', 'run'], {
+			env: {...process.env, ...env},
+			stdio: ['ignore', 'pipe', 'pipe'],
+			...(options.user === undefined ? {} : {uid: options.user, gid: options.user}),
+		});
 		child.stdout?.on('data', chunk => (log += String(chunk)));
 		child.stderr?.on('data', chunk => (log += String(chunk)));
 		const deadline = Date.now() + 10_000;

@@ -66,6 +66,8 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		const tag = request.query.get('tag') ?? '';
 		const reference = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
 		const image = await importImage(images, request.raw, reference, temporary);
+		// As dockerd: the new name's tag, then the import.
+		if (image.RepoTags[0]) imageEvent('tag', image);
 		imageEvent('import', image);
 		sendJson(response, 200, {status: image.Id});
 	});
@@ -129,10 +131,16 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 			throw conflict(`conflict: unable to delete ${image.Id.slice(7, 19)} (cannot be forced) - image is being used by running container ${users[0]!.Id.slice(0, 12)}`);
 		}
 
-		for (const tag of image.RepoTags) result.push({Untagged: tag});
+		const tags = [...image.RepoTags];
 		images.remove(image);
+		// As dockerd: each tag's untag, then the delete.
+		for (const tag of tags) {
+			result.push({Untagged: tag});
+			imageEvent('untag', image, tag);
+		}
+
 		result.push({Deleted: image.Id});
-		imageEvent('delete', image);
+		imageEvent('delete', image, tags[0] ?? image.Id);
 		sendJson(response, 200, result);
 	});
 }
