@@ -305,12 +305,14 @@ export class Containers {
 			running.child[stream].on('data', (text: string) => {
 				const lines = (partial + text).split('\n');
 				partial = lines.pop() ?? '';
-				for (const line of lines) log.write(stream, `${line}\n`);
+				const entries = lines.map(line => `${line}\n`);
 				// A line with no end in sight is written in pieces, as dockerd does past 16 KiB.
 				if (partial.length > 16 * 1024) {
-					log.write(stream, partial);
+					entries.push(partial);
 					partial = '';
 				}
+
+				log.writeMany(stream, entries);
 			});
 			running.child[stream].on('end', () => {
 				if (partial) log.write(stream, partial);
@@ -355,6 +357,7 @@ export class Containers {
 		if (this.live.get(record.Id) !== live) return;
 		this.live.delete(record.Id);
 		live.cgroup?.remove();
+		live.log.close();
 		record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString()};
 		if (this.records.has(record.Id)) this.save(record);
 		this.events.publish('container', 'die', record.Id, this.attributes(record, {exitCode: String(code)}));

@@ -1,9 +1,9 @@
 // Container logs on disk in Docker's json-file format, one entry a line:
 //   {"log":"text\n","stream":"stdout","time":"2026-11-23T08:05:02.594652611Z"}
-// rotated by size (max-size, max-file as Docker names them), read back oldest first, and
-// announced to followers as they are written.
+// rotated by size (max-size, max-file as Docker names them), read back oldest first (or from the
+// end, for a tail), and announced to followers as they are written, a batch at a time.
 import {EventEmitter} from 'node:events';
-import {appendFileSync, existsSync, readFileSync, renameSync, rmSync, statSync} from 'node:fs';
+import {closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
 
 export type LogEntry = {log: string; stream: 'stdout' | 'stderr'; time: string};
 
@@ -37,6 +37,7 @@ export function timestamp(now = Date.now()): string {
 
 export class ContainerLog extends EventEmitter {
 	private size: number;
+	private fd: number | undefined;
 
 	constructor(
 		private readonly file: string,
@@ -47,12 +48,50 @@ export class ContainerLog extends EventEmitter {
 	}
 
 	write(stream: 'stdout' | 'stderr', text: string): void {
-		const entry: LogEntry = {log: text, stream, time: timestamp()};
-		const line = `${JSON.stringify(entry)}\n`;
-		if (this.size + line.length > this.options.maxSize && this.size > 0) this.rotate();
-		appendFileSync(this.file, line, {mode: 0o600});
-		this.size += Buffer.byteLength(line);
-		this.emit('entry', entry);
+		this.writeMany(stream, [text]);
+	}
+
+	/**
+	 * Several entries of one stream at once, as one write to the file and one announcement
+	 * ('entries', with the array): a container that floods its output costs a write per chunk
+	 * it sends, not per line.
+	 */
+	writeMany(stream: 'stdout' | 'stderr', texts: string[]): void {
+		if (texts.length === 0) return;
+		const entries: LogEntry[] = texts.map(log => ({log, stream, time: timestamp()}));
+		let pending = '';
+		let pendingBytes = 0;
+		for (const entry of entries) {
+			const line = `${JSON.stringify(entry)}\n`;
+			const bytes = Buffer.byteLength(line);
+			if (this.size + pendingBytes + bytes > this.options.maxSize && this.size + pendingBytes > 0) {
+				this.append(pending);
+				pending = '';
+				pendingBytes = 0;
+				this.rotate();
+			}
+
+			pending += line;
+			pendingBytes += bytes;
+		}
+
+		this.append(pending);
+		this.emit('entries', entries);
+	}
+
+	/** Lets go of the file until the next write (the container has stopped). */
+	close(): void {
+		if (this.fd !== undefined) closeSync(this.fd);
+		this.fd = undefined;
+	}
+
+	private append(text: string): void {
+		if (!text) return;
+		this.fd ??= openSync(this.file, 'a', 0o600);
+		const bytes = Buffer.from(text);
+		let offset = 0;
+		while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
+		this.size += bytes.length;
 	}
 
 	private rotate(): void {
@@ -62,6 +101,7 @@ export class ContainerLog extends EventEmitter {
 			if (existsSync(`${this.file}.${index}`)) renameSync(`${this.file}.${index}`, `${this.file}.${index + 1}`);
 		}
 
+		this.close();
 		if (maxFile > 1) renameSync(this.file, `${this.file}.1`);
 		else rmSync(this.file, {force: true});
 		this.size = 0;
@@ -70,21 +110,89 @@ export class ContainerLog extends EventEmitter {
 	/** Every entry kept, oldest first. Lines that are not JSON (a torn last write) are skipped. */
 	readAll(): LogEntry[] {
 		const entries: LogEntry[] = [];
-		for (let index = this.options.maxFile - 1; index >= 0; index--) {
-			const file = index === 0 ? this.file : `${this.file}.${index}`;
-			if (!existsSync(file)) continue;
+		for (const file of this.files()) {
 			for (const line of readFileSync(file, 'utf8').split('\n')) {
-				if (!line) continue;
-				try {
-					entries.push(JSON.parse(line) as LogEntry);
-				} catch {
-					// Skipped: see above.
-				}
+				const entry = parseEntry(line);
+				if (entry) entries.push(entry);
 			}
 		}
 
 		return entries;
 	}
+
+	/**
+	 * The last entries of the streams asked for, oldest first, read from the end of the files
+	 * backwards, so that `--tail 100` of a large log reads a few kilobytes, not all of it.
+	 */
+	readTail(count: number, wanted: (entry: LogEntry) => boolean): LogEntry[] {
+		const found: LogEntry[] = [];
+		if (count <= 0) return found;
+		for (const file of this.files().reverse()) {
+			const fd = openSync(file, 'r');
+			try {
+				let end = fstatSync(fd).size;
+				let carry = Buffer.alloc(0);
+				while (end > 0 && found.length < count) {
+					const start = Math.max(0, end - 64 * 1024);
+					const chunk = Buffer.alloc(end - start);
+					readSync(fd, chunk, 0, chunk.length, start);
+					end = start;
+					const text = Buffer.concat([chunk, carry]);
+					// The first line of a chunk may be cut: keep it for the next read, unless at the start.
+					const firstNewline = start === 0 ? -1 : text.indexOf(10);
+					if (start > 0 && firstNewline === -1) {
+						// No line starts in this chunk: all of it belongs to a longer line.
+						carry = text;
+						continue;
+					}
+
+					carry = firstNewline === -1 ? Buffer.alloc(0) : text.subarray(0, firstNewline);
+					const lines = text.subarray(firstNewline + 1).toString('utf8').split('\n');
+					for (let index = lines.length - 1; index >= 0 && found.length < count; index--) {
+						const entry = parseEntry(lines[index]!);
+						if (entry && wanted(entry)) found.push(entry);
+					}
+
+					if (start === 0) break;
+				}
+			} finally {
+				closeSync(fd);
+			}
+
+			if (found.length >= count) break;
+		}
+
+		return found.reverse();
+	}
+
+	/** The log's files, oldest first. */
+	private files(): string[] {
+		const files: string[] = [];
+		for (let index = this.options.maxFile - 1; index >= 0; index--) {
+			const file = index === 0 ? this.file : `${this.file}.${index}`;
+			if (existsSync(file)) files.push(file);
+		}
+
+		return files;
+	}
+}
+
+function parseEntry(line: string): LogEntry | undefined {
+	if (!line) return undefined;
+	try {
+		return JSON.parse(line) as LogEntry;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The entries of a `logs` request, reading only the end of the log when only the end is asked for. */
+export function queryLog(log: ContainerLog, query: LogQuery): LogEntry[] {
+	if (query.since === undefined && query.until === undefined && query.tail !== undefined && query.tail >= 0) {
+		return log.readTail(query.tail, entry => (entry.stream === 'stdout' ? query.stdout : query.stderr));
+	}
+
+	return selectEntries(log.readAll(), query);
 }
 
 export type LogQuery = {stdout: boolean; stderr: boolean; since?: number; until?: number; tail?: number};

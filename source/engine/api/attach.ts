@@ -45,8 +45,9 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 	// logs=1 replays what was written before the client attached.
 	if (flag(query, 'logs')) for (const entry of selectEntries(log.readAll(), {stdout, stderr})) socket.write(encodeEntry(entry, tty, false));
 
-	const onEntry = (entry: LogEntry) => {
-		if (entry.stream === 'stdout' ? stdout : stderr) socket.write(encodeEntry(entry, tty, false));
+	const onEntry = (entries: LogEntry[]) => {
+		const wanted = entries.filter(entry => (entry.stream === 'stdout' ? stdout : stderr));
+		if (wanted.length > 0) socket.write(Buffer.concat(wanted.map(entry => encodeEntry(entry, tty, false))));
 	};
 
 	const id = record.Id;
@@ -54,7 +55,7 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 	const finish = () => {
 		if (finished) return;
 		finished = true;
-		log.off('entry', onEntry);
+		log.off('entries', onEntry);
 		engine.events.off('event', onEvent);
 		socket.end();
 	};
@@ -64,7 +65,7 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 		if (event.Type === 'container' && event.Actor.ID === id && (event.Action === 'die' || event.Action === 'destroy')) finish();
 	};
 
-	if (stdout || stderr) log.on('entry', onEntry);
+	if (stdout || stderr) log.on('entries', onEntry);
 	engine.events.on('event', onEvent);
 	socket.on('error', finish);
 	socket.on('close', finish);

@@ -3,7 +3,7 @@ import type {ContainerRecord} from '../containers.ts';
 import {parseBinds, statusText} from '../containers.ts';
 import {badRequest} from '../errors.ts';
 import type {Engine} from '../engine.ts';
-import {encodeEntry, encodeFrame, type LogEntry, parseTime, selectEntries} from '../log-store.ts';
+import {encodeEntry, encodeFrame, type LogEntry, parseTime, queryLog} from '../log-store.ts';
 import {engineApiVersion, flag, parseFilters, type Router, sendEmpty, sendJson} from './http.ts';
 import {validateCreate} from './validate.ts';
 
@@ -208,24 +208,27 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		const tty = Boolean(record.Config.Tty);
 		const log = containers.log(record);
 		response.writeHead(200, {'Content-Type': 'application/vnd.docker.raw-stream', 'Api-Version': engineApiVersion});
-		for (const entry of selectEntries(log.readAll(), {stdout, stderr, since, until, tail})) response.write(encodeEntry(entry, tty, timestamps));
+		const initial = queryLog(log, {stdout, stderr, since, until, tail});
+		if (initial.length > 0) response.write(Buffer.concat(initial.map(entry => encodeEntry(entry, tty, timestamps))));
 		if (!follow || !containers.isRunning(record.Id) || (until !== undefined && until <= Date.now() / 1000)) {
 			response.end();
 			return;
 		}
 
-		const onEntry = (entry: LogEntry) => {
-			if (entry.stream === 'stdout' ? stdout : stderr) response.write(encodeEntry(entry, tty, timestamps));
+		// One write for each batch the container's output arrived in.
+		const onEntry = (entries: LogEntry[]) => {
+			const wanted = entries.filter(entry => (entry.stream === 'stdout' ? stdout : stderr));
+			if (wanted.length > 0) response.write(Buffer.concat(wanted.map(entry => encodeEntry(entry, tty, timestamps))));
 		};
 
 		const onEvent = (event: {Type: string; Action: string; Actor: {ID: string}}) => {
 			if (event.Type === 'container' && event.Actor.ID === record.Id && (event.Action === 'die' || event.Action === 'destroy')) response.end();
 		};
 
-		log.on('entry', onEntry);
+		log.on('entries', onEntry);
 		engine.events.on('event', onEvent);
 		response.on('close', () => {
-			log.off('entry', onEntry);
+			log.off('entries', onEntry);
 			engine.events.off('event', onEvent);
 		});
 	});
