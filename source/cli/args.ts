@@ -9,7 +9,7 @@ export type CliPlan =
 	| {kind: 'client'; command: ClientCommand; args: string[]; host?: string}
 	| {kind: 'error'; message: string};
 
-export const clientCommands = ['run', 'load', 'import'] as const;
+export const clientCommands = ['run', 'load', 'import', 'logs'] as const;
 export type ClientCommand = (typeof clientCommands)[number];
 
 /** Where the command word is: the first argument that is not a global option or its value. */
@@ -46,6 +46,10 @@ Usage:
   berth load [-i FILE]     load images from a docker save archive (or stdin)
   berth import FILE|- [REPOSITORY[:TAG]]
                            import a root-filesystem tarball as an image
+  berth logs [-f] [--tail N] [--since T] [--until T] [-t] [--grep RE]
+             CONTAINER... | -p PROJECT | --label K=V
+                           print logs; several containers merged in time order
+                           (berth logs --help for more)
 
 Options:
   -H, --host URL   the engine to connect to: unix:///path, tcp://host:port or

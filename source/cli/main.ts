@@ -28,6 +28,14 @@ async function main(): Promise<number> {
 		}
 
 		case 'client': {
+			if (plan.command === 'logs') {
+				const {runLogsCommand} = await import('./logs-command.ts');
+				const code = await runLogsCommand(plan.args, plan.host);
+				// Followed streams are not waited for; what was written is flushed first.
+				process.stdout.write('', () => process.exit(code));
+				return code;
+			}
+
 			const {runClientCommand} = await import('./client-commands.ts');
 			process.exit(await runClientCommand(plan.command, plan.args, plan.host));
 		}

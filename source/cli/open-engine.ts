@@ -5,7 +5,7 @@ import {chooseEndpoint, EndpointError} from '../client/endpoint.ts';
 import {describeConnectError} from '../client/errors.ts';
 
 /** The engine, or undefined after printing why there is none. */
-export async function openEngine(host: string | undefined): Promise<Engine | undefined> {
+export async function openEngine(host: string | undefined, {negotiate = true} = {}): Promise<Engine | undefined> {
 	let choice;
 	try {
 		choice = chooseEndpoint(host);
@@ -26,7 +26,7 @@ export async function openEngine(host: string | undefined): Promise<Engine | und
 			if ((await startInBackground(enginePaths(), {quiet: true})) !== 0) return undefined;
 		}
 
-		return await connect(choice.endpoint);
+		return await connect(choice.endpoint, {negotiate});
 	} catch (error) {
 		process.stderr.write(`berth: ${describeConnectError(error, choice.endpoint)}\n`);
 		return undefined;

@@ -2,6 +2,7 @@
 // the docker CLI does (the lower of what the daemon speaks and what berth was written for).
 import Docker from 'dockerode';
 import type {Endpoint} from './endpoint.ts';
+import {hostHeader, unixSocketAgent} from './host-header.ts';
 import {ping} from './ping.ts';
 import {createSshAgent} from './ssh-agent.ts';
 
@@ -24,10 +25,10 @@ export type Engine = {
 export function createDocker(endpoint: Endpoint, apiVersion?: string): Docker {
 	const version = apiVersion ? `v${apiVersion}` : undefined;
 	// Every field is given so that docker-modem's own DOCKER_HOST reading never overrides the choice.
-	const base = {host: undefined, port: undefined, socketPath: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, version};
+	const base = {host: undefined, port: undefined, socketPath: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, version, headers: {Host: hostHeader(endpoint)}};
 	switch (endpoint.kind) {
 		case 'unix': {
-			return new Docker({...base, socketPath: endpoint.socketPath});
+			return new Docker({...base, socketPath: endpoint.socketPath, agent: unixSocketAgent()} as Docker.DockerOptions);
 		}
 
 		case 'tcp': {
@@ -61,8 +62,18 @@ export function negotiateVersion(serverApiVersion: string | undefined): string {
 	return compareVersions(serverApiVersion, clientApiVersion) < 0 ? serverApiVersion : clientApiVersion;
 }
 
-/** Connects and negotiates; throws the socket's error when the engine cannot be reached. */
-export async function connect(endpoint: Endpoint, {timeoutMs = 8000} = {}): Promise<Engine> {
+/**
+ * Connects and negotiates; throws the socket's error when the engine cannot be reached. With
+ * `negotiate: false` nothing is sent first: requests go to unversioned paths, which every engine
+ * answers in its own current version (for one quick request whose shape has not changed, such as
+ * a log read, where a round trip first would be most of the wait).
+ */
+export async function connect(endpoint: Endpoint, {timeoutMs = 8000, negotiate = true} = {}): Promise<Engine> {
+	if (!negotiate) {
+		const docker = createDocker(endpoint);
+		return {docker, close: () => (docker.modem as unknown as {agent?: {destroy(): void}}).agent?.destroy(), endpoint, apiVersion: '', serverVersion: '', serverName: ''};
+	}
+
 	const answer = await ping(endpoint, timeoutMs);
 	const apiVersion = negotiateVersion(answer.apiVersion);
 	if (compareVersions(apiVersion, minimumApiVersion) < 0) {

@@ -4,16 +4,18 @@
 import http from 'node:http';
 import https from 'node:https';
 import type {Endpoint} from './endpoint.ts';
+import {hostHeader, unixSocketAgent} from './host-header.ts';
 import {createSshAgent} from './ssh-agent.ts';
 
 export type Ping = {apiVersion?: string; server?: string; osType?: string};
 
 export function ping(endpoint: Endpoint, timeoutMs: number): Promise<Ping> {
 	return new Promise((resolve, reject) => {
-		const options: https.RequestOptions = {method: 'GET', path: '/_ping', timeout: timeoutMs};
+		const options: https.RequestOptions = {method: 'GET', path: '/_ping', timeout: timeoutMs, headers: {Host: hostHeader(endpoint)}};
 		let client: typeof http | typeof https = http;
 		if (endpoint.kind === 'unix') {
 			options.socketPath = endpoint.socketPath;
+			options.agent = unixSocketAgent();
 		} else if (endpoint.kind === 'tcp') {
 			options.host = endpoint.host;
 			options.port = endpoint.port;
@@ -41,7 +43,7 @@ export function ping(endpoint: Endpoint, timeoutMs: number): Promise<Ping> {
 				};
 
 				resolve({apiVersion: header('api-version'), server: header('server'), osType: header('ostype')});
-				(options.agent as http.Agent | undefined)?.destroy();
+				if (endpoint.kind === 'ssh') (options.agent as http.Agent | undefined)?.destroy();
 			});
 		});
 		request.on('timeout', () => {
