@@ -337,7 +337,7 @@ class LogsRun {
 			this.docker,
 			target.id,
 			// Times are needed to resume a follow or to show them; without, the daemon's bytes pass as they are.
-			{follow: options.follow, tail: first ? options.tail : undefined, since, until: options.until, tty: target.tty, timestamps: options.follow || options.timestamps || this.prefixed},
+			{follow: options.follow, tail: first ? options.tail : resumeAt ? 50_000 : undefined, since, until: options.until, tty: target.tty, timestamps: options.follow || options.timestamps || this.prefixed},
 			{
 				onEntries: entries => {
 					const {stdout, stderr} = this.format(target, entries);

@@ -9,6 +9,7 @@ import {counts, detailTabs, initialViewState, selectedContainer, type ViewState,
 import {ContainerList} from './components/container-list.tsx';
 import {DetailsPane} from './components/details-pane.tsx';
 import {HelpOverlay} from './components/help-overlay.tsx';
+import {LogViewer} from './components/log-viewer.tsx';
 import {StatusLine} from './components/status-line.tsx';
 import {useClock} from './hooks/use-clock.ts';
 import {useContainerWatch} from './hooks/use-container-watch.ts';
@@ -30,6 +31,9 @@ export type AppProps = {
 	configPath?: string;
 	startupNotice?: string;
 	initialState?: ViewState;
+	/** Lines the log view keeps before it drops the oldest. */
+	logLines?: number;
+	colour?: boolean;
 };
 
 const noticeMs = {success: 4000, error: 10_000, progress: 0};
@@ -75,6 +79,9 @@ export function App(props: AppProps) {
 		latestScroll.current = next;
 		setScroll(next);
 	};
+
+	// The full-screen log view, when open: which containers it shows.
+	const [logTargets, setLogTargets] = useState<Array<{id: string; name: string}>>();
 
 	const [isolation, setIsolation] = useState<string>();
 	useEffect(() => {
@@ -129,6 +136,11 @@ export function App(props: AppProps) {
 				break;
 			}
 
+			case 'open-logs': {
+				setLogTargets(effect.containers.map(container => ({id: container.id, name: container.name})));
+				break;
+			}
+
 			case 'quit': {
 				exit();
 				break;
@@ -154,7 +166,7 @@ export function App(props: AppProps) {
 		}
 
 		latest.current = current;
-	});
+	}, {isActive: !logTargets});
 
 	const {running, total} = counts(state);
 	const prompt =
@@ -183,6 +195,22 @@ export function App(props: AppProps) {
 			<Box width={Math.max(1, columns)} height={Math.max(1, rows - 1)}>
 				<Text wrap="wrap">{`berth needs at least ${minimumSize.columns}x${minimumSize.rows}; this terminal is ${columns}x${rows}. q quits.`}</Text>
 			</Box>
+		);
+	}
+
+	if (logTargets) {
+		return (
+			<LogViewer
+				docker={docker}
+				targets={logTargets}
+				running={logTargets.map(target => state.containers.get(target.id)?.state === 'running')}
+				width={layout.width}
+				height={layout.height}
+				limit={props.logLines ?? 50_000}
+				theme={theme}
+				colour={props.colour ?? true}
+				onClose={() => setLogTargets(undefined)}
+			/>
 		);
 	}
 

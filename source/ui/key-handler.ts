@@ -11,6 +11,7 @@ export type Effect =
 	| {kind: 'scroll-details'; by: number}
 	| {kind: 'scroll-details-to'; where: 'top' | 'bottom'}
 	| {kind: 'notice'; text: string; tone: 'error' | 'success'}
+	| {kind: 'open-logs'; containers: Container[]}
 	| {kind: 'quit'};
 
 export type KeyContext = {
@@ -156,6 +157,15 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 			return [dispatch({type: 'overlay', overlay: {kind: 'confirm-remove', id: selected.id, name: selected.name, running}})];
 		}
 
+		case 'logs': {
+			return selected ? [{kind: 'open-logs', containers: [selected]}] : [];
+		}
+
+		case 'logsAll': {
+			const listed = state.rows.flatMap(row => (row.kind === 'container' ? [row.container] : []));
+			return listed.length > 0 ? [{kind: 'open-logs', containers: listed}] : [];
+		}
+
 		case 'help': {
 			return [dispatch({type: 'overlay', overlay: {kind: 'help'}})];
 		}
@@ -177,7 +187,7 @@ export function hintsFor(state: ViewState, keys: Record<string, string[]>): stri
 		if (selected.state === 'paused') parts.push(`${key('pause')} unpause`);
 		else if (up) parts.push(`${key('stop')} stop`, `${key('restart')} restart`, `${key('pause')} pause`);
 		else parts.push(`${key('start')} start`);
-		parts.push(`${key('remove')} rm`);
+		parts.push(`${key('logs')} logs`, `${key('remove')} rm`);
 	}
 
 	parts.push(`${key('filter')} filter`, `${key('prevTab')}${key('nextTab')} tabs`, `${key('help')} help`, `${key('quit')} quit`);

@@ -19,6 +19,8 @@ export type Command =
 	| 'pause'
 	| 'kill'
 	| 'remove'
+	| 'logs'
+	| 'logsAll'
 	| 'help'
 	| 'quit';
 
@@ -40,6 +42,8 @@ export const commandHelp: Record<Command, string> = {
 	pause: 'pause / unpause',
 	kill: 'kill',
 	remove: 'remove (asks first)',
+	logs: 'full-screen logs of the container',
+	logsAll: 'logs of every listed container, merged',
 	help: 'this help',
 	quit: 'quit',
 };
@@ -62,6 +66,8 @@ export const defaultKeymap: Record<Command, string[]> = {
 	pause: ['p'],
 	kill: ['K'],
 	remove: ['d'],
+	logs: ['l'],
+	logsAll: ['L'],
 	help: ['?'],
 	quit: ['q'],
 };

@@ -47,6 +47,8 @@ export async function runUi(engine: Engine, feed: ContainerFeed): Promise<number
 			keymap={keymap}
 			theme={darkTheme}
 			configPath={loaded.path}
+			logLines={loaded.config.logLines}
+			colour={!process.env.NO_COLOR}
 			startupNotice={problems.length > 0 ? problems.join('; ') : undefined}
 		/>,
 		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},

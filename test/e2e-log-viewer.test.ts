@@ -1,0 +1,82 @@
+// The full-screen log view in a real terminal (tmux) against the real daemon: following a
+// flooding container, pausing on scroll with a count of new lines, search, filter, hostile
+// output kept off the screen, saving, and back to the list.
+import assert from 'node:assert/strict';
+import {existsSync, readFileSync, rmSync} from 'node:fs';
+import {after, afterEach, test} from 'node:test';
+import type Docker from 'dockerode';
+import {removeTestContainers, requireDaemon, runContainer, uniqueName} from './helpers/daemon.ts';
+import {Terminal} from './helpers/terminal.ts';
+
+let terminal: Terminal | undefined;
+let docker: Docker | undefined;
+afterEach(() => {
+	terminal?.close();
+	terminal = undefined;
+});
+after(async () => {
+	if (docker) await removeTestContainers(docker);
+});
+
+const pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+test('the log view follows a flood, pauses when scrolled, searches, filters and saves', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const name = uniqueName('flood');
+	// As fast as the shell can: plain lines, a level word, and escapes that would clear the
+	// screen, set the title and switch to the alternate screen if they reached the terminal.
+	await runContainer(docker, {name, cmd: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "INFO line $i"; [ $((i % 50)) = 0 ] && printf "ERROR boom $i \\033[2J\\033]0;pwned\\007\\033[?1049l\\n"; done']});
+	terminal = new Terminal({columns: 80, rows: 24});
+	const screen = terminal;
+	await screen.waitFor(/Containers \(\d+\)/);
+	screen.press('/');
+	screen.type(name);
+	screen.press('Enter');
+	await screen.waitFor(`▸ ${name}`);
+	screen.press('l');
+	const following = await screen.waitFor(/FOLLOWING[\s\S]*INFO line \d+/, 8000);
+	assert.match(following, new RegExp(`Logs: ${name}`));
+	const firstNumber = Number(/INFO line (\d+)/.exec(following)![1]);
+	await pause(700);
+	const later = screen.screen();
+	assert.ok(Number(/INFO line (\d+)/.exec(later)![1]) > firstNumber, 'new lines keep coming');
+	assert.ok(screen.modes().alternateScreen, 'the container\'s escape to leave the alternate screen did not reach the terminal');
+
+	// Scrolling up pauses: the screen holds still while lines arrive and are counted.
+	screen.press('k');
+	const paused = await screen.waitFor(/PAUSED · \d+ new/);
+	await pause(400);
+	assert.equal(screen.screen().split('\n').slice(1, 20).join('\n'), paused.split('\n').slice(1, 20).join('\n'), 'a paused view does not move');
+
+	screen.press('&');
+	screen.type('boom');
+	screen.press('Enter');
+	const filtered = await screen.waitFor(/filter \/boom\/ \d+ lines/);
+	const body = filtered.split('\n').slice(1).filter(line => line.trim() && !line.startsWith('q back'));
+	assert.ok(body.length > 0 && body.every(line => /^ERROR boom \d+ ?$/.test(line)), `only matching lines, escapes removed:\n${body.join('\n')}`);
+
+	screen.press('Escape');
+	screen.press('f');
+	screen.press('/');
+	screen.type('line 1');
+	screen.press('Enter');
+	await screen.waitFor(/search \/line 1\//);
+
+	const file = `/tmp/${name}.log`;
+	screen.press('s');
+	await screen.waitFor('save to');
+	screen.press('C-u');
+	await pause(200);
+	screen.type(file);
+	await pause(200);
+	screen.press('Enter');
+	await screen.waitFor(/saved \d+ lines/, 8000);
+	assert.ok(existsSync(file));
+	assert.match(readFileSync(file, 'utf8'), /^INFO line \d+$/m);
+	rmSync(file);
+
+	screen.press('q');
+	await screen.waitFor(/Containers \(1 of \d+\)/);
+});
