@@ -81,9 +81,16 @@ test('the help overlay swallows every key but the ones that close it', () => {
 	assert.equal(press(help, 'esc', '').length, 1);
 });
 
+test('l opens the selected container\'s logs, L every listed one', () => {
+	const opened = handleKey({state: state(), lookup: buildKeymap().lookup, listPage: 10, detailsPage: 10}, 'l', 'l');
+	assert.equal(opened[0]?.kind, 'open-logs');
+	const all = handleKey({state: state(), lookup: buildKeymap().lookup, listPage: 10, detailsPage: 10}, 'L', 'L');
+	assert.ok(all[0]?.kind === 'open-logs' && all[0].containers.length > 1);
+});
+
 test('the status line offers what applies to the selection', () => {
-	assert.match(hintsFor(state(), keys), /^s stop · r restart · p pause · d rm/);
-	assert.match(hintsFor(state({selectedId: 'old'}), keys), /^u start · d rm/);
+	assert.match(hintsFor(state(), keys), /^s stop · r restart · p pause · l logs · d rm/);
+	assert.match(hintsFor(state({selectedId: 'old'}), keys), /^u start · l logs · d rm/);
 	assert.match(hintsFor(state({selectedId: 'paused'}), keys), /^p unpause/);
 	assert.match(hintsFor(state({filterEditing: true}), keys), /type to filter/);
 });
