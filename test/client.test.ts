@@ -4,7 +4,8 @@ import {after, test} from 'node:test';
 import {compareVersions, clientApiVersion, connect} from '../source/client/connect.ts';
 import {listContainers, runAction} from '../source/client/containers.ts';
 import {daemonMessage, describeConnectError} from '../source/client/errors.ts';
-import {followLogs, type LogLine} from '../source/client/follow-logs.ts';
+import {readLog} from '../source/client/log-source.ts';
+import {collectLogs} from './helpers/logs.ts';
 import {parseHost} from '../source/client/endpoint.ts';
 import {watchContainers} from '../source/client/watch-containers.ts';
 import type {Container} from '../source/state/container.ts';
@@ -89,7 +90,7 @@ test('logs of a container without a TTY are split into stdout and stderr, UTF-8 
 	if (!engine) return;
 	const container = await runContainer(engine.docker, {cmd: ['sh', '-c', 'echo out one; echo err one >&2; printf "grüße 🚢\\n"; echo out two']});
 	await container.wait();
-	const lines = await collectLogs(engine.docker, container.id, false, 200);
+	const lines = await collectLogs(engine.docker, container.id, {tty: false, tail: 200});
 	assert.deepEqual(
 		lines.map(line => `${line.stream}:${line.text}`).sort(),
 		['stderr:err one', 'stdout:grüße 🚢', 'stdout:out one', 'stdout:out two'].sort(),
@@ -101,7 +102,7 @@ test('logs of a TTY container are read raw, and the tail is honoured', async t =
 	if (!engine) return;
 	const container = await runContainer(engine.docker, {tty: true, cmd: ['sh', '-c', 'i=1; while [ $i -le 300 ]; do echo "line $i"; i=$((i+1)); done']});
 	await container.wait();
-	const lines = await collectLogs(engine.docker, container.id, true, 200);
+	const lines = await collectLogs(engine.docker, container.id, {tty: true, tail: 200});
 	assert.equal(lines.length, 200);
 	assert.equal(lines[0]!.text, 'line 101');
 	assert.equal(lines.at(-1)!.text, 'line 300');
@@ -112,7 +113,8 @@ test('following keeps delivering new lines until stopped', async t => {
 	if (!engine) return;
 	const container = await runContainer(engine.docker, {cmd: ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done']});
 	const seen: string[] = [];
-	const stop = followLogs(engine.docker, container.id, {tty: false, tail: 0, onLines: lines => seen.push(...lines.map(line => line.text)), onEnd() {}});
+	const source = readLog(engine.docker, container.id, {follow: true, tail: 0, tty: false, timestamps: false}, {onEntries: entries => seen.push(...entries.map(entry => entry.body.toString())), onEnd() {}});
+	const stop = () => source.stop();
 	try {
 		assert.ok(await eventually(() => seen.length >= 5, 5000), 'new lines arrive while following');
 	} finally {
@@ -137,18 +139,6 @@ test('a refused action carries the daemon\'s own message', async t => {
 	const missing = await runAction(engine.docker, container.id, 'start').catch((error: unknown) => error);
 	assert.match(daemonMessage(missing), /no such container/i);
 });
-
-async function collectLogs(docker: import('dockerode'), id: string, tty: boolean, tail: number): Promise<LogLine[]> {
-	return new Promise((resolve, reject) => {
-		const lines: LogLine[] = [];
-		followLogs(docker, id, {
-			tty,
-			tail,
-			onLines: batch => lines.push(...batch),
-			onEnd: error => (error ? reject(new Error(error)) : resolve(lines)),
-		});
-	});
-}
 
 test('after the connection drops, the watcher says so, reconnects and re-lists', async t => {
 	const engine = await requireDaemon(t);

@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import {after, before, test} from 'node:test';
 import type Docker from 'dockerode';
-import {followLogs, type LogLine} from '../source/client/follow-logs.ts';
+import {collectLogs as readLines, type TextLine} from './helpers/logs.ts';
 import {listContainers} from '../source/client/containers.ts';
 import {eventually} from './helpers/daemon.ts';
 import {startTestEngine, type TestEngine} from './helpers/engine.ts';
@@ -33,11 +33,8 @@ function raw(method: string, path: string, body?: string | Buffer, headers: Reco
 
 const name = (label: string) => `e-${label}-${Math.random().toString(36).slice(2, 7)}`;
 
-async function collectLogs(id: string, tty = false): Promise<LogLine[]> {
-	return new Promise((resolve, reject) => {
-		const lines: LogLine[] = [];
-		followLogs(docker, id, {tty, tail: 1000, onLines: batch => lines.push(...batch), onEnd: error => (error ? reject(new Error(error)) : resolve(lines))});
-	});
+async function collectLogs(id: string, tty = false): Promise<TextLine[]> {
+	return readLines(docker, id, {tty, tail: 1000});
 }
 
 test('/_ping answers with the headers the docker CLI reads; versioned and unversioned paths both work', async () => {

@@ -7,7 +7,7 @@ import {execFile, spawn} from 'node:child_process';
 import {after, before, describe, test} from 'node:test';
 import {promisify} from 'node:util';
 import type Docker from 'dockerode';
-import {eventually, removeTestContainers, requireDaemon, testImage, uniqueName} from './helpers/daemon.ts';
+import {daemonForSuite, eventually, removeTestContainers, testImage, uniqueName} from './helpers/daemon.ts';
 import {startTestEngine, type TestEngine} from './helpers/engine.ts';
 import {berthBin} from './helpers/terminal.ts';
 
@@ -130,7 +130,7 @@ after(async () => {
 });
 
 suite('the Docker daemon', async () => {
-	const daemon = await requireDaemon({skip: () => undefined} as unknown as import('node:test').TestContext);
+	const daemon = await daemonForSuite();
 	if (!daemon) return undefined;
 	daemonDocker = daemon.docker;
 	return {host: daemon.endpoint.url, docker: daemon.docker, image: testImage};

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {sanitizeLine} from '../source/state/sanitize.ts';
+import {sanitizeLine} from '../source/state/log-line.ts';
 
 test('escape sequences that could move the cursor, clear the screen or retitle the window are removed', () => {
 	assert.equal(sanitizeLine('\u001B[2J\u001B[Hcleared'), 'cleared');

@@ -4,7 +4,8 @@
 import {parseArgs} from 'node:util';
 import type Docker from 'dockerode';
 import {daemonMessage, isConnectionError, statusCode} from '../client/errors.ts';
-import {apiTime, compareTimes, type LogEntry, type LogSource, readLog} from '../client/log-source.ts';
+import {readEvents} from '../client/event-stream.ts';
+import {apiTime, compareTimes, type LogEntry, type LogFailure, type LogSource, readLog} from '../client/log-source.ts';
 import {mergeByTime, namePrefix, prefixColour, ResumePoint, smartCaseRegExp, wantColour} from '../state/log-output.ts';
 import {parseTimeSpec} from '../state/time-spec.ts';
 import {openEngine} from './open-engine.ts';
@@ -124,8 +125,6 @@ type Target = {
 	askedAs?: string;
 	resume: ResumePoint;
 	source?: LogSource;
-	/** Entries gathered for the merged first part. */
-	history?: LogEntry[];
 };
 
 /** Output with back-pressure: sources pause while the terminal or pipe catches up. */
@@ -134,13 +133,19 @@ class Output {
 	readonly sources = new Set<LogSource>();
 
 	write(stdout: Buffer[], stderr: Buffer[]): void {
-		let full = false;
-		if (stdout.length > 0 && !process.stdout.write(stdout.length === 1 ? stdout[0]! : Buffer.concat(stdout))) full = true;
-		if (stderr.length > 0 && !process.stderr.write(stderr.length === 1 ? stderr[0]! : Buffer.concat(stderr))) full = true;
-		if (full && !this.waiting) {
-			this.waiting = true;
-			for (const source of this.sources) source.pause();
-			process.stdout.once('drain', () => {
+		const full: NodeJS.WriteStream[] = [];
+		for (const [stream, buffers] of [[process.stdout, stdout], [process.stderr, stderr]] as const) {
+			if (buffers.length > 0 && !stream.write(buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers))) full.push(stream);
+		}
+
+		if (full.length === 0 || this.waiting) return;
+		this.waiting = true;
+		for (const source of this.sources) source.pause();
+		// Reading goes on once every stream that filled up has drained.
+		let left = full.length;
+		for (const stream of full) {
+			stream.once('drain', () => {
+				if (--left > 0) return;
 				this.waiting = false;
 				for (const source of this.sources) source.resume();
 			});
@@ -176,7 +181,9 @@ export async function runLogsCommand(args: string[], host: string | undefined): 
 	try {
 		return await new LogsRun(engine.docker, options, engine.endpoint.url).run();
 	} catch (error) {
-		process.stderr.write(isConnectionError(error) ? `berth logs: lost the engine: ${daemonMessage(error)}\n` : `Error response from daemon: ${daemonMessage(error)}\n`);
+		const lost = error instanceof LogsError ? error.failure.connection : isConnectionError(error);
+		const message = error instanceof LogsError ? error.message : daemonMessage(error);
+		process.stderr.write(lost ? `berth logs: cannot reach the engine at ${engine.endpoint.url}: ${message}\n` : `Error response from daemon: ${message}\n`);
 		return 1;
 	}
 }
@@ -192,6 +199,8 @@ class LogsRun {
 	});
 
 	private readonly prefixed: boolean;
+	/** Where a follow with nothing printed yet starts: lines older than berth's start are not new. */
+	private readonly startedAt = `${Date.now() / 1000}`;
 
 	constructor(
 		private readonly docker: Docker,
@@ -291,21 +300,22 @@ class LogsRun {
 	private async printMerged(): Promise<void> {
 		const {options} = this;
 		const targets = [...this.targets.values()];
-		await Promise.all(
+		const histories = await Promise.all(
 			targets.map(
 				target =>
-					new Promise<void>((resolve, reject) => {
-						target.history = [];
+					new Promise<Array<LogEntry & {target: Target}>>((resolve, reject) => {
+						const entries: Array<LogEntry & {target: Target}> = [];
 						readLog(this.docker, target.id, {follow: false, tail: options.tail, since: options.since, until: options.until, tty: target.tty}, {
-							onEntries: entries => target.history!.push(...entries),
-							onEnd: (error, status) => (error && status !== 404 ? reject(Object.assign(new Error(error), {statusCode: status})) : resolve()),
+							onEntries: batch => {
+								for (const entry of batch) entries.push({...entry, target});
+							},
+							// A container removed meanwhile has nothing more to say.
+							onEnd: failure => (failure && failure.status !== 404 ? reject(new LogsError(failure)) : resolve(entries)),
 						});
 					}),
 			),
 		);
-		const tagged = targets.map(target => target.history!.map(entry => ({...entry, target})));
-		const merged = mergeByTime(tagged, compareTimes);
-		for (const target of targets) target.history = undefined;
+		const merged = mergeByTime(histories, compareTimes);
 		// Written in runs of lines of one container, to keep the writes few.
 		for (let start = 0; start < merged.length; ) {
 			const target = merged[start]!.target;
@@ -343,10 +353,10 @@ class LogsRun {
 					const {stdout, stderr} = this.format(target, entries);
 					this.output.write(stdout, stderr);
 				},
-				onEnd: (error, status) => {
+				onEnd: failure => {
 					this.output.sources.delete(source);
 					target.source = undefined;
-					if (status === 404) {
+					if (failure?.status === 404) {
 						if (first) {
 							process.stderr.write(`Error response from daemon: No such container: ${target.askedAs ?? target.name}\n`);
 							this.finish(1);
@@ -354,9 +364,8 @@ class LogsRun {
 						return;
 					}
 
-					if (error) {
-						const lost = isConnectionErrorText(error) ? (first ? `berth logs: cannot connect to the engine at ${this.url}: ${error}` : `berth logs: lost the engine at ${this.url}: ${error}`) : `Error response from daemon: ${error}`;
-						process.stderr.write(`${lost}\n`);
+					if (failure) {
+						process.stderr.write(`${this.describe(failure, first)}\n`);
 						this.finish(1);
 						return;
 					}
@@ -367,8 +376,8 @@ class LogsRun {
 					}
 
 					// Stopped, or restarted before its stream ended: read on if it runs again.
-					void this.followIfRunning(target).catch(error_ => {
-						process.stderr.write(`berth logs: lost the engine: ${daemonMessage(error_)}\n`);
+					void this.followIfRunning(target).catch(error => {
+						process.stderr.write(`berth logs: lost the engine at ${this.url}: ${daemonMessage(error)}\n`);
 						this.finish(1);
 					});
 				},
@@ -378,7 +387,10 @@ class LogsRun {
 		this.output.sources.add(source);
 	}
 
-	private readonly startedAt = `${Date.now() / 1000}`;
+	private describe(failure: LogFailure, first: boolean): string {
+		if (!failure.connection) return `Error response from daemon: ${failure.message}`;
+		return first ? `berth logs: cannot connect to the engine at ${this.url}: ${failure.message}` : `berth logs: lost the engine at ${this.url}: ${failure.message}`;
+	}
 
 	private forget(target: Target): void {
 		target.source?.stop();
@@ -400,24 +412,9 @@ class LogsRun {
 				return;
 			}
 
-			let partial = '';
-			stream.on('data', (chunk: Buffer) => {
-				const lines = (partial + chunk.toString()).split('\n');
-				partial = lines.pop() ?? '';
-				for (const line of lines) {
-					if (!line.trim()) continue;
-					let event: {Action?: string; status?: string; id?: string; Actor?: {ID: string; Attributes?: Record<string, string>}};
-					try {
-						event = JSON.parse(line);
-					} catch {
-						continue;
-					}
-
-					this.onEvent(event.Action ?? event.status ?? '', event.Actor?.ID ?? event.id ?? '', event.Actor?.Attributes ?? {});
-				}
-			});
+			readEvents(stream, event => this.onEvent(event.Action ?? event.status ?? '', event.Actor?.ID ?? event.id ?? '', event.Actor?.Attributes ?? {}));
 			const lost = () => {
-				process.stderr.write('berth logs: lost the engine\n');
+				process.stderr.write(`berth logs: lost the engine at ${this.url}\n`);
 				this.finish(1);
 			};
 
@@ -461,6 +458,9 @@ class LogsRun {
 	}
 }
 
-function isConnectionErrorText(message: string): boolean {
-	return /socket|connection|ECONN|EPIPE|refused|reset/i.test(message);
+/** A read that failed, as the run's caller reports it. */
+class LogsError extends Error {
+	constructor(readonly failure: LogFailure) {
+		super(failure.message);
+	}
 }

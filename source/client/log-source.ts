@@ -3,8 +3,9 @@
 // without repeating itself), the multiplexed frames or the raw TTY stream taken apart, and the
 // timestamp cut off each entry. Bytes stay bytes: decoding is for whoever shows them.
 import type Docker from 'dockerode';
-import {daemonMessage} from './errors.ts';
+import {daemonMessage, isConnectionError, statusCode} from './errors.ts';
 import {FrameDecoder} from './log-frames.ts';
+import {parseTimeSpec} from '../state/time-spec.ts';
 
 export type LogEntry = {stream: 'stdout' | 'stderr'; /** RFC 3339 with nanoseconds, as the daemon sent it. */ time: string; body: Buffer};
 
@@ -30,12 +31,19 @@ export type LogSource = {
 	resume(): void;
 };
 
+/** Why a read ended early: the daemon's message, its HTTP status, or a lost connection. */
+export type LogFailure = {message: string; status?: number; connection: boolean};
+
 export type LogHandlers = {
 	/** Entries in the order the daemon sent them, a batch per chunk read. */
 	onEntries(entries: LogEntry[]): void;
 	/** The stream ended: the container stopped (follow), or everything asked for was sent. */
-	onEnd(error?: string, status?: number): void;
+	onEnd(failure?: LogFailure): void;
 };
+
+function failureOf(error: unknown): LogFailure {
+	return {message: daemonMessage(error), status: statusCode(error), connection: isConnectionError(error)};
+}
 
 const space = 0x20;
 const newline = 0x0a;
@@ -133,12 +141,12 @@ export function readLog(docker: Docker, id: string, request: LogRequest, handler
 		if (entries.length > 0 && !stopped) handlers.onEntries(entries);
 	};
 
-	const finish = (error?: string, status?: number) => {
+	const finish = (failure?: LogFailure) => {
 		if (stopped) return;
 		const rest = tty ? raw.end() : [];
 		if (rest.length > 0) handlers.onEntries(rest);
 		stopped = true;
-		handlers.onEnd(error, status);
+		handlers.onEnd(failure);
 	};
 
 	const options: Record<string, unknown> = {
@@ -170,9 +178,9 @@ export function readLog(docker: Docker, id: string, request: LogRequest, handler
 			if (paused) source.pause();
 			source.on('data', take);
 			source.on('end', () => finish());
-			source.on('error', error => finish(daemonMessage(error)));
+			source.on('error', error => finish(failureOf(error)));
 		})
-		.catch((error: {statusCode?: number}) => finish(daemonMessage(error), error?.statusCode));
+		.catch(error => finish(failureOf(error)));
 
 	return {
 		stop() {
@@ -190,18 +198,16 @@ export function readLog(docker: Docker, id: string, request: LogRequest, handler
 	};
 }
 
-/** An RFC 3339 time with nanoseconds as the API's "seconds.nanoseconds". */
+/** A daemon's RFC 3339 time as the API's "seconds.nanoseconds". */
 export function apiTime(time: string): string | undefined {
-	const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(time);
-	if (!match) return undefined;
-	const seconds = Date.parse(`${match[1]}${match[3]}`) / 1000;
-	if (Number.isNaN(seconds)) return undefined;
-	return `${seconds}.${(match[2] ?? '').padEnd(9, '0')}`;
+	const value = parseTimeSpec(time);
+	return value instanceof Error ? undefined : value;
 }
 
-/** Compares two RFC 3339 times to the nanosecond, whatever their zones and fraction lengths. */
+/** Orders two daemon times to the nanosecond, whatever their zones and fraction lengths. */
 export function compareTimes(a: string, b: string): number {
-	if (a === b) return 0;
+	// The daemon's usual form (UTC, fixed nine digits) orders as text: the fast path for merging.
+	if (a.length === b.length && a.endsWith('Z') && b.endsWith('Z')) return a < b ? -1 : a > b ? 1 : 0;
 	const left = apiTime(a);
 	const right = apiTime(b);
 	if (!left || !right) return a < b ? -1 : a > b ? 1 : 0;

@@ -14,6 +14,12 @@ export type MergedLogsHandlers = {
 	onError(message: string): void;
 };
 
+/** Marks an entry (read here, so ours to change) with the container it came from. */
+function withSource(entry: LogEntry, source: number): SourcedEntry {
+	(entry as SourcedEntry).source = source;
+	return entry as SourcedEntry;
+}
+
 export class MergedLogs {
 	private readonly sources = new Map<number, LogSource>();
 	/** Reads of stopped containers' logs, closed with the rest. */
@@ -75,7 +81,7 @@ export class MergedLogs {
 					lastData[index] = Date.now();
 					const fresh: SourcedEntry[] = [];
 					for (const entry of entries) {
-						const sourced = {...entry, source: index};
+						const sourced = withSource(entry, index);
 						if (live && !settled[index] && entry.time && entry.time <= requestedAt) history[index]!.push(sourced);
 						else {
 							settled[index] = true;
@@ -87,10 +93,10 @@ export class MergedLogs {
 					for (const entry of fresh) this.points[index]!.printed(entry.time);
 					if (fresh.length > 0) this.handlers.onEntries(fresh);
 				},
-				onEnd: error => {
+				onEnd: failure => {
 					settled[index] = true;
 					this.sources.delete(index);
-					if (error && !this.closed) this.handlers.onError(`${target.name}: ${error}`);
+					if (failure && !this.closed) this.handlers.onError(`${target.name}: ${failure.message}`);
 					check();
 				},
 			});
@@ -115,21 +121,17 @@ export class MergedLogs {
 				for (const entry of entries) {
 					if (point.seen(entry.time)) continue;
 					point.printed(entry.time);
-					fresh.push({...entry, source: index});
+					fresh.push(withSource(entry, index));
 				}
 
 				if (fresh.length > 0) this.handlers.onEntries(fresh);
 			},
-			onEnd: error => {
+			onEnd: failure => {
 				this.sources.delete(index);
-				if (error && !this.closed) this.handlers.onError(`${target.name}: ${error}`);
+				if (failure && !this.closed) this.handlers.onError(`${target.name}: ${failure.message}`);
 			},
 		});
 		this.sources.set(index, source);
-	}
-
-	isFollowing(index: number): boolean {
-		return this.sources.has(index);
 	}
 
 	/** Up to `count` lines of each log from before `until` (an RFC 3339 time), merged. */
@@ -139,14 +141,6 @@ export class MergedLogs {
 		const lists = await Promise.all(this.targets.map((_, index) => this.read(index, {tail: count, until: untilApi})));
 		// `until` includes its own second's lines: keep only what is strictly older.
 		return mergeByTime(lists, compareTimes).filter(entry => compareTimes(entry.time, until) < 0);
-	}
-
-	pause(): void {
-		for (const source of this.sources.values()) source.pause();
-	}
-
-	resume(): void {
-		for (const source of this.sources.values()) source.resume();
 	}
 
 	close(): void {
@@ -161,10 +155,10 @@ export class MergedLogs {
 			const entries: SourcedEntry[] = [];
 			readLog(this.docker, target.id, {follow: false, tty: target.tty, ...request}, {
 				onEntries: batch => {
-					for (const entry of batch) entries.push({...entry, source: index});
+					for (const entry of batch) entries.push(withSource(entry, index));
 				},
-				onEnd: error => {
-					if (error && !this.closed) this.handlers.onError(`${target.name}: ${error}`);
+				onEnd: failure => {
+					if (failure && !this.closed) this.handlers.onError(`${target.name}: ${failure.message}`);
 					resolve(entries);
 				},
 			});

@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import type {Container} from '../state/container.ts';
 import {fetchContainers, listContainers} from './containers.ts';
 import {daemonMessage} from './errors.ts';
-import {LineSplitter} from './line-splitter.ts';
+import {type EngineEvent, readEvents} from './event-stream.ts';
 
 export type ContainerWatchHandlers = {
 	synced(containers: Container[]): void;
@@ -14,8 +14,6 @@ export type ContainerWatchHandlers = {
 	removed(ids: string[]): void;
 	connection(status: 'connected' | 'disconnected', error?: string): void;
 };
-
-type EngineEvent = {Type?: string; Action?: string; status?: string; id?: string; Actor?: {ID?: string}};
 
 const upActions = new Set(['start', 'restart', 'unpause']);
 const downActions = new Set(['die', 'stop', 'oom']);
@@ -103,7 +101,6 @@ export function watchContainers(docker: Docker, handlers: ContainerWatchHandlers
 			}
 
 			stream = events;
-			const splitter = new LineSplitter(1024 * 1024);
 			let failed = false;
 			const fail = (error: unknown) => {
 				if (failed) return;
@@ -111,16 +108,7 @@ export function watchContainers(docker: Docker, handlers: ContainerWatchHandlers
 				retry(error);
 			};
 
-			events.on('data', (chunk: Buffer) => {
-				for (const line of splitter.push(chunk)) {
-					if (!line.trim()) continue;
-					try {
-						onEvent(JSON.parse(line) as EngineEvent);
-					} catch {
-						// A line that is not JSON is not an event.
-					}
-				}
-			});
+			readEvents(events, onEvent);
 			events.on('error', fail);
 			events.on('end', () => fail(new Error('the event stream ended')));
 			events.on('close', () => fail(new Error('the event stream closed')));

@@ -9,8 +9,6 @@ export type EtcFilesSpec = {
 	rootfs: string;
 	hostname: string;
 	network: 'none' | 'host';
-	/** The host's /etc (a parameter for tests). */
-	hostEtc?: string;
 };
 
 function lstatOrUndefined(file: string): Stats | undefined {
@@ -21,22 +19,21 @@ function lstatOrUndefined(file: string): Stats | undefined {
 	}
 }
 
-function hostFile(hostEtc: string, name: string): string | undefined {
+function hostFile(name: string): string | undefined {
 	try {
-		return readFileSync(path.join(hostEtc, name), 'utf8');
+		return readFileSync(path.join('/etc', name), 'utf8');
 	} catch {
 		return undefined;
 	}
 }
 
 export function etcFileContents(spec: EtcFilesSpec): Record<string, string> {
-	const hostEtc = spec.hostEtc ?? '/etc';
 	if (spec.network === 'host') {
 		// The host's network: its name resolution as it is, as dockerd does with --network host.
 		return {
 			hostname: `${spec.hostname}\n`,
-			hosts: hostFile(hostEtc, 'hosts') ?? '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
-			'resolv.conf': hostFile(hostEtc, 'resolv.conf') ?? '',
+			hosts: hostFile('hosts') ?? '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n',
+			'resolv.conf': hostFile('resolv.conf') ?? '',
 		};
 	}
 
@@ -56,9 +53,9 @@ export function writeEtcFiles(spec: EtcFilesSpec & {upper: string}): void {
 	if (!existsSync(path.join(spec.rootfs, 'etc'))) return;
 	const etc = path.join(spec.upper, 'etc');
 	// The layer is the container's to shape: an etc it made a link (or deleted) is not followed.
-	if (existsSync(etc) || lstatOrUndefined(etc)) {
-		if (!lstatOrUndefined(etc)?.isDirectory()) return;
-	} else mkdirSync(etc);
+	const found = lstatOrUndefined(etc);
+	if (!found) mkdirSync(etc);
+	else if (!found.isDirectory()) return;
 	for (const [name, content] of Object.entries(etcFileContents(spec))) {
 		const file = path.join(etc, name);
 		// A real file (not a link the image or the container made) is replaced, never followed.

@@ -65,7 +65,7 @@ export class ContainerLog extends EventEmitter {
 			const line = `${JSON.stringify(entry)}\n`;
 			const bytes = Buffer.byteLength(line);
 			if (this.size + pendingBytes + bytes > this.options.maxSize && this.size + pendingBytes > 0) {
-				this.append(pending);
+				this.append(pending, pendingBytes);
 				pending = '';
 				pendingBytes = 0;
 				this.rotate();
@@ -75,7 +75,7 @@ export class ContainerLog extends EventEmitter {
 			pendingBytes += bytes;
 		}
 
-		this.append(pending);
+		this.append(pending, pendingBytes);
 		this.emit('entries', entries);
 	}
 
@@ -85,13 +85,12 @@ export class ContainerLog extends EventEmitter {
 		this.fd = undefined;
 	}
 
-	private append(text: string): void {
+	private append(text: string, bytes: number): void {
 		if (!text) return;
 		this.fd ??= openSync(this.file, 'a', 0o600);
-		const bytes = Buffer.from(text);
-		let offset = 0;
-		while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
-		this.size += bytes.length;
+		// A file opened to append takes a whole write (no partial writes as on pipes).
+		writeSync(this.fd, text);
+		this.size += bytes;
 	}
 
 	private rotate(): void {

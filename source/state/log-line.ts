@@ -1,7 +1,8 @@
-// One log line made fit for berth's screen: the container's own colours (SGR) kept, everything
-// else that could move the cursor, clear the screen, switch screens or set titles removed; a \r
-// progress bar shows its last state; tabs become spaces. Then what berth adds: log levels in
-// colour, search matches in reverse video, JSON pretty-printed on demand.
+// Text from a container is never trusted to reach the terminal as it is. A log line made fit for
+// berth's screen: the container's own colours (SGR) kept, everything else that could move the
+// cursor, clear the screen, switch screens or set titles removed; a \r progress bar shows its
+// last state; tabs become spaces. Then what berth adds: log levels in colour, search matches in
+// reverse video, JSON pretty-printed on demand.
 
 // CSI sequences (SGR among them), OSC (ended by BEL or ST), DCS/SOS/PM/APC strings, other
 // two-byte escapes, and C1 CSI.
@@ -40,7 +41,7 @@ function expandTabs(line: string, width = 8): string {
 }
 
 /** The line as berth may print it: only colour sequences survive; ends with a colour reset if it set one. */
-export function sanitizeKeepingColour(text: string): string {
+export function sanitizeKeepingColour(text: string, tabWidth = 8): string {
 	let line = text.endsWith('\n') ? text.slice(0, text.endsWith('\r\n') ? -2 : -1) : text;
 	if (line.includes('\r')) {
 		const parts = line.split('\r').filter(part => part !== '');
@@ -57,12 +58,17 @@ export function sanitizeKeepingColour(text: string): string {
 		return '';
 	});
 	line = line.replace(controls, '');
-	line = expandTabs(line);
+	line = expandTabs(line, tabWidth);
 	return coloured ? `${line}\u001B[0m` : line;
 }
 
 export function stripColour(text: string): string {
 	return text.replace(anySgr, '');
+}
+
+/** The line with no escape sequence at all, colours included (where berth colours it itself). */
+export function sanitizeLine(text: string, tabWidth = 8): string {
+	return stripColour(sanitizeKeepingColour(text, tabWidth));
 }
 
 export type Level = 'error' | 'warn' | 'info' | 'debug';

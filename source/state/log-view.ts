@@ -36,8 +36,13 @@ export class LogBuffer {
 
 	constructor(public limit: number) {}
 
+	/** Takes the entries as they are (they become the buffer's lines, numbered in place). */
 	append(entries: Array<Omit<LogLine, 'seq'>>): void {
-		for (const entry of entries) this.lines.push({...entry, seq: this.nextSeq++});
+		for (const entry of entries) {
+			(entry as LogLine).seq = this.nextSeq++;
+			this.lines.push(entry as LogLine);
+		}
+
 		this.appended += entries.length;
 		// Dropped in slices of a tenth, so the array is not shifted for every line.
 		if (this.lines.length > this.limit * 1.1) {
@@ -50,21 +55,14 @@ export class LogBuffer {
 	/** Older lines fetched again, put before the oldest. */
 	prepend(entries: Array<Omit<LogLine, 'seq'>>): void {
 		let seq = (this.lines[0]?.seq ?? 0) - entries.length;
-		this.lines.unshift(...entries.map(entry => ({...entry, seq: seq++})));
+		for (const entry of entries) (entry as LogLine).seq = seq++;
+		this.lines.unshift(...(entries as LogLine[]));
 		this.dropped = Math.max(0, this.dropped - entries.length);
 	}
 
 	/** The index of the first line with seq >= the given one. */
 	indexOf(seq: number): number {
-		let low = 0;
-		let high = this.lines.length;
-		while (low < high) {
-			const middle = (low + high) >> 1;
-			if (this.lines[middle]!.seq < seq) low = middle + 1;
-			else high = middle;
-		}
-
-		return low;
+		return indexOfSeq(this.lines, seq);
 	}
 }
 

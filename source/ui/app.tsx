@@ -19,6 +19,7 @@ import {type Effect, handleKey, hintsFor} from './key-handler.ts';
 import {type Command, type KeyLookup, splitPresses} from './keymap.ts';
 import {computeLayout, minimumSize} from './layout.ts';
 import type {Theme} from './theme.ts';
+import {defaultLogLines} from '../config/config.ts';
 
 export type AppProps = {
 	docker: Docker;
@@ -50,9 +51,12 @@ export function App(props: AppProps) {
 	const now = useClock(10_000);
 	const noticeCounter = useRef(0);
 
+	// The full-screen log view, when open: which containers it shows.
+	const [logTargets, setLogTargets] = useState<Array<{id: string; name: string}>>();
 	const selected = selectedContainer(state);
 	const tab = detailTabs[state.tab]!;
-	const details = useDetails(docker, selected, tab);
+	// Nothing is read for the details while the log view covers them.
+	const details = useDetails(docker, logTargets ? undefined : selected, tab);
 
 	// The list window moves only as far as it must to keep the selection in view.
 	const listTop = useRef(0);
@@ -79,9 +83,6 @@ export function App(props: AppProps) {
 		latestScroll.current = next;
 		setScroll(next);
 	};
-
-	// The full-screen log view, when open: which containers it shows.
-	const [logTargets, setLogTargets] = useState<Array<{id: string; name: string}>>();
 
 	const [isolation, setIsolation] = useState<string>();
 	useEffect(() => {
@@ -206,7 +207,7 @@ export function App(props: AppProps) {
 				running={logTargets.map(target => state.containers.get(target.id)?.state === 'running')}
 				width={layout.width}
 				height={layout.height}
-				limit={props.logLines ?? 50_000}
+				limit={props.logLines ?? defaultLogLines}
 				theme={theme}
 				colour={props.colour ?? true}
 				onClose={() => setLogTargets(undefined)}

@@ -31,6 +31,14 @@ function reach(): Promise<Engine | string> {
 	return cached;
 }
 
+/** The daemon for a whole suite: its engine, or undefined when there is none (an error under CI). */
+export async function daemonForSuite(): Promise<Engine | undefined> {
+	const result = await reach();
+	if (typeof result !== 'string') return result;
+	if (inCi) throw new Error(`${result} (CI=true: tests that need a daemon must not be skipped)`);
+	return undefined;
+}
+
 /** The engine, or undefined after failing (CI) or skipping (elsewhere) the test. */
 export async function requireDaemon(t: TestContext): Promise<Engine | undefined> {
 	const result = await reach();

@@ -2,10 +2,10 @@ import type Docker from 'dockerode';
 import {useEffect, useMemo, useRef, useState} from 'react';
 import {inspectContainer} from '../../client/containers.ts';
 import {daemonMessage} from '../../client/errors.ts';
-import {followLogs} from '../../client/follow-logs.ts';
+import {readLog} from '../../client/log-source.ts';
 import type {Container} from '../../state/container.ts';
 import {configLines, envLines, type InspectRecord, inspectLines} from '../../state/details.ts';
-import {sanitizeLine} from '../../state/sanitize.ts';
+import {sanitizeLine} from '../../state/log-line.ts';
 import type {DetailTab} from '../../state/view.ts';
 
 /** Lines kept for the Logs tab; the full log viewer keeps many more. */
@@ -58,23 +58,21 @@ export function useDetails(docker: Docker, container: Container | undefined, tab
 			setLogs({id, lines: buffer.current.slice()});
 		};
 
-		const stop = followLogs(docker, id, {
-			tty: Boolean(tty),
-			tail: 200,
-			onLines(lines) {
+		const source = readLog(docker, id, {follow: true, tail: 200, tty: Boolean(tty), timestamps: false}, {
+			onEntries(entries) {
 				const target = buffer.current;
-				for (const line of lines) target.push(sanitizeLine(line.text));
+				for (const entry of entries) target.push(sanitizeLine(entry.body.toString('utf8')));
 				if (target.length > logLimit) target.splice(0, target.length - logLimit);
 				flushTimer ??= setTimeout(flush, logFlushMs);
 			},
-			onEnd(error) {
+			onEnd(failure) {
 				clearTimeout(flushTimer);
-				setLogs({id, lines: buffer.current.slice(), error});
+				setLogs({id, lines: buffer.current.slice(), error: failure?.message});
 			},
 		});
 		return () => {
 			clearTimeout(flushTimer);
-			stop();
+			source.stop();
 		};
 	}, [docker, id, wantLogs, tty, startedAt]);
 
