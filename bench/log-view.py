@@ -3,8 +3,9 @@
 
 One container prints numbered lines ("INFO request N handled ...") as fast as its shell can.
   ingest:  how fast the newest line number on berth's screen climbs, over --seconds, against how
-           fast it climbs in `docker logs -f` (the ceiling) in the same run
-  memory:  berth's RSS after 250k, 500k, 750k and 1,000,000 lines have gone through the view
+           fast it climbs in `docker logs -f` (the ceiling), measured before and after berth in
+           the same run (the higher of the two counts)
+  memory:  berth's RSS each 250k lines that have gone through the view, up to --lines (2,000,000)
   keys:    with the flood on, `f` pressed --presses times: time from the key to the first frame
            that shows PAUSED (or FOLLOWING again), median
 berth runs with NODE_EXTRA_CA_CERTS unset, as on a user's machine.
@@ -117,6 +118,7 @@ def main():
     parser.add_argument("--engine", action="store_true", help="measure against a private berth engine instead of DOCKER_HOST")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--presses", type=int, default=20)
+    parser.add_argument("--lines", type=int, default=2_000_000)
     parser.add_argument("--image", default=os.environ.get("BERTH_TEST_IMAGE", "berth-test/busybox"))
     args = parser.parse_args()
 
@@ -158,7 +160,7 @@ def main():
         opened_at_line = None
         samples = []
         memory = {}
-        marks = [250_000, 500_000, 750_000, 1_000_000]
+        marks = list(range(250_000, args.lines + 1, 250_000))
         measure_until = time.monotonic() + args.seconds
         tail = b""
         while marks or time.monotonic() < measure_until:
@@ -190,11 +192,14 @@ def main():
             latencies.append((screen.wait_for(want, 10) - sent) * 1000)
             time.sleep(0.1)
 
+        screen.close()
+        screen = None
+        ceiling = max(ceiling, docker_rate(host, name, env, args.seconds))
         against = "berth's engine" if args.engine else "dockerd"
         print(f"against {against}, log view at 80x24:")
         print(f"  docker logs -f: {ceiling:,.0f} lines/s (the ceiling)")
         print(f"  berth log view: {rate:,.0f} lines/s ({rate / ceiling:.2f} of the ceiling)")
-        print("  RSS after " + ", ".join(f"{mark // 1000}k lines: {mb:.0f} MB" for mark, mb in memory.items()))
+        print("  RSS after " + ", ".join(f"{mark / 1e6:g}M lines: {mb:.0f} MB" for mark, mb in memory.items()))
         print(f"  key to frame (f), median of {len(latencies)}: {statistics.median(latencies):.0f} ms (max {max(latencies):.0f})")
     finally:
         if screen:

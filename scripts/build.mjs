@@ -65,7 +65,7 @@ await build({
 	format: 'esm',
 	platform: 'node',
 	target: 'node20',
-	minify: true,
+	minify: !process.env.BERTH_NO_MINIFY,
 	sourcemap: 'linked',
 	chunkNames: 'chunks/[name]-[hash]',
 	legalComments: 'linked',

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {levelOf, markRanges, matchRanges, prettyJson, sanitizeKeepingColour, stripColour} from '../source/state/log-line.ts';
-import {FilterCache, findNext, initialLogViewState, LogBuffer, type LogViewState, type RenderOptions, screenRows, scrollBy, shownLines, wrapColoured} from '../source/state/log-view.ts';
+import {FilterCache, findNext, initialLogViewState, jumpToTime, LogBuffer, type LogViewState, type RenderOptions, screenRows, scrollBy, shownLines, wrapColoured} from '../source/state/log-view.ts';
 
 test('a container keeps its colours and nothing else reaches the terminal', () => {
 	assert.equal(sanitizeKeepingColour('\u001B[31mred\u001B[0m plain\n'), '\u001B[31mred\u001B[0m plain\u001B[0m');
@@ -71,4 +71,14 @@ test('the filter cache matches a full filter as lines come and go; search jumps 
 	const next = findNext(buffer.lines, state, options, 1, buffer.appended);
 	assert.equal(buffer.lines.find(line => line.seq === next.markSeq)!.seq - first.seq, 10);
 	assert.equal(findNext(buffer.lines, next, options, -1, buffer.appended).markSeq, first.seq);
+});
+
+test('a jump to a time pauses there and counts what comes after as new', () => {
+	const buffer = new LogBuffer(100);
+	buffer.append(Array.from({length: 20}, (_, index) => ({source: 0, stream: 'stdout' as const, time: `2026-11-24T10:00:${String(index).padStart(2, '0')}.000000000Z`, raw: `line ${index}`})));
+	const at = Date.parse('2026-11-24T10:00:12Z') / 1000;
+	const state = jumpToTime(buffer.lines, initialLogViewState, at, buffer.appended);
+	assert.equal(screenRows(buffer.lines, state, options)[0]!.text, 'line 12');
+	fill(buffer, 20, 23);
+	assert.equal(buffer.appended - state.appendedAtPause, 3);
 });

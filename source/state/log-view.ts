@@ -87,6 +87,14 @@ export type LogViewState = {
 
 export const initialLogViewState: LogViewState = {follow: true, topSeq: 0, wrap: false, timestamps: false, json: false, appendedAtPause: 0};
 
+/**
+ * Stops following (if it was) with the line `topSeq` at the top; lines that come from now on are
+ * counted as new. `appended` is the buffer's count of lines ever appended.
+ */
+export function pauseAt(state: LogViewState, topSeq: number, appended: number): LogViewState {
+	return {...state, follow: false, topSeq, appendedAtPause: state.follow ? appended : state.appendedAtPause};
+}
+
 /** The lines the view shows in order: all of them, or those the filter keeps. */
 export function shownLines(buffer: LogBuffer, state: LogViewState): LogLine[] {
 	if (!state.filter) return buffer.lines;
@@ -221,7 +229,7 @@ export function scrollBy(lines: LogLine[], state: LogViewState, options: RenderO
 	const lastTop = Math.max(0, lines.length - options.height);
 	const next = Math.max(0, Math.min(top + by, lastTop));
 	if (by > 0 && next >= lastTop) return {...state, follow: true, message: undefined};
-	return {...state, follow: false, topSeq: lines[next]!.seq, appendedAtPause: state.follow ? appended : state.appendedAtPause};
+	return pauseAt(state, lines[next]!.seq, appended);
 }
 
 /** The next (or previous) line after the mark or the top that the search matches. */
@@ -237,7 +245,7 @@ export function findNext(lines: LogLine[], state: LogViewState, options: RenderO
 			const seq = lines[index]!.seq;
 			// The match is put a few lines below the top, so what leads to it shows too.
 			const top = lines[Math.max(0, index - 3)]!.seq;
-			return {...state, follow: false, topSeq: top, markSeq: seq, appendedAtPause: state.follow ? appended : state.appendedAtPause, message: undefined};
+			return {...pauseAt(state, top, appended), markSeq: seq, message: undefined};
 		}
 	}
 
@@ -245,10 +253,10 @@ export function findNext(lines: LogLine[], state: LogViewState, options: RenderO
 }
 
 /** Jumps to the first line at or after a time (seconds since the epoch). */
-export function jumpToTime(lines: LogLine[], state: LogViewState, seconds: number): LogViewState {
+export function jumpToTime(lines: LogLine[], state: LogViewState, seconds: number, appended: number): LogViewState {
 	const index = lines.findIndex(line => line.time && Date.parse(line.time) / 1000 >= seconds);
 	if (index === -1) return {...state, message: {text: 'no line at or after that time in the buffer', tone: 'info'}};
-	return {...state, follow: false, topSeq: lines[index]!.seq, markSeq: lines[index]!.seq, message: undefined};
+	return {...pauseAt(state, lines[index]!.seq, appended), markSeq: lines[index]!.seq, message: undefined};
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 	jumpToTime,
 	LogBuffer,
 	type LogViewState,
+	pauseAt,
 	plainOf,
 	type RenderOptions,
 	screenRows,
@@ -38,7 +39,10 @@ export type LogViewerProps = {
 	onClose(): void;
 };
 
+/** A line that comes alone shows within a frame (30 a second at most)... */
 const frameMs = 33;
+/** ...but a flood is drawn 10 times a second: nobody reads faster, and keys stay quick. */
+const floodFrameMs = 100;
 const initialTail = 1000;
 
 export function LogViewer(props: LogViewerProps) {
@@ -63,8 +67,10 @@ export function LogViewer(props: LogViewerProps) {
 	useEffect(() => {
 		let pending: Parameters<LogBuffer['append']>[0] = [];
 		let timer: NodeJS.Timeout | undefined;
+		let flushedAt = 0;
 		const flush = () => {
 			timer = undefined;
+			flushedAt = Date.now();
 			buffer.append(pending);
 			pending = [];
 			setVersion(version => version + 1);
@@ -73,7 +79,7 @@ export function LogViewer(props: LogViewerProps) {
 		const logs = new MergedLogs(props.docker, targets, {
 			onEntries(entries) {
 				for (const entry of entries) pending.push({source: entry.source, stream: entry.stream, time: entry.time, raw: entry.body.toString('utf8')});
-				timer ??= setTimeout(flush, frameMs);
+				timer ??= setTimeout(flush, Math.max(frameMs, flushedAt + floodFrameMs - Date.now()));
 			},
 			onError: message => setError(message),
 		});
@@ -113,7 +119,7 @@ export function LogViewer(props: LogViewerProps) {
 			const topSeq = buffer.lines[0]?.seq;
 			buffer.prepend(entries.map(entry => ({source: entry.source, stream: entry.stream, time: entry.time, raw: entry.body.toString('utf8')})));
 			const current = latest.current;
-			update({...current, follow: false, topSeq: current.follow ? (topSeq ?? 0) : current.topSeq, message: {text: entries.length > 0 ? `${entries.length} older lines` : 'no older lines', tone: 'info'}});
+			update({...pauseAt(current, current.follow ? (topSeq ?? 0) : current.topSeq, buffer.appended), message: {text: entries.length > 0 ? `${entries.length} older lines` : 'no older lines', tone: 'info'}});
 		});
 	};
 
@@ -144,7 +150,7 @@ export function LogViewer(props: LogViewerProps) {
 			case 'time': {
 				const seconds = parseTimeSpec(text);
 				if (seconds instanceof Error) return {...base, message: {text: seconds.message, tone: 'error'}};
-				return jumpToTime(filterCache.lines(buffer, current.filter), base, Number(seconds));
+				return jumpToTime(filterCache.lines(buffer, current.filter), base, Number(seconds), buffer.appended);
 			}
 
 			case 'save': {
@@ -219,7 +225,7 @@ export function LogViewer(props: LogViewerProps) {
 			case 'g':
 			case 'home': {
 				if (!current.follow && shown[0] && current.topSeq <= shown[0].seq) fetchOlder();
-				return {...current, follow: false, topSeq: shown[0]?.seq ?? 0, appendedAtPause: current.follow ? buffer.appended : current.appendedAtPause};
+				return pauseAt(current, shown[0]?.seq ?? 0, buffer.appended);
 			}
 
 			case 'G':
@@ -228,7 +234,7 @@ export function LogViewer(props: LogViewerProps) {
 			}
 
 			case 'f': {
-				return current.follow ? {...current, follow: false, topSeq: topSeqNow(shown, current, options), appendedAtPause: buffer.appended} : {...current, follow: true, message: undefined};
+				return current.follow ? pauseAt(current, topSeqNow(shown, current, options), buffer.appended) : {...current, follow: true, message: undefined};
 			}
 
 			case 't': {
