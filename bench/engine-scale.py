@@ -23,6 +23,8 @@ import tempfile
 import time
 import urllib.parse
 
+from benchlib import rss_mb
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BERTH = os.path.join(ROOT, "dist", "berth.js")
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -79,13 +81,6 @@ def cpu_seconds(pid):
         fields = handle.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
 
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main():

@@ -13,20 +13,13 @@ Usage: DOCKER_HOST=unix:///path/docker.sock bench/log-flood.py [--engine] [--sec
 """
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BERTH = os.path.join(ROOT, "dist", "berth.js")
+from benchlib import BERTH, Target, docker
 FLOOD = 'i=0; while :; do i=$((i+1)); echo "INFO request $i handled in 3 ms by worker 7"; done'
 
-
-def docker(host, *args):
-    return subprocess.run(["docker", "-H", host, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def count_lines(command, env, seconds):
@@ -73,27 +66,9 @@ def main():
     parser.add_argument("--image", default=os.environ.get("BERTH_TEST_IMAGE", "berth-test/busybox"))
     args = parser.parse_args()
 
-    env = dict(os.environ)
-    env.pop("NODE_EXTRA_CA_CERTS", None)
-    work = None
-    engine = None
-    if args.engine:
-        work = tempfile.mkdtemp(prefix="berth-flood-")
-        env.update(BERTH_ENGINE_STATE=os.path.join(work, "state"), BERTH_ENGINE_RUN=os.path.join(work, "run"))
-        engine = subprocess.Popen(["node", BERTH, "engine", "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        host = "unix://" + os.path.join(work, "run", "engine.sock")
-        for _ in range(100):
-            if os.path.exists(host[len("unix://"):]):
-                break
-            time.sleep(0.1)
-        time.sleep(0.3)
-        image = "host"
-    else:
-        host = os.environ.get("DOCKER_HOST", "")
-        if not host:
-            sys.exit("set DOCKER_HOST to the daemon to measure, or pass --engine")
-        image = args.image
-    env["DOCKER_HOST"] = host
+    target = Target(args.engine, args.image, "berth-flood-")
+    env, host = target.env, target.host
+    image = target.image
     name = f"berth-flood-{os.getpid()}"
     try:
         docker(host, "run", "-d", "--name", name, "--network", "none", image, "sh", "-c", FLOOD)
@@ -107,7 +82,7 @@ def main():
         for _ in range(args.runs):
             firsts["docker"].append(first_line_ms(["docker", "-H", host, "logs", "--tail", "100", name], env))
             firsts["berth"].append(first_line_ms(["node", BERTH, "logs", "--tail", "100", name], env))
-        against = "berth's engine" if args.engine else "dockerd"
+        against = target.label
         docker_rate, berth_rate = statistics.median(rates["docker"]), statistics.median(rates["berth"])
         print(f"against {against}, {args.seconds:.0f} s follows, medians of 3:")
         print(f"  docker logs -f: {docker_rate:,.0f} lines/s (the ceiling)")
@@ -117,11 +92,7 @@ def main():
         print(f"  berth logs:  {statistics.median(firsts['berth']):.0f} ms")
     finally:
         subprocess.run(["docker", "-H", host, "rm", "-f", name], capture_output=True)
-        if engine:
-            engine.terminate()
-            engine.wait(timeout=60)
-        if work:
-            shutil.rmtree(work, ignore_errors=True)
+        target.close()
 
 
 if __name__ == "__main__":

@@ -18,32 +18,18 @@ import os
 import pty
 import re
 import select
-import shutil
 import signal
 import statistics
 import struct
 import subprocess
-import sys
-import tempfile
 import termios
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BERTH = os.path.join(ROOT, "dist", "berth.js")
+from benchlib import BERTH, Target, docker, rss_mb
 FLOOD = 'i=0; while :; do i=$((i+1)); echo "INFO request $i handled in 3 ms by worker 7"; done'
 NUMBER = re.compile(rb"request (\d+) handled")
 
 
-def docker(host, *args):
-    return subprocess.run(["docker", "-H", host, *args], check=True, capture_output=True, text=True).stdout.strip()
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def docker_rate(host, name, env, seconds):
@@ -122,26 +108,9 @@ def main():
     parser.add_argument("--image", default=os.environ.get("BERTH_TEST_IMAGE", "berth-test/busybox"))
     args = parser.parse_args()
 
-    env = dict(os.environ, TERM="xterm-256color")
-    env.pop("NODE_EXTRA_CA_CERTS", None)
-    work = engine = None
-    if args.engine:
-        work = tempfile.mkdtemp(prefix="berth-view-")
-        env.update(BERTH_ENGINE_STATE=os.path.join(work, "state"), BERTH_ENGINE_RUN=os.path.join(work, "run"))
-        engine = subprocess.Popen(["node", BERTH, "engine", "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        host = "unix://" + os.path.join(work, "run", "engine.sock")
-        for _ in range(100):
-            if os.path.exists(host[len("unix://"):]):
-                break
-            time.sleep(0.1)
-        time.sleep(0.3)
-        image = "host"
-    else:
-        host = os.environ.get("DOCKER_HOST", "")
-        if not host:
-            sys.exit("set DOCKER_HOST to the daemon to measure, or pass --engine")
-        image = args.image
-    env["DOCKER_HOST"] = host
+    target = Target(args.engine, args.image, "berth-view-")
+    env, host = target.env, target.host
+    image = target.image
     name = f"berth-view-{os.getpid()}"
     screen = None
     try:
@@ -195,7 +164,7 @@ def main():
         screen.close()
         screen = None
         ceiling = max(ceiling, docker_rate(host, name, env, args.seconds))
-        against = "berth's engine" if args.engine else "dockerd"
+        against = target.label
         print(f"against {against}, log view at 80x24:")
         print(f"  docker logs -f: {ceiling:,.0f} lines/s (the ceiling)")
         print(f"  berth log view: {rate:,.0f} lines/s ({rate / ceiling:.2f} of the ceiling)")
@@ -205,11 +174,7 @@ def main():
         if screen:
             screen.close()
         subprocess.run(["docker", "-H", host, "rm", "-f", name], capture_output=True)
-        if engine:
-            engine.terminate()
-            engine.wait(timeout=60)
-        if work:
-            shutil.rmtree(work, ignore_errors=True)
+        target.close()
 
 
 if __name__ == "__main__":
