@@ -2,7 +2,9 @@
 // flooding container, pausing on scroll with a count of new lines, search, filter, hostile
 // output kept off the screen, saving, and back to the list.
 import assert from 'node:assert/strict';
-import {existsSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {after, afterEach, test} from 'node:test';
 import type Docker from 'dockerode';
 import {removeTestContainers, requireDaemon, runContainer, uniqueName} from './helpers/daemon.ts';
@@ -79,4 +81,36 @@ test('the log view follows a flood, pauses when scrolled, searches, filters and 
 
 	screen.press('q');
 	await screen.waitFor(/Containers \(1 of \d+\)/);
+});
+
+test('scrolling past the oldest line kept fetches older ones from the daemon again', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const name = uniqueName('old');
+	// 3,000 numbered lines, then quiet; the view keeps only 100 and first reads the last 1,000.
+	await runContainer(docker, {name, cmd: ['sh', '-c', 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo "entry $i"; done; sleep 300']});
+	await pause(1500);
+	const config = mkdtempSync(path.join(tmpdir(), 'berth-config-'));
+	writeFileSync(path.join(config, 'config.json'), JSON.stringify({logLines: 100}));
+	t.after(() => rmSync(config, {recursive: true, force: true}));
+	terminal = new Terminal({columns: 80, rows: 24, env: {BERTH_CONFIG_DIR: config}});
+	const screen = terminal;
+	await screen.waitFor(/Containers \(\d+\)/);
+	screen.press('/');
+	screen.type(name);
+	screen.press('Enter');
+	await screen.waitFor(`▸ ${name}`);
+	screen.press('l');
+	await screen.waitFor(/entry 3000/);
+	// Top of what is kept, then on up: each time the next older lines come from the daemon.
+	screen.press('g');
+	const top = await screen.waitFor(/PAUSED/);
+	const oldestKept = Number(/entry (\d+)/.exec(top.split('\n')[1]!)![1]);
+	assert.ok(oldestKept > 2000, `only the end is kept at first (top: entry ${oldestKept})`);
+	screen.press('g');
+	await screen.waitFor(/\d+ older lines/);
+	screen.press('g');
+	const older = await screen.waitFor(screen_ => /entry (\d+)/.test(screen_.split('\n')[1]!) && Number(/entry (\d+)/.exec(screen_.split('\n')[1]!)![1]) < oldestKept - 500);
+	assert.match(older.split('\n')[2]!, /entry \d+/, 'in order below it');
 });
