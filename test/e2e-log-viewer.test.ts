@@ -114,3 +114,26 @@ test('scrolling past the oldest line kept fetches older ones from the daemon aga
 	const older = await screen.waitFor(screen_ => /entry (\d+)/.test(screen_.split('\n')[1]!) && Number(/entry (\d+)/.exec(screen_.split('\n')[1]!)![1]) < oldestKept - 500);
 	assert.match(older.split('\n')[2]!, /entry \d+/, 'in order below it');
 });
+
+test('keys typed after q go to the list: q j L in one go opens the merged view of both', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const tag = uniqueName('pair');
+	for (const side of ['a', 'b']) await runContainer(docker, {name: `${tag}-${side}`, cmd: ['sh', '-c', `while true; do echo "from ${side}"; sleep 0.2; done`]});
+	terminal = new Terminal({columns: 80, rows: 24});
+	const screen = terminal;
+	await screen.waitFor(/Containers \(\d+\)/);
+	screen.press('/');
+	screen.type(tag);
+	screen.press('Enter');
+	await screen.waitFor(`${tag}-b`);
+	screen.press('l');
+	await screen.waitFor(/from [ab]/);
+	// One chunk, as a fast typist or a slow link delivers it.
+	screen.type('qjL');
+	const merged = await screen.waitFor(new RegExp(`Logs: ${tag}-a, ${tag}-b`));
+	await screen.waitFor(screen_ => screen_.includes(`${tag}-a | from a`) && screen_.includes(`${tag}-b | from b`));
+	assert.match(merged, /FOLLOWING/);
+	assert.equal(screen.modes().alternateScreen, true, 'still running');
+});

@@ -109,9 +109,9 @@ export class MergedLogs {
 
 	/** Follows a container again (it runs again); does nothing while it is followed. */
 	follow(index: number): void {
-		if (this.closed || this.sources.has(index)) return;
-		const target = this.targets[index]!;
-		const point = this.points[index]!;
+		const target = this.targets[index];
+		const point = this.points[index];
+		if (this.closed || !target || !point || this.sources.has(index)) return;
 		if (point.time) point.resume();
 		const since = point.time ? apiTime(point.time) : this.startedAt;
 		// With a tail, dockerd reads from the end of the file instead of all of it.

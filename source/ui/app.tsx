@@ -16,7 +16,7 @@ import {useContainerWatch} from './hooks/use-container-watch.ts';
 import {useDetails} from './hooks/use-details.ts';
 import {useTerminalSize} from './hooks/use-terminal-size.ts';
 import {type Effect, handleKey, hintsFor} from './key-handler.ts';
-import {type Command, type KeyLookup, splitPresses} from './keymap.ts';
+import {type Command, type KeyLookup, type Press, splitPresses} from './keymap.ts';
 import {computeLayout, minimumSize} from './layout.ts';
 import type {Theme} from './theme.ts';
 import {defaultLogLines} from '../config/config.ts';
@@ -154,11 +154,11 @@ export function App(props: AppProps) {
 	const latest = useRef(state);
 	latest.current = state;
 
-	useInput((input, key) => {
+	const applyPresses = (presses: Press[]) => {
 		const state = latest.current;
 		const context = {state, lookup: props.keymap.lookup, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1)};
 		let current = state;
-		for (const press of splitPresses(input, key, name => props.keymap.lookup.has(name))) {
+		for (const press of presses) {
 			const effects = handleKey({...context, state: current}, press.name, press.input);
 			for (const effect of effects) {
 				perform(effect);
@@ -167,7 +167,9 @@ export function App(props: AppProps) {
 		}
 
 		latest.current = current;
-	}, {isActive: !logTargets});
+	};
+
+	useInput((input, key) => applyPresses(splitPresses(input, key, name => props.keymap.lookup.has(name))), {isActive: !logTargets});
 
 	const {running, total} = counts(state);
 	const prompt =
@@ -202,6 +204,8 @@ export function App(props: AppProps) {
 	if (logTargets) {
 		return (
 			<LogViewer
+				// Another set of containers is another viewer, with a buffer and readers of its own.
+				key={logTargets.map(target => target.id).join(',')}
 				docker={docker}
 				targets={logTargets}
 				running={logTargets.map(target => state.containers.get(target.id)?.state === 'running')}
@@ -210,7 +214,11 @@ export function App(props: AppProps) {
 				limit={props.logLines ?? defaultLogLines}
 				theme={theme}
 				colour={props.colour ?? true}
-				onClose={() => setLogTargets(undefined)}
+				onClose={rest => {
+					setLogTargets(undefined);
+					// Keys typed after the one that closed the view are the list's.
+					applyPresses(rest);
+				}}
 			/>
 		);
 	}

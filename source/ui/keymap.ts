@@ -124,7 +124,9 @@ const controlNames: Record<string, string> = {'\r': 'enter', '\n': 'enter', '\t'
  * Keys typed quickly, pasted, or sent over a slow link arrive as one chunk ("jjj", "web2\r"), which
  * Ink reports as one input. Each character is its own key press, named as if pressed alone.
  */
-export function splitPresses(input: string, key: KeyInfo, isBound: (name: string) => boolean = () => false): Array<{name: string; input: string}> {
+export type Press = {name: string; input: string};
+
+export function splitPresses(input: string, key: KeyInfo, isBound: (name: string) => boolean = () => false): Press[] {
 	const name = keyName(input, key);
 	// Esc followed quickly by a key reads as Alt+key. berth binds no Alt keys by default, so an
 	// unbound Alt+key is taken as the two presses it most likely was.

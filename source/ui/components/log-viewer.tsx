@@ -23,7 +23,7 @@ import {
 	topSeqNow,
 } from '../../state/log-view.ts';
 import {parseTimeSpec} from '../../state/time-spec.ts';
-import {splitPresses, type KeyInfo} from '../keymap.ts';
+import {type KeyInfo, type Press, splitPresses} from '../keymap.ts';
 import type {Theme} from '../theme.ts';
 
 export type LogViewerProps = {
@@ -36,7 +36,8 @@ export type LogViewerProps = {
 	limit: number;
 	theme: Theme;
 	colour: boolean;
-	onClose(): void;
+	/** Closes the view; `rest` are the keys that came after the closing one. */
+	onClose(rest: Press[]): void;
 };
 
 /** A line that comes alone shows within a frame (30 a second at most)... */
@@ -290,10 +291,11 @@ export function LogViewer(props: LogViewerProps) {
 
 	useInput((input, key) => {
 		let current = latest.current;
-		for (const press of splitPresses(input, key as KeyInfo, () => false)) {
+		const presses = splitPresses(input, key as KeyInfo, () => false);
+		for (const [index, press] of presses.entries()) {
 			const next = handle(press.name, press.input, current);
 			if (next === 'close') {
-				props.onClose();
+				props.onClose(presses.slice(index + 1));
 				return;
 			}
 
