@@ -7,6 +7,7 @@ import {buildRows} from '../source/state/rows.ts';
 import {ContainerList} from '../source/ui/components/container-list.tsx';
 import {DetailsPane} from '../source/ui/components/details-pane.tsx';
 import {HelpOverlay} from '../source/ui/components/help-overlay.tsx';
+import {Header} from '../source/ui/components/header.tsx';
 import {StatusLine} from '../source/ui/components/status-line.tsx';
 import {buildKeymap} from '../source/ui/keymap.ts';
 import {darkTheme} from '../source/ui/theme.ts';
@@ -57,17 +58,25 @@ test('the details pane shows its tabs, the window of lines and the position', ()
 	const lines = Array.from({length: 50}, (_, index) => `log line ${index}`);
 	const {lastFrame} = render(<DetailsPane tab={0} lines={lines} top={40} height={5} width={60} focused={false} theme={darkTheme} position="following" title="web" />);
 	const frame = lastFrame()!;
-	assert.match(frame, /Logs +Inspect +Env +Config +following/);
+	assert.match(frame, /Logs +Stats +Top +Inspect +Env +Config +following/);
 	assert.match(frame, /log line 40/);
 	assert.match(frame, /log line 44/);
 	assert.doesNotMatch(frame, /log line 45/);
 });
 
-test('the status line shows host, counts and hints, or the notice, or a question', () => {
-	const base = {width: 100, host: 'unix:///var/run/docker.sock', running: 3, total: 7, connection: 'connected' as const, hints: 's stop · q quit', theme: darkTheme};
-	assert.match(render(<StatusLine {...base} />).lastFrame()!, /unix:\/\/\/var\/run\/docker\.sock · 3\/7 running │ s stop · q quit/);
-	assert.match(render(<StatusLine {...base} notice={{id: 1, text: 'stopped web', tone: 'success'}} />).lastFrame()!, /│ stopped web/);
-	assert.match(render(<StatusLine {...base} connection="disconnected" />).lastFrame()!, /disconnected — retrying/);
+test('the header names the engine, the counts, the machine and the host', () => {
+	const base = {width: 120, engine: 'Docker 20.10.24', host: 'unix:///var/run/docker.sock', running: 3, total: 7, connection: 'connected' as const, theme: darkTheme};
+	assert.match(render(<Header {...base} resources="2 CPUs · 23.4GiB" />).lastFrame()!, /Docker 20\.10\.24 │ 3\/7 running │ 2 CPUs · 23\.4GiB │ unix:\/\/\/var\/run\/docker\.sock/);
+	assert.match(render(<Header {...base} connection="disconnected" />).lastFrame()!, /Docker 20\.10\.24 │ disconnected — retrying │ unix:/);
+	assert.match(render(<Header {...base} connection="connecting" />).lastFrame()!, /connecting…/);
+});
+
+test('the status line shows hints, or the notice, or a question', () => {
+	const base = {width: 100, hints: 's stop · q quit', theme: darkTheme};
+	assert.match(render(<StatusLine {...base} />).lastFrame()!, /^s stop · q quit/);
+	const notice = render(<StatusLine {...base} notice={{id: 1, text: 'stopped web', tone: 'success'}} />).lastFrame()!;
+	assert.match(notice, /stopped web/);
+	assert.doesNotMatch(notice, /q quit/);
 	assert.match(render(<StatusLine {...base} prompt="Remove web? y yes · n no" />).lastFrame()!, /Remove web\? y yes · n no/);
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {counts, initialViewState, selectedContainer, type ViewEvent, type ViewState, viewReducer} from '../source/state/view.ts';
+import {detailTabs} from '../source/state/view.ts';
 import {makeContainer} from './helpers/fixtures.ts';
 
 const apply = (state: ViewState, ...events: ViewEvent[]) => events.reduce(viewReducer, state);
@@ -73,7 +74,7 @@ test('an action is pending until it finishes, and its outcome is the notice', ()
 
 test('tabs wrap around both ways', () => {
 	let state = apply(synced(), {type: 'tab', by: -1});
-	assert.equal(state.tab, 3);
+	assert.equal(state.tab, detailTabs.length - 1);
 	state = apply(state, {type: 'tab', by: 1});
 	assert.equal(state.tab, 0);
 });

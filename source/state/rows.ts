@@ -6,13 +6,6 @@ export type Row =
 	| {kind: 'group'; key: string; project: string; running: number; total: number}
 	| {kind: 'container'; key: string; container: Container};
 
-/** Running first, then by name. */
-export function compareContainers(a: Container, b: Container): number {
-	const up = Number(isUp(b)) - Number(isUp(a));
-	if (up !== 0) return up;
-	return a.name.localeCompare(b.name, 'en', {numeric: true}) || a.id.localeCompare(b.id);
-}
-
 /**
  * Containers whose name or image match the filter. Where any contain it as typed (ignoring case),
  * only those are shown; otherwise it matches fuzzily (its letters in order, gaps allowed), so
@@ -28,29 +21,83 @@ export function filterContainers(containers: Iterable<Container>, filter: string
 	return fuzzysort.go(query, all, {keys: ['name', 'image']}).map(result => result.obj);
 }
 
+export type SortKey = 'name' | 'state' | 'cpu' | 'memory' | 'created';
+/** `default` is running first, then by name. */
+export type Sort = {key: SortKey | 'default'; reverse: boolean};
+export const defaultSort: Sort = {key: 'default', reverse: false};
+
+/** The figures a row shows and can be sorted by; known only for running containers on screen (or all, while sorted by them). */
+export type RowMetrics = {cpu?: number; memory?: number};
+
+const stateOrder: Record<Container['state'], number> = {running: 0, restarting: 1, paused: 2, created: 3, removing: 4, exited: 5, dead: 6};
+
+const byName = (a: Container, b: Container) => a.name.localeCompare(b.name, 'en', {numeric: true}) || a.id.localeCompare(b.id);
+
+/** Each key's natural direction: names A to Z, states running first, the busiest and the newest first. */
+export function sortComparator(sort: Sort, metrics: ReadonlyMap<string, RowMetrics> = new Map()): (a: Container, b: Container) => number {
+	// Containers without a figure go last whichever the direction.
+	const figure = (pick: (value: RowMetrics) => number | undefined) => (a: Container, b: Container) => {
+		const x = metrics.get(a.id) ? pick(metrics.get(a.id)!) : undefined;
+		const y = metrics.get(b.id) ? pick(metrics.get(b.id)!) : undefined;
+		if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+		return (y - x) * direction;
+	};
+
+	const direction = sort.reverse ? -1 : 1;
+	const primary: (a: Container, b: Container) => number =
+		sort.key === 'name'
+			? (a, b) => byName(a, b) * direction
+			: sort.key === 'state'
+				? (a, b) => (stateOrder[a.state] - stateOrder[b.state]) * direction
+				: sort.key === 'created'
+					? (a, b) => (b.created - a.created) * direction
+					: sort.key === 'cpu'
+						? figure(value => value.cpu)
+						: sort.key === 'memory'
+							? figure(value => value.memory)
+							: (a, b) => (Number(isUp(b)) - Number(isUp(a))) * direction;
+	return (a, b) => primary(a, b) || byName(a, b);
+}
+
 /**
- * Rows in display order: containers that belong to no compose project first, then one group a
- * project with its containers under it. Each part is ordered running first, then by name.
+ * Rows in display order. Containers of a compose project sit under one group row; the others
+ * stand alone. In the default order, lone containers come first, then the groups by project name;
+ * under any other sort, groups and lone containers are ordered together by their first member,
+ * so the project holding the busiest container rises with it.
  */
-export function buildRows(containers: Iterable<Container>, filter = ''): Row[] {
-	const matched = filterContainers(containers, filter).sort(compareContainers);
-	const loose: Row[] = [];
+export function buildRows(containers: Iterable<Container>, filter = '', sort: Sort = defaultSort, metrics?: ReadonlyMap<string, RowMetrics>): Row[] {
+	const compare = sortComparator(sort, metrics);
+	const matched = filterContainers(containers, filter).sort(compare);
+	const units: Array<{first: Container; project?: string; members: Container[]}> = [];
 	const projects = new Map<string, Container[]>();
 	for (const container of matched) {
 		if (container.project) {
-			const members = projects.get(container.project) ?? [];
+			let members = projects.get(container.project);
+			if (!members) {
+				members = [];
+				projects.set(container.project, members);
+				units.push({first: container, project: container.project, members});
+			}
+
 			members.push(container);
-			projects.set(container.project, members);
 		} else {
-			loose.push({kind: 'container', key: container.id, container});
+			units.push({first: container, members: [container]});
 		}
 	}
 
-	const rows = loose;
-	for (const project of [...projects.keys()].sort((a, b) => a.localeCompare(b))) {
-		const members = projects.get(project)!;
-		rows.push({kind: 'group', key: `group:${project}`, project, running: members.filter(isUp).length, total: members.length});
-		for (const container of members) rows.push({kind: 'container', key: container.id, container});
+	// `matched` is sorted, so units are already ordered by their first member; the default order
+	// instead puts lone containers first and groups by name.
+	if (sort.key === 'default') units.sort((a, b) => (a.project === undefined ? (b.project === undefined ? 0 : -1) : b.project === undefined ? 1 : a.project.localeCompare(b.project)));
+
+	const rows: Row[] = [];
+	for (const unit of units) {
+		if (unit.project === undefined) {
+			rows.push({kind: 'container', key: unit.first.id, container: unit.first});
+			continue;
+		}
+
+		rows.push({kind: 'group', key: `group:${unit.project}`, project: unit.project, running: unit.members.filter(isUp).length, total: unit.members.length});
+		for (const container of unit.members) rows.push({kind: 'container', key: container.id, container});
 	}
 
 	return rows;

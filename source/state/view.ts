@@ -1,9 +1,9 @@
 // The state of the containers screen and every change to it, as one reducer: an event in, a new
 // state out. No I/O here; the UI dispatches what the keyboard and the engine report.
 import {type Container, isUp} from './container.ts';
-import {buildRows, nearestContainerRow, rowIndexOf, type Row} from './rows.ts';
+import {buildRows, defaultSort, nearestContainerRow, rowIndexOf, type Row, type RowMetrics, type Sort, type SortKey} from './rows.ts';
 
-export const detailTabs = ['Logs', 'Inspect', 'Env', 'Config'] as const;
+export const detailTabs = ['Logs', 'Stats', 'Top', 'Inspect', 'Env', 'Config'] as const;
 export type DetailTab = (typeof detailTabs)[number];
 
 export type ActionVerb = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove';
@@ -33,6 +33,9 @@ export type ViewState = {
 	connectionError?: string;
 	/** Whether the first full list has arrived. */
 	loaded: boolean;
+	sort: Sort;
+	/** CPU and memory of the rows that have been read (running ones on screen, or all while sorted by them). */
+	metrics: ReadonlyMap<string, RowMetrics>;
 };
 
 export type ViewEvent =
@@ -53,7 +56,9 @@ export type ViewEvent =
 	| {type: 'action-started'; id: string; verb: ActionVerb; name: string; noticeId: number}
 	| {type: 'action-finished'; id: string; verb: ActionVerb; name: string; error?: string; noticeId: number}
 	| {type: 'notice'; text: string; tone: Notice['tone']; noticeId: number}
-	| {type: 'notice-expired'; noticeId: number};
+	| {type: 'notice-expired'; noticeId: number}
+	| {type: 'sort'; key: SortKey}
+	| {type: 'metrics'; metrics: ReadonlyMap<string, RowMetrics>};
 
 export function initialViewState(): ViewState {
 	return {
@@ -67,6 +72,8 @@ export function initialViewState(): ViewState {
 		pending: {},
 		connection: 'connecting',
 		loaded: false,
+		sort: defaultSort,
+		metrics: new Map(),
 	};
 }
 
@@ -81,9 +88,9 @@ export function counts(state: ViewState): {running: number; total: number} {
 }
 
 /** Rebuilds the rows and keeps the selection on the same container, or the nearest one when it went away. */
-function withRows(state: ViewState, containers: ReadonlyMap<string, Container>, filter: string): ViewState {
+function withRows(state: ViewState, containers: ReadonlyMap<string, Container>, filter: string, sort = state.sort, metrics = state.metrics): ViewState {
 	const previousIndex = rowIndexOf(state.rows, state.selectedId);
-	const rows = buildRows(containers.values(), filter);
+	const rows = buildRows(containers.values(), filter, sort, metrics);
 	let selectedId = state.selectedId;
 	if (rowIndexOf(rows, selectedId) === -1) {
 		const index = nearestContainerRow(rows, previousIndex === -1 ? 0 : previousIndex);
@@ -91,7 +98,13 @@ function withRows(state: ViewState, containers: ReadonlyMap<string, Container>, 
 		selectedId = row?.kind === 'container' ? row.container.id : undefined;
 	}
 
-	return {...state, containers, filter, rows, selectedId};
+	return {...state, containers, filter, rows, selectedId, sort, metrics};
+}
+
+/** The same key again reverses the order; a third time goes back to the default order. */
+export function nextSort(current: Sort, key: SortKey): Sort {
+	if (current.key !== key) return {key, reverse: false};
+	return current.reverse ? defaultSort : {key, reverse: true};
 }
 
 function moveSelection(state: ViewState, by: number): ViewState {
@@ -208,6 +221,16 @@ export function viewReducer(state: ViewState, event: ViewEvent): ViewState {
 
 		case 'notice-expired': {
 			return state.notice?.id === event.noticeId ? {...state, notice: undefined} : state;
+		}
+
+		case 'sort': {
+			return withRows(state, state.containers, state.filter, nextSort(state.sort, event.key));
+		}
+
+		case 'metrics': {
+			// Rows move with the figures only while sorted by them.
+			if (state.sort.key === 'cpu' || state.sort.key === 'memory') return withRows(state, state.containers, state.filter, state.sort, event.metrics);
+			return {...state, metrics: event.metrics};
 		}
 	}
 }

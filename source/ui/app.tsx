@@ -10,16 +10,19 @@ import {ContainerList} from './components/container-list.tsx';
 import {DetailsPane} from './components/details-pane.tsx';
 import {HelpOverlay} from './components/help-overlay.tsx';
 import {LogViewer} from './components/log-viewer.tsx';
+import {Header} from './components/header.tsx';
 import {StatusLine} from './components/status-line.tsx';
 import {useClock} from './hooks/use-clock.ts';
 import {useContainerWatch} from './hooks/use-container-watch.ts';
 import {useDetails} from './hooks/use-details.ts';
+import {useRowMetrics} from './hooks/use-row-metrics.ts';
 import {useTerminalSize} from './hooks/use-terminal-size.ts';
 import {type Effect, handleKey, hintsFor} from './key-handler.ts';
 import {type Command, type KeyLookup, type Press, splitPresses} from './keymap.ts';
 import {computeLayout, minimumSize} from './layout.ts';
 import type {Theme} from './theme.ts';
 import {defaultLogLines} from '../config/config.ts';
+import {formatBytes} from '../state/stats.ts';
 
 export type AppProps = {
 	docker: Docker;
@@ -27,6 +30,8 @@ export type AppProps = {
 	isBerthEngine?: boolean;
 	feed: ContainerFeed;
 	hostLabel: string;
+	/** "Docker 20.10.24", "berth engine 0.1.0". */
+	engineLabel?: string;
 	keymap: {lookup: KeyLookup; keys: Record<Command, string[]>};
 	theme: Theme;
 	configPath?: string;
@@ -56,11 +61,22 @@ export function App(props: AppProps) {
 	const selected = selectedContainer(state);
 	const tab = detailTabs[state.tab]!;
 	// Nothing is read for the details while the log view covers them.
-	const details = useDetails(docker, logTargets ? undefined : selected, tab);
+	const details = useDetails(docker, logTargets ? undefined : selected, tab, {width: layout.details.innerWidth, height: layout.details.rows});
 
 	// The list window moves only as far as it must to keep the selection in view.
 	const listTop = useRef(0);
 	listTop.current = scrollTop(rowIndexOf(state.rows, state.selectedId), state.rows.length, layout.list.rows, listTop.current);
+
+	// CPU and memory are read for the running rows on screen; for every running container only
+	// while the list is sorted by them. Nothing is read while the log view covers the list.
+	const sortedByFigures = state.sort.key === 'cpu' || state.sort.key === 'memory';
+	const metricIds: string[] = [];
+	if (!logTargets && layout.list.innerWidth >= 60) {
+		const source = sortedByFigures ? state.rows : state.rows.slice(listTop.current, listTop.current + layout.list.rows);
+		for (const row of source) if (row.kind === 'container' && row.container.state === 'running') metricIds.push(row.container.id);
+	}
+
+	useRowMetrics(docker, metricIds, sortedByFigures ? 5000 : 3000, dispatch);
 
 	// Logs follow the end until scrolled; other tabs open at the top.
 	const detailsKey = `${state.selectedId ?? ''}:${tab}`;
@@ -84,11 +100,15 @@ export function App(props: AppProps) {
 		setScroll(next);
 	};
 
-	const [isolation, setIsolation] = useState<string>();
+	const [machine, setMachine] = useState<{isolation?: string; cpus?: number; memory?: number}>({});
 	useEffect(() => {
-		if (!props.isBerthEngine) return;
 		docker.info().then(
-			(info: {Isolation?: string}) => setIsolation(info.Isolation === 'process' ? 'no isolation' : info.Isolation),
+			(info: {Isolation?: string; NCPU?: number; MemTotal?: number}) =>
+				setMachine({
+					isolation: props.isBerthEngine ? (info.Isolation === 'process' ? 'no isolation' : info.Isolation) : undefined,
+					cpus: info.NCPU,
+					memory: info.MemTotal,
+				}),
 			() => undefined,
 		);
 	}, [docker, props.isBerthEngine]);
@@ -225,10 +245,20 @@ export function App(props: AppProps) {
 
 	return (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
+			<Header
+				width={layout.width}
+				engine={props.engineLabel ?? 'Docker'}
+				host={machine.isolation ? `${props.hostLabel} (${machine.isolation})` : props.hostLabel}
+				running={running}
+				total={total}
+				connection={state.connection}
+				resources={machine.cpus ? `${machine.cpus} CPUs · ${formatBytes(machine.memory ?? 0)}` : undefined}
+				theme={theme}
+			/>
 			{state.overlay.kind === 'help' ? (
-				<HelpOverlay keys={props.keymap.keys} width={layout.width} height={layout.height - 1} theme={theme} configPath={props.configPath} />
+				<HelpOverlay keys={props.keymap.keys} width={layout.width} height={layout.height - 2} theme={theme} configPath={props.configPath} />
 			) : (
-				<Box flexDirection={layout.mode === 'side' ? 'row' : 'column'} height={layout.height - 1}>
+				<Box flexDirection={layout.mode === 'side' ? 'row' : 'column'} height={layout.height - 2}>
 					<ContainerList
 						rows={state.rows}
 						selectedId={state.selectedId}
@@ -243,6 +273,8 @@ export function App(props: AppProps) {
 						filter={state.filter}
 						filterEditing={state.filterEditing}
 						emptyText={emptyText}
+						sort={state.sort}
+						metrics={state.metrics}
 					/>
 					<DetailsPane
 						tab={state.tab}
@@ -259,10 +291,6 @@ export function App(props: AppProps) {
 			)}
 			<StatusLine
 				width={layout.width}
-				host={isolation ? `${props.hostLabel} (berth engine, ${isolation})` : props.hostLabel}
-				running={running}
-				total={total}
-				connection={state.connection}
 				notice={state.notice}
 				prompt={prompt}
 				hints={state.overlay.kind === 'help' ? 'Esc close' : hintsFor(state, props.keymap.keys)}

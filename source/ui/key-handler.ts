@@ -22,6 +22,8 @@ export type KeyContext = {
 	detailsPage: number;
 };
 
+const sortKeys = {sortName: 'name', sortState: 'state', sortCpu: 'cpu', sortMemory: 'memory', sortCreated: 'created'} as const;
+
 const dispatch = (event: ViewEvent): Effect => ({kind: 'dispatch', event});
 const closeOverlay = dispatch({type: 'overlay', overlay: {kind: 'none'}});
 
@@ -164,6 +166,14 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 		case 'logsAll': {
 			const listed = state.rows.flatMap(row => (row.kind === 'container' ? [row.container] : []));
 			return listed.length > 0 ? [{kind: 'open-logs', containers: listed}] : [];
+		}
+
+		case 'sortName':
+		case 'sortState':
+		case 'sortCpu':
+		case 'sortMemory':
+		case 'sortCreated': {
+			return [dispatch({type: 'sort', key: sortKeys[command]})];
 		}
 
 		case 'help': {

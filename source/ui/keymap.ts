@@ -21,6 +21,11 @@ export type Command =
 	| 'remove'
 	| 'logs'
 	| 'logsAll'
+	| 'sortName'
+	| 'sortState'
+	| 'sortCpu'
+	| 'sortMemory'
+	| 'sortCreated'
 	| 'help'
 	| 'quit';
 
@@ -44,6 +49,11 @@ export const commandHelp: Record<Command, string> = {
 	remove: 'remove (asks first)',
 	logs: 'full-screen logs of the container',
 	logsAll: 'logs of every listed container, merged',
+	sortName: 'sort by name (again: reverse, third: default)',
+	sortState: 'sort by state',
+	sortCpu: 'sort by CPU (reads every running container)',
+	sortMemory: 'sort by memory (reads every running one)',
+	sortCreated: 'sort by age, newest first',
 	help: 'this help',
 	quit: 'quit',
 };
@@ -68,6 +78,11 @@ export const defaultKeymap: Record<Command, string[]> = {
 	remove: ['d'],
 	logs: ['l'],
 	logsAll: ['L'],
+	sortName: ['N'],
+	sortState: ['S'],
+	sortCpu: ['C'],
+	sortMemory: ['M'],
+	sortCreated: ['A'],
 	help: ['?'],
 	quit: ['q'],
 };

@@ -44,6 +44,7 @@ export async function runUi(engine: Engine, feed: ContainerFeed): Promise<number
 			isBerthEngine={engine.serverName === 'berth'}
 			feed={feed}
 			hostLabel={engine.endpoint.url}
+			engineLabel={engine.serverName === 'berth' ? `berth engine ${engine.serverVersion}` : `${engine.serverName} ${engine.serverVersion}`}
 			keymap={keymap}
 			theme={darkTheme}
 			configPath={loaded.path}

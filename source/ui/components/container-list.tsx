@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {headerCells, layoutColumns, rowCells} from '../../state/columns.ts';
-import type {Row} from '../../state/rows.ts';
+import {headerCells, joinCells, layoutColumns, rowCells} from '../../state/columns.ts';
+import type {Row, RowMetrics, Sort} from '../../state/rows.ts';
 import type {ActionVerb} from '../../state/view.ts';
 import type {Theme} from '../theme.ts';
 
@@ -21,16 +21,16 @@ export type ContainerListProps = {
 	filter: string;
 	filterEditing: boolean;
 	emptyText: string;
+	sort?: Sort;
+	metrics?: ReadonlyMap<string, RowMetrics>;
 };
 
 /** The list pane. Only the rows in the window are laid out; the rest cost nothing. */
 export function ContainerList(props: ContainerListProps) {
 	const {rows, top, height, width, theme} = props;
 	const widths = layoutColumns(width - 2);
-	const header = headerCells(widths);
+	const header = headerCells(widths, props.sort);
 	const visible = rows.slice(top, top + height);
-	const joinCells = (cells: {name: string; image: string; state: string; status: string; ports: string}) =>
-		[cells.name, cells.image, cells.state, cells.status, ...(widths.ports ? [cells.ports] : [])].join(' ');
 
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={props.focused ? theme.borderFocused : theme.border} width={width + 2} height={height + 4}>
@@ -49,7 +49,7 @@ export function ContainerList(props: ContainerListProps) {
 			<Box height={1} width={width}>
 				<Text wrap="truncate-end" color={theme.muted}>
 					{'  '}
-					{joinCells(header)}
+					{joinCells(header, widths)}
 				</Text>
 			</Box>
 			{visible.length === 0 ? (
@@ -70,7 +70,7 @@ export function ContainerList(props: ContainerListProps) {
 					const {container} = row;
 					const selected = container.id === props.selectedId;
 					const pending = props.pending[container.id];
-					const cells = rowCells(container, widths, props.now, pending);
+					const cells = rowCells(container, widths, props.now, pending, props.metrics?.get(container.id));
 					const highlight = selected && props.focused ? theme.selection : undefined;
 					return (
 						<Box key={row.key} height={1} width={width}>
@@ -78,6 +78,7 @@ export function ContainerList(props: ContainerListProps) {
 								{selected ? '▸ ' : '  '}
 								{cells.name} {cells.image}{' '}
 								<Text color={highlight ? undefined : pending ? theme.progress : theme.state[container.state]}>{cells.state}</Text> {cells.status}
+								{widths.cpu ? ` ${cells.cpu} ${cells.memory}` : ''}
 								{widths.ports ? ` ${cells.ports}` : ''}
 							</Text>
 						</Box>

@@ -1,14 +1,10 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {Connection, Notice} from '../../state/view.ts';
+import type {Notice} from '../../state/view.ts';
 import type {Theme} from '../theme.ts';
 
 export type StatusLineProps = {
 	width: number;
-	host: string;
-	running: number;
-	total: number;
-	connection: Connection;
 	notice?: Notice;
 	/** A question that waits for an answer takes the whole line. */
 	prompt?: string;
@@ -16,6 +12,7 @@ export type StatusLineProps = {
 	theme: Theme;
 };
 
+/** The bottom line: a question, else the latest notice, else the keys that fit what is on screen. */
 export function StatusLine(props: StatusLineProps) {
 	const {theme} = props;
 	if (props.prompt) {
@@ -28,18 +25,10 @@ export function StatusLine(props: StatusLineProps) {
 		);
 	}
 
-	const connection =
-		props.connection === 'connected' ? `${props.running}/${props.total} running` : props.connection === 'connecting' ? 'connecting…' : 'disconnected — retrying';
 	const noticeColor = props.notice?.tone === 'error' ? theme.error : props.notice?.tone === 'success' ? theme.success : theme.progress;
 	return (
 		<Box height={1} width={props.width}>
-			<Text wrap="truncate-end">
-				<Text color={theme.accent}>{props.host}</Text>
-				<Text color={theme.muted}> · </Text>
-				<Text color={props.connection === 'disconnected' ? theme.error : undefined}>{connection}</Text>
-				<Text color={theme.muted}> │ </Text>
-				{props.notice ? <Text color={noticeColor}>{props.notice.text}</Text> : <Text color={theme.muted}>{props.hints}</Text>}
-			</Text>
+			<Text wrap="truncate-end">{props.notice ? <Text color={noticeColor}>{props.notice.text}</Text> : <Text color={theme.muted}>{props.hints}</Text>}</Text>
 		</Box>
 	);
 }

@@ -6,7 +6,10 @@ import {readLog} from '../../client/log-source.ts';
 import type {Container} from '../../state/container.ts';
 import {configLines, envLines, type InspectRecord, inspectLines} from '../../state/details.ts';
 import {sanitizeLine} from '../../state/log-line.ts';
+import {statsLines, topLines} from '../../state/metrics-view.ts';
 import type {DetailTab} from '../../state/view.ts';
+import {useProcessTable} from './use-process-table.ts';
+import {useStatsHistory} from './use-stats-history.ts';
 
 /** Lines kept for the Logs tab; the full log viewer keeps many more. */
 const logLimit = 2000;
@@ -21,7 +24,7 @@ export type Details = {lines: string[]; error?: string; loading: boolean};
  * The selected container's detail text. Its inspect record is read when it is selected and again
  * when its state changes; its logs are followed only while the Logs tab is showing.
  */
-export function useDetails(docker: Docker, container: Container | undefined, tab: DetailTab): Details {
+export function useDetails(docker: Docker, container: Container | undefined, tab: DetailTab, pane: {width: number; height: number}): Details {
 	const [record, setRecord] = useState<{id: string; value?: InspectRecord; error?: string}>();
 	const [logs, setLogs] = useState<{id: string; lines: string[]; error?: string}>();
 	const id = container?.id;
@@ -76,9 +79,13 @@ export function useDetails(docker: Docker, container: Container | undefined, tab
 		};
 	}, [docker, id, wantLogs, tty, startedAt]);
 
+	const running = container?.state === 'running' || container?.state === 'paused';
+	const stats = useStatsHistory(docker, id, tab === 'Stats' && running, startedAt);
+	const processes = useProcessTable(docker, id, tab === 'Top' && container?.state === 'running');
+
 	const inspected = current?.value;
 	const staticLines = useMemo(() => {
-		if (!inspected || tab === 'Logs') return [];
+		if (!inspected || tab === 'Logs' || tab === 'Stats' || tab === 'Top') return [];
 		return tab === 'Inspect' ? inspectLines(inspected) : tab === 'Env' ? envLines(inspected) : configLines(inspected);
 	}, [inspected, tab]);
 
@@ -87,6 +94,16 @@ export function useDetails(docker: Docker, container: Container | undefined, tab
 	if (tab === 'Logs') {
 		const mine = logs?.id === id ? logs : undefined;
 		return {lines: mine?.lines ?? [], error: mine?.error, loading: !mine};
+	}
+
+	if (tab === 'Stats') {
+		return {lines: statsLines(stats.history?.samples ?? [], pane.width, pane.height, running), error: stats.error, loading: false};
+	}
+
+	if (tab === 'Top') {
+		if (container.state !== 'running') return {lines: [`${container.state}: no processes`], loading: false};
+		const table = processes.table;
+		return {lines: table ? topLines(table.titles, table.processes) : [], error: processes.error, loading: !table && !processes.error};
 	}
 
 	return {lines: staticLines, loading: !inspected};

@@ -1,0 +1,46 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import type {Connection} from '../../state/view.ts';
+import type {Theme} from '../theme.ts';
+
+export type HeaderProps = {
+	width: number;
+	/** "Docker 20.10.24", "berth engine 0.1.0". */
+	engine: string;
+	host: string;
+	running: number;
+	total: number;
+	connection: Connection;
+	/** The machine's CPUs and memory, and the containers' use of them where the engine reports it. */
+	resources?: string;
+	theme: Theme;
+};
+
+/** One line: which engine this is, where, how many containers run, and what the machine has. */
+export function Header(props: HeaderProps) {
+	const {theme} = props;
+	const counts =
+		props.connection === 'connected' ? `${props.running}/${props.total} running` : props.connection === 'connecting' ? 'connecting…' : 'disconnected — retrying';
+	const separator = <Text color={theme.muted}> │ </Text>;
+	return (
+		<Box height={1} width={props.width}>
+			<Text wrap="truncate-end">
+				<Text bold color={theme.accent}>
+					{props.engine}
+				</Text>
+				{separator}
+				<Text color={props.connection === 'disconnected' ? theme.error : undefined} bold={props.connection === 'disconnected'}>
+					{counts}
+				</Text>
+				{props.resources ? (
+					<>
+						{separator}
+						<Text>{props.resources}</Text>
+					</>
+				) : null}
+				{separator}
+				<Text color={theme.muted}>{props.host}</Text>
+			</Text>
+		</Box>
+	);
+}
