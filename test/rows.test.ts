@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {buildRows, nearestContainerRow, scrollTop} from '../source/state/rows.ts';
+import {naturalCompare} from '../source/state/natural-compare.ts';
 import {makeContainer} from './helpers/fixtures.ts';
 
 const names = (rows: ReturnType<typeof buildRows>) => rows.map(row => (row.kind === 'group' ? `[${row.project} ${row.running}/${row.total}]` : row.container.name));
@@ -62,4 +63,11 @@ test('the window scrolls only as far as it must', () => {
 	assert.equal(scrollTop(3, 5, 10, 7), 0);
 	// A shrinking list pulls the window back so it stays full.
 	assert.equal(scrollTop(20, 25, 10, 18), 15);
+});
+
+test('names compare naturally: case folded, digit runs by value', () => {
+	const sorted = ['web10', 'Web9', 'web9', 'api', 'web009x', 'web-2', 'web1', 'b', 'A'].sort(naturalCompare);
+	assert.deepEqual(sorted, ['A', 'api', 'b', 'web-2', 'web1', 'Web9', 'web9', 'web009x', 'web10']);
+	assert.equal(naturalCompare('same', 'same'), 0);
+	assert.ok(naturalCompare('a2', 'a10') < 0 && naturalCompare('a10', 'a2') > 0);
 });

@@ -7,6 +7,10 @@ import {type ContainerWatchHandlers, watchContainers} from './watch-containers.t
 
 export type ContainerFeed = {
 	subscribe(handlers: ContainerWatchHandlers): () => void;
+	/** What has arrived so far, before anyone subscribed: the UI starts from it. */
+	early(): {containers?: Container[]; connected: boolean};
+	/** Called once, when the first full list arrives (at once if it has). */
+	onFirstList(callback: (containers: Container[]) => void): void;
 	stop(): void;
 };
 
@@ -14,9 +18,17 @@ export function startContainerFeed(docker: Docker): ContainerFeed {
 	let subscriber: ContainerWatchHandlers | undefined;
 	// What arrived before anyone subscribed (kept only until then).
 	let pending: {containers?: Map<string, Container>; connection?: {status: 'connected' | 'disconnected'; error?: string}} | undefined = {};
+	let firstList: Container[] | undefined;
+	let firstListWaiter: ((containers: Container[]) => void) | undefined;
 
 	const stop = watchContainers(docker, {
 		synced(containers) {
+			if (!firstList) {
+				firstList = containers;
+				firstListWaiter?.(containers);
+				firstListWaiter = undefined;
+			}
+
 			if (subscriber) subscriber.synced(containers);
 			else if (pending) pending.containers = new Map(containers.map(container => [container.id, container]));
 		},
@@ -44,6 +56,13 @@ export function startContainerFeed(docker: Docker): ContainerFeed {
 			return () => {
 				if (subscriber === handlers) subscriber = undefined;
 			};
+		},
+		early() {
+			return {containers: pending?.containers ? [...pending.containers.values()] : undefined, connected: pending?.connection?.status === 'connected'};
+		},
+		onFirstList(callback) {
+			if (firstList) callback(firstList);
+			else firstListWaiter = callback;
 		},
 		stop,
 	};

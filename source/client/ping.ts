@@ -2,12 +2,16 @@
 // its headers carry the API version (for negotiation) and the server's name and version. (GET
 // /version is much slower on dockerd, which asks containerd and runs runc to answer it.)
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import {createRequire} from 'node:module';
 import type {Endpoint} from './endpoint.ts';
 import {hostHeader, unixSocketAgent} from './host-header.ts';
 import {createSshAgent} from './ssh-agent.ts';
 
 export type Ping = {apiVersion?: string; server?: string; osType?: string};
+
+// https loads Node's TLS and crypto (about 5 ms): only for endpoints that use TLS.
+const requireBuiltin = createRequire(import.meta.url);
 
 export function ping(endpoint: Endpoint, timeoutMs: number): Promise<Ping> {
 	return new Promise((resolve, reject) => {
@@ -20,7 +24,7 @@ export function ping(endpoint: Endpoint, timeoutMs: number): Promise<Ping> {
 			options.host = endpoint.host;
 			options.port = endpoint.port;
 			if (endpoint.tls) {
-				client = https;
+				client = requireBuiltin('node:https') as typeof https;
 				Object.assign(options, {ca: endpoint.tls.ca, cert: endpoint.tls.cert, key: endpoint.tls.key});
 				if (!endpoint.tls.verify) options.checkServerIdentity = () => undefined;
 			}

@@ -1,12 +1,18 @@
 // ssh://user@host the way the docker CLI does it: run the user's own `ssh` (so ~/.ssh/config,
 // the agent and key files all apply) with `docker system dial-stdio` on the far side, and speak
 // HTTP over the child's standard input and output.
-import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
+import type {ChildProcessWithoutNullStreams} from 'node:child_process';
+import {createRequire} from 'node:module';
 import {Agent} from 'node:http';
 import {Duplex} from 'node:stream';
 import type {Endpoint} from './endpoint.ts';
 
 type SshEndpoint = Extract<Endpoint, {kind: 'ssh'}>;
+
+// child_process costs every start-up a few milliseconds to load; only ssh endpoints need it.
+const requireBuiltin = createRequire(import.meta.url);
+const spawnPiped = (command: string, args: string[]): ChildProcessWithoutNullStreams =>
+	(requireBuiltin('node:child_process') as typeof import('node:child_process')).spawn(command, args, {stdio: ['pipe', 'pipe', 'pipe']});
 
 export function sshArguments(endpoint: SshEndpoint, remoteCommand: string[]): string[] {
 	const args = ['-o', 'ConnectTimeout=10', '-T'];
@@ -88,7 +94,7 @@ class SshConnection extends Duplex {
 export function createSshAgent(endpoint: SshEndpoint, remoteCommand = ['docker', 'system', 'dial-stdio']): Agent {
 	const agent = new Agent({keepAlive: true, maxFreeSockets: 2});
 	(agent as unknown as {createConnection: () => Duplex}).createConnection = () => {
-		const connection = new SshConnection(spawn('ssh', sshArguments(endpoint, remoteCommand), {stdio: ['pipe', 'pipe', 'pipe']}), endpoint.host);
+		const connection = new SshConnection(spawnPiped('ssh', sshArguments(endpoint, remoteCommand)), endpoint.host);
 		// While a request uses the connection, the HTTP client hands its errors to that request;
 		// tearing down an idle one must not become an uncaught error.
 		connection.on('error', () => undefined);

@@ -1,4 +1,5 @@
 // The detail tabs' text, from a container's inspect record. Pure: record in, lines out.
+import {naturalCompare} from './natural-compare.ts';
 
 /** The parts of the inspect record the tabs read; everything is optional because engines differ. */
 export type InspectRecord = {
@@ -40,7 +41,7 @@ export function inspectLines(record: InspectRecord): string[] {
 export function envLines(record: InspectRecord): string[] {
 	const env = record.Config?.Env ?? [];
 	if (env.length === 0) return ['(no environment variables)'];
-	return [...env].sort((a, b) => a.localeCompare(b));
+	return [...env].sort(naturalCompare);
 }
 
 function quoteArgs(args: string[] | string | null | undefined): string {
@@ -117,7 +118,7 @@ export function configLines(record: InspectRecord): string[] {
 	);
 
 	lines.push('', 'Labels');
-	const labels = Object.entries(config.Labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+	const labels = Object.entries(config.Labels ?? {}).sort(([a], [b]) => naturalCompare(a, b));
 	lines.push(...(labels.length > 0 ? labels.map(([key, value]) => `  ${key}=${value}`) : ['  -']));
 	return lines;
 }

@@ -1,6 +1,7 @@
 // From the container collection to the rows of the list: filter, order, group. Pure.
 import fuzzysort from 'fuzzysort';
 import {type Container, isUp} from './container.ts';
+import {naturalCompare} from './natural-compare.ts';
 
 export type Row =
 	| {kind: 'group'; key: string; project: string; running: number; total: number}
@@ -31,7 +32,7 @@ export type RowMetrics = {cpu?: number; memory?: number};
 
 const stateOrder: Record<Container['state'], number> = {running: 0, restarting: 1, paused: 2, created: 3, removing: 4, exited: 5, dead: 6};
 
-const byName = (a: Container, b: Container) => a.name.localeCompare(b.name, 'en', {numeric: true}) || a.id.localeCompare(b.id);
+const byName = (a: Container, b: Container) => naturalCompare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Each key's natural direction: names A to Z, states running first, the busiest and the newest first. */
 export function sortComparator(sort: Sort, metrics: ReadonlyMap<string, RowMetrics> = new Map()): (a: Container, b: Container) => number {
@@ -87,7 +88,7 @@ export function buildRows(containers: Iterable<Container>, filter = '', sort: So
 
 	// `matched` is sorted, so units are already ordered by their first member; the default order
 	// instead puts lone containers first and groups by name.
-	if (sort.key === 'default') units.sort((a, b) => (a.project === undefined ? (b.project === undefined ? 0 : -1) : b.project === undefined ? 1 : a.project.localeCompare(b.project)));
+	if (sort.key === 'default') units.sort((a, b) => (a.project === undefined ? (b.project === undefined ? 0 : -1) : b.project === undefined ? 1 : naturalCompare(a.project, b.project)));
 
 	const rows: Row[] = [];
 	for (const unit of units) {

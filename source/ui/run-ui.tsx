@@ -4,19 +4,19 @@ import {render} from 'ink';
 import React from 'react';
 import type {Engine} from '../client/connect.ts';
 import type {ContainerFeed} from '../client/container-feed.ts';
+import type {Container} from '../state/container.ts';
 import {loadConfig} from '../config/config.ts';
 import {App} from './app.tsx';
 import {buildKeymap} from './keymap.ts';
-import {takeScreen} from './terminal.ts';
+import {initialViewState, viewReducer} from '../state/view.ts';
+import type {Screen} from './terminal.ts';
 import {darkTheme} from './theme.ts';
 
-const signalNumbers: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15};
-
-export async function runUi(engine: Engine, feed: ContainerFeed): Promise<number> {
+/** Runs the App on a screen already taken (and perhaps already showing the first frame). */
+export async function runUi(engine: Engine, feed: ContainerFeed, screen: Screen, engineLabel: string, painted?: Container[]): Promise<number> {
 	const loaded = loadConfig();
 	const keymap = buildKeymap(loaded.config.keys);
 	const problems = [...loaded.problems, ...keymap.problems];
-	const screen = takeScreen(process.stdin, process.stdout);
 
 	let instance: ReturnType<typeof render> | undefined;
 	const shutdown = (code: number, message?: string) => {
@@ -31,9 +31,7 @@ export async function runUi(engine: Engine, feed: ContainerFeed): Promise<number
 		process.exit(code);
 	};
 
-	for (const signal of Object.keys(signalNumbers)) {
-		process.once(signal, () => shutdown(128 + signalNumbers[signal]!));
-	}
+	screen.beforeSignalExit = () => instance?.unmount();
 
 	process.once('uncaughtException', error => shutdown(1, `berth: unexpected error: ${error.stack ?? error.message}\n`));
 	process.once('unhandledRejection', reason => shutdown(1, `berth: unexpected error: ${(reason as Error)?.stack ?? String(reason)}\n`));
@@ -44,7 +42,8 @@ export async function runUi(engine: Engine, feed: ContainerFeed): Promise<number
 			isBerthEngine={engine.serverName === 'berth'}
 			feed={feed}
 			hostLabel={engine.endpoint.url}
-			engineLabel={engine.serverName === 'berth' ? `berth engine ${engine.serverVersion}` : `${engine.serverName} ${engine.serverVersion}`}
+			engineLabel={engineLabel}
+			initialState={initialState(feed, painted)}
 			keymap={keymap}
 			theme={darkTheme}
 			configPath={loaded.path}
@@ -65,4 +64,17 @@ export async function runUi(engine: Engine, feed: ContainerFeed): Promise<number
 
 	screen.restore();
 	return 0;
+}
+
+/**
+ * The list that has already arrived, so that Ink's first frame is the one already on screen: the
+ * feed's, or else the one the first frame was drawn from (the feed replays its own when it comes).
+ */
+function initialState(feed: ContainerFeed, painted: Container[] | undefined) {
+	const early = feed.early();
+	const containers = early.containers ?? painted;
+	let state = initialViewState();
+	if (early.connected || painted) state = viewReducer(state, {type: 'connection', status: 'connected'});
+	if (containers) state = viewReducer(state, {type: 'synced', containers});
+	return state;
 }

@@ -1,33 +1,58 @@
 // The terminal as berth found it must be the terminal berth leaves: the alternate screen is
 // entered on start and left, with the cursor shown and raw mode off, on every way out (quit,
 // Ctrl-C, SIGTERM, SIGHUP, a crash). Restoring is idempotent, so every path may call it.
+// Kept free of React and Ink: the screen is taken before they load.
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[2J';
 const leaveAlternateScreen = '\u001B[?1049l';
+const hideCursor = '\u001B[?25l';
 const showCursor = '\u001B[?25h';
 const resetAttributes = '\u001B[0m';
 
-export type Screen = {restore(): void};
+const signalNumbers: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15};
+
+export type Screen = {
+	restore(): void;
+	/** Runs before the screen is restored when a signal ends berth (the UI unmounts itself there). */
+	beforeSignalExit?: () => void;
+};
 
 export function takeScreen(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): Screen {
 	let restored = false;
-	stdout.write(enterAlternateScreen);
-	const restore = () => {
-		if (restored) return;
-		restored = true;
-		try {
-			if (stdin.isTTY) stdin.setRawMode(false);
-		} catch {
-			// The terminal may already be gone (SIGHUP); nothing left to restore then.
-		}
+	stdout.write(enterAlternateScreen + hideCursor);
+	// Keys typed before the UI is ready wait in the terminal, neither echoed nor lost.
+	if (stdin.isTTY) stdin.setRawMode(true);
+	const screen: Screen = {
+		restore() {
+			if (restored) return;
+			restored = true;
+			try {
+				if (stdin.isTTY) stdin.setRawMode(false);
+			} catch {
+				// The terminal may already be gone (SIGHUP); nothing left to restore then.
+			}
 
-		try {
-			stdout.write(resetAttributes + leaveAlternateScreen + showCursor);
-		} catch {
-			// As above.
-		}
+			try {
+				stdout.write(resetAttributes + leaveAlternateScreen + showCursor);
+			} catch {
+				// As above.
+			}
+		},
 	};
 
-	process.once('exit', restore);
-	return {restore};
+	for (const signal of Object.keys(signalNumbers)) {
+		process.once(signal, () => {
+			try {
+				screen.beforeSignalExit?.();
+			} catch {
+				// A broken UI may throw while it unmounts; the screen is restored regardless.
+			}
+
+			screen.restore();
+			process.exit(128 + signalNumbers[signal]!);
+		});
+	}
+
+	process.once('exit', () => screen.restore());
+	return screen;
 }
