@@ -54,3 +54,96 @@ class Target:
             self.process.wait(timeout=60)
         if self.work:
             shutil.rmtree(self.work, ignore_errors=True)
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time a process has used so far, in seconds (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pids_named(*names):
+    """PIDs of the processes whose command name is one of these."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/comm") as handle:
+                if handle.read().strip() in names:
+                    found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+class Terminal:
+    """berth in a real pseudo-terminal of a fixed size, its output read as it comes."""
+
+    def __init__(self, env, columns=80, rows=24, args=()):
+        import fcntl
+        import pty
+        import signal
+        import struct
+        import termios
+        self.started = time.perf_counter()
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execvpe("node", ["node", BERTH, *args], env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        os.kill(self.pid, signal.SIGWINCH)
+        self.seen = b""
+
+    def read(self, timeout):
+        """Output that arrives within timeout seconds (b"" when none)."""
+        import select
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return b""
+        try:
+            chunk = os.read(self.fd, 1 << 20)
+        except OSError:
+            return b""
+        self.seen = (self.seen + chunk)[-200_000:]
+        return chunk
+
+    def wait_for(self, pattern, timeout=30.0):
+        """Seconds since launch when pattern (a compiled bytes regex) first showed."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            self.read(0.05)
+            if pattern.search(self.seen):
+                return time.perf_counter() - self.started
+        tail = self.seen[-600:].decode("utf-8", "replace")
+        raise RuntimeError(f"berth never showed {pattern.pattern!r}; last output: {tail!r}")
+
+    def drain(self, seconds):
+        """Reads for this long; returns the bytes berth wrote meanwhile."""
+        total = 0
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            total += len(self.read(max(0.0, min(0.1, deadline - time.perf_counter()))))
+        return total
+
+    def send(self, keys):
+        os.write(self.fd, keys)
+
+    def close(self):
+        import signal
+        try:
+            os.write(self.fd, b"q")
+            deadline = time.perf_counter() + 5
+            while time.perf_counter() < deadline:
+                done, _ = os.waitpid(self.pid, os.WNOHANG)
+                if done:
+                    break
+                self.read(0.05)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+        finally:
+            os.close(self.fd)

@@ -11,6 +11,12 @@ import {Header} from '../source/ui/components/header.tsx';
 import {StatusLine} from '../source/ui/components/status-line.tsx';
 import {buildKeymap} from '../source/ui/keymap.ts';
 import {darkTheme} from '../source/ui/theme.ts';
+import {createDocker} from '../source/client/connect.ts';
+import type {ContainerFeed} from '../source/client/container-feed.ts';
+import {stripColour} from '../source/state/log-line.ts';
+import {initialViewState, viewReducer} from '../source/state/view.ts';
+import {App} from '../source/ui/app.tsx';
+import {firstPaintLines} from '../source/ui/first-paint.ts';
 import {makeContainer} from './helpers/fixtures.ts';
 
 const listProps = {
@@ -66,7 +72,7 @@ test('the details pane shows its tabs, the window of lines and the position', ()
 
 test('the header names the engine, the counts, the machine and the host', () => {
 	const base = {width: 120, engine: 'Docker 20.10.24', host: 'unix:///var/run/docker.sock', running: 3, total: 7, connection: 'connected' as const, theme: darkTheme};
-	assert.match(render(<Header {...base} resources="2 CPUs · 23.4GiB" />).lastFrame()!, /Docker 20\.10\.24 │ 3\/7 running │ 2 CPUs · 23\.4GiB │ unix:\/\/\/var\/run\/docker\.sock/);
+	assert.match(render(<Header {...base} resources="2 CPUs · 23.4GiB" />).lastFrame()!, /Docker 20\.10\.24 │ 3\/7 running │ unix:\/\/\/var\/run\/docker\.sock │ 2 CPUs · 23\.4GiB/);
 	assert.match(render(<Header {...base} connection="disconnected" />).lastFrame()!, /Docker 20\.10\.24 │ disconnected — retrying │ unix:/);
 	assert.match(render(<Header {...base} connection="connecting" />).lastFrame()!, /connecting…/);
 });
@@ -88,4 +94,26 @@ test('help lists the keys in force, overrides included, and fits 80x24', () => {
 	assert.doesNotMatch(frame, /\bs +stop/);
 	assert.match(frame, /K +kill/);
 	assert.ok(frame.split('\n').length <= 22);
+});
+
+test('the first frame drawn before Ink loads is the frame the App then draws, character for character', async () => {
+	const containers = [
+		...Array.from({length: 12}, (_, index) => makeContainer({name: `svc-${index}`, id: `svc${index}`, statusAt: Date.now()})),
+		makeContainer({name: 'old', id: 'old', state: 'exited', status: 'Exited (0) 2 hours ago', statusAt: Date.now()}),
+		makeContainer({name: 'api', id: 'api', project: 'shop', ports: '8080->80/tcp', statusAt: Date.now()}),
+	];
+	// The App reads details, figures and machine facts from an engine that is not there: they
+	// fail after the first frame, which is all this compares.
+	const docker = createDocker({kind: 'unix', socketPath: '/nonexistent/berth-test.sock', url: 'unix:///nonexistent/berth-test.sock'});
+	const feed: ContainerFeed = {subscribe: () => () => undefined, early: () => ({containers, connected: true}), onFirstList: () => undefined, stop: () => undefined};
+	const initialState = viewReducer(viewReducer(initialViewState(), {type: 'connection', status: 'connected'}), {type: 'synced', containers});
+	const {lastFrame, unmount} = render(
+		<App docker={docker} feed={feed} hostLabel="unix:///var/run/docker.sock" engineLabel="Docker 20.10.24" keymap={buildKeymap()} theme={darkTheme} initialState={initialState} />,
+	);
+	const inkFrame = lastFrame()!;
+	unmount();
+	// ink-testing-library's terminal is 100 columns wide; its rows are unset, so the App takes 24.
+	const painted = firstPaintLines({containers, columns: 100, rows: 24, engineLabel: 'Docker 20.10.24', hostLabel: 'unix:///var/run/docker.sock', theme: darkTheme})!;
+	const plain = (text: string) => stripColour(text).trimEnd();
+	assert.deepEqual(painted.map(plain), inkFrame.split('\n').map(plain));
 });

@@ -27,8 +27,9 @@ test('the TUI lists, tails, stops and removes containers on the engine', async (
 	terminal = new Terminal({args: ['--host', engine.url], columns: 100, rows: 30, env: {DOCKER_HOST: undefined}});
 	const screen = await terminal.waitFor(/engine-done +host +exited +Exited \(3\)/);
 	assert.match(screen, /engine-web +host +running +Up/);
-	assert.ok(screen.includes(engine.url), 'the status line names the engine socket');
-	await terminal.waitFor(/\(berth engine, (namespaces|no isolation)\)/);
+	assert.ok(screen.includes(engine.url), 'the header names the engine socket');
+	assert.match(screen, /berth engine \d+\.\d+\.\d+ │ \d+\/\d+ running │ unix:/);
+	await terminal.waitFor(/engine\.sock \((namespaces|no isolation)\)/);
 	// engine-web is running, so it is first and selected: its logs show.
 	await terminal.waitFor('serving from');
 	terminal.press('s');

@@ -75,7 +75,7 @@ test('s, u, r, p and d act on the daemon, and each shows its progress and outcom
 	screen.press('s');
 	assert.ok(await eventually(async () => !(await state(container)).Running, 8000), 'stopped');
 	await screen.waitFor(`stopped ${name}`);
-	await screen.waitFor(new RegExp(`${name} +berth-test/busybox +exited`));
+	await screen.waitFor(new RegExp(`${name} +berth-test/\\S* +exited`));
 
 	screen.press('u');
 	assert.ok(await eventually(async () => (await state(container)).Running), 'started');
@@ -88,7 +88,7 @@ test('s, u, r, p and d act on the daemon, and each shows its progress and outcom
 
 	screen.press('p');
 	assert.ok(await eventually(async () => (await state(container)).Paused), 'paused');
-	await screen.waitFor(new RegExp(`${name} +berth-test/busybox +paused`));
+	await screen.waitFor(new RegExp(`${name} +berth-test/\\S* +paused`));
 	screen.press('p');
 	assert.ok(await eventually(async () => !(await state(container)).Paused), 'unpaused');
 	await screen.waitFor(`unpaused ${name}`);
@@ -160,6 +160,13 @@ test('the Logs tab shows the container\'s own output and follows it', async t =>
 	const first = await screen.waitFor(/beat (\d+)/);
 	const beat = Number(/beat (\d+)\s*│?\s*$/m.exec(first)?.[1] ?? /beat (\d+)/.exec(first)![1]);
 	await screen.waitFor(screen_ => [...screen_.matchAll(/beat (\d+)/g)].some(match => Number(match[1]) > beat + 2), 5000);
+	// Stats: figures and charts from the daemon's own stats stream; Top: the container's processes.
+	screen.press(']');
+	await screen.waitFor(/CPU [\d.]+%   MEM [\d.]+\w+ \/ [\d.]+\w+ \([\d.]+%\)   PIDS [1-9]/);
+	await screen.waitFor(/CPU % · last \d+s/);
+	screen.press(']');
+	await screen.waitFor(/PID +USER +%CPU/);
+	await screen.waitFor(/\d+ +root .* sh -c echo "hello/);
 	screen.press(']');
 	await screen.waitFor('"Id":');
 	screen.press(']');
@@ -177,7 +184,8 @@ test('Tab focuses the details, which then scroll by line, page and to the end', 
 	const screen = open();
 	await screen.waitFor(/Containers \(\d+\)/);
 	await focusOn(screen, name);
-	screen.press(']');
+	// Back from the first tab wraps round to the last one, Config.
+	screen.press('[');
 	const first = await screen.waitFor(/Config +(\d+)\/(\d+)/);
 	const [, shown, total] = /Config +(\d+)\/(\d+)/.exec(first)!;
 	const rows = Number(shown);
@@ -191,7 +199,7 @@ test('Tab focuses the details, which then scroll by line, page and to the end', 
 	await screen.waitFor(new RegExp(`Config +${rows}/${total}`));
 	// Esc gives the focus back to the list: j moves the selection again, not the text.
 	screen.press('Escape', '[', 'g');
-	await screen.waitFor(/Logs +Inspect/);
+	await screen.waitFor(/Logs +Stats +Top +Inspect/);
 });
 
 test('? shows the keys in force; Esc closes it', async t => {
@@ -273,10 +281,10 @@ test('the layout follows a resize', async t => {
 	const screen = open({columns: 80, rows: 24});
 	await screen.waitFor(/Containers \(\d+\)/);
 	screen.resize(200, 50);
-	// Side by side: the list's and the details' top borders share the first line.
-	await screen.waitFor(screen_ => (screen_.split('\n')[0]?.match(/╭/g)?.length ?? 0) === 2);
+	// Side by side: the list's and the details' top borders share the line under the header.
+	await screen.waitFor(screen_ => (screen_.split('\n')[1]?.match(/╭/g)?.length ?? 0) === 2);
 	screen.resize(80, 24);
-	await screen.waitFor(screen_ => (screen_.split('\n')[0]?.match(/╭/g)?.length ?? 0) === 1);
+	await screen.waitFor(screen_ => (screen_.split('\n')[1]?.match(/╭/g)?.length ?? 0) === 1);
 });
 
 test('berth --host ssh://… shows the list and acts through the real ssh', async t => {
@@ -293,7 +301,7 @@ test('berth --host ssh://… shows the list and acts through the real ssh', asyn
 		const screen = open({args: ['--host', url], env: {PATH: server.pathWithWrapper, DOCKER_HOST: undefined}});
 		// Every HTTP connection is an ssh login here (one shared connection is later work), and
 		// a loaded 2-core machine takes its time over each handshake.
-		const shown = await screen.waitFor(/ · \d+\/\d+ running/, 20_000);
+		const shown = await screen.waitFor(/ │ \d+\/\d+ running/, 20_000);
 		assert.ok(shown.includes(url), 'the status line names the ssh host');
 		await focusOn(screen, name, 20_000);
 		screen.press('s');

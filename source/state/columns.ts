@@ -11,11 +11,11 @@ export type ColumnWidths = {name: number; image: number; state: number; status: 
 const gap = 1;
 
 export function layoutColumns(width: number): ColumnWidths {
-	const state = 11;
-	const status = width >= 100 ? 26 : width >= 90 ? 22 : 14;
+	const state = width >= 90 ? 11 : 10;
+	const status = width >= 100 ? 26 : width >= 90 ? 22 : width >= 70 ? 17 : 14;
 	// CPU and memory once there is room for the names beside them.
 	const cpu = width >= 60 ? 6 : 0;
-	const memory = width >= 60 ? 8 : 0;
+	const memory = width >= 60 ? 7 : 0;
 	const ports = width >= 120 ? Math.min(28, Math.floor(width * 0.18)) : 0;
 	const columns = [state, status, cpu, memory, ports].filter(Boolean).length;
 	const fixed = state + status + cpu + memory + ports + gap * (columns + 1);

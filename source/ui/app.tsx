@@ -200,7 +200,7 @@ export function App(props: AppProps) {
 			: undefined;
 
 	const position =
-		details.lines.length === 0
+		details.lines.length === 0 || tab === 'Stats'
 			? ''
 			: tab === 'Logs' && requestedTop === 'end'
 				? 'following'

@@ -16,7 +16,7 @@ export type HeaderProps = {
 	theme: Theme;
 };
 
-/** One line: which engine this is, where, how many containers run, and what the machine has. */
+/** One line: which engine this is, how many containers run, where, and what the machine has (cut first when narrow). */
 export function Header(props: HeaderProps) {
 	const {theme} = props;
 	const counts =
@@ -32,14 +32,14 @@ export function Header(props: HeaderProps) {
 				<Text color={props.connection === 'disconnected' ? theme.error : undefined} bold={props.connection === 'disconnected'}>
 					{counts}
 				</Text>
+				{separator}
+				<Text color={theme.muted}>{props.host}</Text>
 				{props.resources ? (
 					<>
 						{separator}
 						<Text>{props.resources}</Text>
 					</>
 				) : null}
-				{separator}
-				<Text color={theme.muted}>{props.host}</Text>
 			</Text>
 		</Box>
 	);
