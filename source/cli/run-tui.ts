@@ -2,9 +2,7 @@
 // sends it, then hand over to the UI. React and Ink take most of start-up to load, so they are
 // loaded after that first frame (or once the list is slow to come), not before it.
 import {createDocker} from '../client/connect.ts';
-import {startContainerFeed} from '../client/container-feed.ts';
-import {listContainers} from '../client/containers.ts';
-import type {Container} from '../state/container.ts';
+import {type ContainerFeed, startContainerFeed} from '../client/container-feed.ts';
 import {firstPaintLines} from '../ui/first-paint.ts';
 import {takeScreen} from '../ui/terminal.ts';
 import {darkTheme} from '../ui/theme.ts';
@@ -12,61 +10,57 @@ import {openEngine} from './open-engine.ts';
 
 /** How long the first list is waited for before the UI's code starts loading anyway. */
 const listWaitMs = 40;
+/** How much longer, once that code has loaded, before the UI starts without the list. */
+const uiListWaitMs = 500;
 
 export async function runTui(options: {host?: string}): Promise<number> {
-	// The first list is asked for at the same time as the engine's version: the frame waits for
-	// one round trip, not two. It goes to unversioned paths, which every engine answers.
-	let earlyList: Promise<Container[] | undefined> | undefined;
+	// The list is watched from the moment the engine's address is known, at the same time as the
+	// engine is asked for its version, so the first frame waits for one round trip, not two. Its
+	// requests go to unversioned paths, which every engine answers (events and the list have had
+	// the same shape since long before the oldest API berth speaks).
+	let feed: ContainerFeed | undefined;
 	const engine = await openEngine(options.host, {
 		onReachable(endpoint) {
-			const quick = createDocker(endpoint);
-			earlyList = listContainers(quick).then(
-				containers => containers,
-				() => undefined,
-			);
-			earlyList.finally(() => (quick.modem as unknown as {agent?: {destroy(): void}}).agent?.destroy()).catch(() => undefined);
+			feed = startContainerFeed(createDocker(endpoint));
 		},
 	});
-	if (!engine) return 1;
+	if (!engine) {
+		feed?.stop();
+		return 1;
+	}
 
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		feed?.stop();
 		process.stderr.write('berth: the interface needs a terminal (standard input and output must be a TTY)\n');
 		return 1;
 	}
 
-	const feed = startContainerFeed(engine.docker);
+	feed ??= startContainerFeed(engine.docker);
 	const screen = takeScreen(process.stdin, process.stdout);
 	const engineLabel = engine.serverName === 'berth' ? `berth engine ${engine.serverVersion}` : `${engine.serverName} ${engine.serverVersion}`;
 	let uiStarted = false;
-	let painted: Container[] | undefined;
-	const paint = (containers: Container[]) => {
-		if (uiStarted || painted) return;
-		painted = containers;
-		const lines = firstPaintLines({
-			containers,
-			columns: process.stdout.columns || 80,
-			rows: process.stdout.rows || 24,
-			engineLabel,
-			hostLabel: engine.endpoint.url,
-			theme: darkTheme,
-		});
-		// The cursor goes back to the top left, where Ink starts its first frame.
-		if (lines) process.stdout.write(`${lines.join('\n')}\u001B[H`);
-	};
-
-	await new Promise<void>(resolve => {
-		const timer = setTimeout(resolve, listWaitMs);
-		const arrived = (containers: Container[] | undefined) => {
-			if (!containers) return;
-			paint(containers);
-			clearTimeout(timer);
+	let listed = false;
+	const firstList = new Promise<void>(resolve => {
+		feed!.onFirstList(containers => {
+			listed = true;
 			resolve();
-		};
-
-		void earlyList?.then(arrived);
-		feed.onFirstList(arrived);
+			if (uiStarted) return;
+			const lines = firstPaintLines({
+				containers,
+				columns: process.stdout.columns || 80,
+				rows: process.stdout.rows || 24,
+				engineLabel,
+				hostLabel: engine.endpoint.url,
+				theme: darkTheme,
+			});
+			// The cursor goes back to the top left, where Ink starts its first frame.
+			if (lines) process.stdout.write(`${lines.join('\n')}\u001B[H`);
+		});
 	});
 
+	// React and Ink load once the list is drawn, or once it is slow to come: loading them takes
+	// the one thread for a good while, and the list should not wait behind that.
+	await Promise.race([firstList, delay(listWaitMs)]);
 	// Ink renders nothing until exit when CI is set (it reads that once, when it loads). berth only
 	// runs its TUI on a terminal, where a person is looking, so Ink is loaded without it.
 	const ciVariables = hideCiVariables();
@@ -77,9 +71,14 @@ export async function runTui(options: {host?: string}): Promise<number> {
 		Object.assign(process.env, ciVariables);
 	}
 
+	// A list still on its way is waited for a little more, so that Ink's first frame shows it
+	// rather than "loading…" then the list.
+	if (!listed) await Promise.race([firstList, delay(uiListWaitMs)]);
 	uiStarted = true;
-	return ui.runUi(engine, feed, screen, engineLabel, painted);
+	return ui.runUi(engine, feed, screen, engineLabel);
 }
+
+const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref());
 
 function hideCiVariables(): Record<string, string> {
 	const hidden: Record<string, string> = {};

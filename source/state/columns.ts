@@ -11,8 +11,9 @@ export type ColumnWidths = {name: number; image: number; state: number; status: 
 const gap = 1;
 
 export function layoutColumns(width: number): ColumnWidths {
-	const state = width >= 90 ? 11 : 10;
-	const status = width >= 100 ? 26 : width >= 90 ? 22 : width >= 70 ? 17 : 14;
+	// Wide enough for the longest pending word, "restarting…".
+	const state = 11;
+	const status = width >= 100 ? 26 : width >= 90 ? 22 : width >= 70 ? 16 : 14;
 	// CPU and memory once there is room for the names beside them.
 	const cpu = width >= 60 ? 6 : 0;
 	const memory = width >= 60 ? 7 : 0;

@@ -4,7 +4,6 @@ import {render} from 'ink';
 import React from 'react';
 import type {Engine} from '../client/connect.ts';
 import type {ContainerFeed} from '../client/container-feed.ts';
-import type {Container} from '../state/container.ts';
 import {loadConfig} from '../config/config.ts';
 import {App} from './app.tsx';
 import {buildKeymap} from './keymap.ts';
@@ -13,7 +12,7 @@ import type {Screen} from './terminal.ts';
 import {darkTheme} from './theme.ts';
 
 /** Runs the App on a screen already taken (and perhaps already showing the first frame). */
-export async function runUi(engine: Engine, feed: ContainerFeed, screen: Screen, engineLabel: string, painted?: Container[]): Promise<number> {
+export async function runUi(engine: Engine, feed: ContainerFeed, screen: Screen, engineLabel: string): Promise<number> {
 	const loaded = loadConfig();
 	const keymap = buildKeymap(loaded.config.keys);
 	const problems = [...loaded.problems, ...keymap.problems];
@@ -43,7 +42,7 @@ export async function runUi(engine: Engine, feed: ContainerFeed, screen: Screen,
 			feed={feed}
 			hostLabel={engine.endpoint.url}
 			engineLabel={engineLabel}
-			initialState={initialState(feed, painted)}
+			initialState={initialState(feed)}
 			keymap={keymap}
 			theme={darkTheme}
 			configPath={loaded.path}
@@ -66,15 +65,11 @@ export async function runUi(engine: Engine, feed: ContainerFeed, screen: Screen,
 	return 0;
 }
 
-/**
- * The list that has already arrived, so that Ink's first frame is the one already on screen: the
- * feed's, or else the one the first frame was drawn from (the feed replays its own when it comes).
- */
-function initialState(feed: ContainerFeed, painted: Container[] | undefined) {
+/** The list that has already arrived, so that Ink's first frame is the one already on screen. */
+function initialState(feed: ContainerFeed) {
 	const early = feed.early();
-	const containers = early.containers ?? painted;
 	let state = initialViewState();
-	if (early.connected || painted) state = viewReducer(state, {type: 'connection', status: 'connected'});
-	if (containers) state = viewReducer(state, {type: 'synced', containers});
+	if (early.connected) state = viewReducer(state, {type: 'connection', status: 'connected'});
+	if (early.containers) state = viewReducer(state, {type: 'synced', containers: early.containers});
 	return state;
 }

@@ -26,7 +26,7 @@ export type ContainerListProps = {
 };
 
 /** The list pane. Only the rows in the window are laid out; the rest cost nothing. */
-export function ContainerList(props: ContainerListProps) {
+function ContainerListView(props: ContainerListProps) {
 	const {rows, top, height, width, theme} = props;
 	const widths = layoutColumns(width - 2);
 	const header = headerCells(widths, props.sort);
@@ -88,3 +88,6 @@ export function ContainerList(props: ContainerListProps) {
 		</Box>
 	);
 }
+
+/** Drawn again only when its props change (a stats reading redraws the details, not the list). */
+export const ContainerList = React.memo(ContainerListView);

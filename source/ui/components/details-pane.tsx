@@ -18,7 +18,7 @@ export type DetailsPaneProps = {
 	title: string;
 };
 
-export function DetailsPane(props: DetailsPaneProps) {
+function DetailsPaneView(props: DetailsPaneProps) {
 	const {theme, width, height} = props;
 	const visible = props.lines.slice(props.top, props.top + height);
 	return (
@@ -47,3 +47,6 @@ export function DetailsPane(props: DetailsPaneProps) {
 		</Box>
 	);
 }
+
+/** Drawn again only when its props change (a stats reading redraws the details, not the list). */
+export const DetailsPane = React.memo(DetailsPaneView);

@@ -17,7 +17,7 @@ export type HeaderProps = {
 };
 
 /** One line: which engine this is, how many containers run, where, and what the machine has (cut first when narrow). */
-export function Header(props: HeaderProps) {
+function HeaderView(props: HeaderProps) {
 	const {theme} = props;
 	const counts =
 		props.connection === 'connected' ? `${props.running}/${props.total} running` : props.connection === 'connecting' ? 'connecting…' : 'disconnected — retrying';
@@ -44,3 +44,6 @@ export function Header(props: HeaderProps) {
 		</Box>
 	);
 }
+
+/** Drawn again only when its props change (a stats reading redraws the details, not the list). */
+export const Header = React.memo(HeaderView);

@@ -13,7 +13,7 @@ export type StatusLineProps = {
 };
 
 /** The bottom line: a question, else the latest notice, else the keys that fit what is on screen. */
-export function StatusLine(props: StatusLineProps) {
+function StatusLineView(props: StatusLineProps) {
 	const {theme} = props;
 	if (props.prompt) {
 		return (
@@ -32,3 +32,6 @@ export function StatusLine(props: StatusLineProps) {
 		</Box>
 	);
 }
+
+/** Drawn again only when its props change (a stats reading redraws the details, not the list). */
+export const StatusLine = React.memo(StatusLineView);
