@@ -93,7 +93,8 @@ class Terminal:
         self.started = time.perf_counter()
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
-            os.execvpe("node", ["node", BERTH, *args], env)
+            # As a user runs it: the program itself, so its first line's Node flags apply.
+            os.execve(BERTH, [BERTH, *args], env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         os.kill(self.pid, signal.SIGWINCH)
         self.seen = b""
