@@ -60,6 +60,31 @@ test('/info says which isolation is in force', async () => {
 	if (process.getuid?.() === 0 && process.platform === 'linux') assert.equal(info.Isolation, 'namespaces');
 });
 
+test('/info sums what all containers use, from the cgroups, and one-shot stats answer at once', async () => {
+	const info = (await docker.info()) as {Isolation: string; BerthUsage?: {CpuNanoseconds: number; MemoryBytes: number; Read: number}};
+	if (info.Isolation !== 'namespaces') {
+		assert.equal(info.BerthUsage, undefined, 'no cgroups, no totals');
+		return;
+	}
+
+	const busy = await docker.createContainer({name: name('usage'), Image: 'host', Cmd: ['sh', '-c', 'while :; do :; done']});
+	await busy.start();
+	try {
+		const first = ((await docker.info()) as typeof info).BerthUsage!;
+		await new Promise(resolve => setTimeout(resolve, 1000));
+		const second = ((await docker.info()) as typeof info).BerthUsage!;
+		const share = (second.CpuNanoseconds - first.CpuNanoseconds) / ((second.Read - first.Read) * 1e6);
+		assert.ok(share > 0.5 && share < 1.3, `a busy loop shows as about one core in the total (${share.toFixed(2)})`);
+		assert.ok(second.MemoryBytes > 0);
+		const started = Date.now();
+		const record = (await busy.stats({stream: false, 'one-shot': true} as never)) as unknown as {cpu_stats: {cpu_usage: {total_usage: number}}; memory_stats: {usage: number}};
+		assert.ok(Date.now() - started < 400, 'one-shot does not wait for a second reading');
+		assert.ok(record.cpu_stats.cpu_usage.total_usage > 0 && record.memory_stats.usage > 0);
+	} finally {
+		await busy.remove({force: true});
+	}
+});
+
 test('a container runs in its own namespaces on the read-only host image, and its output is logged', async () => {
 	const container = await docker.createContainer({
 		name: name('ns'),

@@ -30,7 +30,21 @@ export type ContainerCgroup = {
 	remove(): void;
 };
 
-export type CgroupDriver = {version: 1 | 2; create(id: string, limits: Limits): ContainerCgroup};
+/** What every container together uses: CPU time so far, and memory without the page cache. */
+export type CgroupTotals = {cpuNanoseconds: number; memoryBytes: number};
+
+export type CgroupDriver = {
+	version: 1 | 2;
+	create(id: string, limits: Limits): ContainerCgroup;
+	/** Read from the parent of the containers' cgroups, which the kernel keeps summed: a few small files. */
+	totals(): CgroupTotals;
+};
+
+/** Memory in use as docker stats counts it: usage less the inactive page cache. */
+function withoutCache(usage: number, stats: Record<string, number>): number {
+	const cache = stats.total_inactive_file ?? stats.inactive_file ?? 0;
+	return cache < usage ? usage - cache : usage;
+}
 
 const root = '/sys/fs/cgroup';
 const v1Controllers = ['memory', 'cpu', 'cpuacct', 'pids', 'freezer', 'blkio'] as const;
@@ -74,6 +88,10 @@ export function detectCgroups(): CgroupDriver | undefined {
 function v1Driver(): CgroupDriver {
 	return {
 		version: 1,
+		totals: () => ({
+			cpuNanoseconds: readNumber(path.join(root, 'cpuacct', 'berth', 'cpuacct.usage')),
+			memoryBytes: withoutCache(readNumber(path.join(root, 'memory', 'berth', 'memory.usage_in_bytes')), keyValues(readText(path.join(root, 'memory', 'berth', 'memory.stat')))),
+		}),
 		create(id, limits) {
 			const directory = (controller: string) => path.join(root, controller, 'berth', id);
 			for (const controller of v1Controllers) mkdirSync(directory(controller), {recursive: true});
@@ -136,6 +154,10 @@ function v2Driver(): CgroupDriver {
 	const parent = path.join(root, 'berth');
 	return {
 		version: 2,
+		totals: () => ({
+			cpuNanoseconds: (keyValues(readText(path.join(parent, 'cpu.stat'))).usage_usec ?? 0) * 1000,
+			memoryBytes: withoutCache(readNumber(path.join(parent, 'memory.current')), keyValues(readText(path.join(parent, 'memory.stat')))),
+		}),
 		create(id, limits) {
 			mkdirSync(parent, {recursive: true});
 			// Controllers must be handed down to be usable in the containers' cgroups.

@@ -15,6 +15,7 @@ import {StatusLine} from './components/status-line.tsx';
 import {useClock} from './hooks/use-clock.ts';
 import {useContainerWatch} from './hooks/use-container-watch.ts';
 import {useDetails} from './hooks/use-details.ts';
+import {useMachine} from './hooks/use-machine.ts';
 import {useRowMetrics} from './hooks/use-row-metrics.ts';
 import {useTerminalSize} from './hooks/use-terminal-size.ts';
 import {type Effect, handleKey, hintsFor} from './key-handler.ts';
@@ -100,18 +101,7 @@ export function App(props: AppProps) {
 		setScroll(next);
 	};
 
-	const [machine, setMachine] = useState<{isolation?: string; cpus?: number; memory?: number}>({});
-	useEffect(() => {
-		docker.info().then(
-			(info: {Isolation?: string; NCPU?: number; MemTotal?: number}) =>
-				setMachine({
-					isolation: props.isBerthEngine ? (info.Isolation === 'process' ? 'no isolation' : info.Isolation) : undefined,
-					cpus: info.NCPU,
-					memory: info.MemTotal,
-				}),
-			() => undefined,
-		);
-	}, [docker, props.isBerthEngine]);
+	const machine = useMachine(docker, Boolean(props.isBerthEngine), Boolean(props.isBerthEngine) && !logTargets);
 
 	useEffect(() => {
 		if (props.startupNotice) dispatch({type: 'notice', text: props.startupNotice, tone: 'error', noticeId: ++noticeCounter.current});
@@ -252,7 +242,7 @@ export function App(props: AppProps) {
 				running={running}
 				total={total}
 				connection={state.connection}
-				resources={machine.cpus ? `${machine.cpus} CPUs · ${formatBytes(machine.memory ?? 0)}` : undefined}
+				resources={machine.cpus ? `${machine.usage ? `${machine.usage} of ` : ''}${machine.cpus} CPUs · ${formatBytes(machine.memory ?? 0)}` : undefined}
 				theme={theme}
 			/>
 			{state.overlay.kind === 'help' ? (

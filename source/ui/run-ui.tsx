@@ -50,7 +50,7 @@ export async function runUi(engine: Engine, feed: ContainerFeed, screen: Screen,
 			colour={!process.env.NO_COLOR}
 			startupNotice={problems.length > 0 ? problems.join('; ') : undefined}
 		/>,
-		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 30},
+		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 60},
 	);
 
 	try {

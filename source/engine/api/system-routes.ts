@@ -57,6 +57,10 @@ export function addSystemRoutes(router: Router, engine: Engine): void {
 			// berth's own: which isolation is in force, and why (the TUI shows it).
 			Isolation: engine.isolation.mode,
 			IsolationReason: engine.isolation.reason,
+			// berth's own: what all containers together use (CPU time so far, memory without the
+			// page cache), from the kernel's sums for the engine's cgroup, so a client needs no
+			// stats request per container for a total. Absent without cgroups.
+			...usage(engine),
 			LoggingDriver: 'json-file',
 			CgroupDriver: engine.cgroups ? 'cgroupfs' : 'none',
 			CgroupVersion: engine.cgroups ? String(engine.cgroups.version) : '',
@@ -118,4 +122,10 @@ function streamEvents(response: ServerResponse, engine: Engine, filters: Record<
 	};
 
 	response.on('close', close);
+}
+
+function usage(engine: Engine): {BerthUsage?: {CpuNanoseconds: number; MemoryBytes: number; Read: number}} {
+	if (!engine.cgroups) return {};
+	const totals = engine.cgroups.totals();
+	return {BerthUsage: {CpuNanoseconds: totals.cpuNanoseconds, MemoryBytes: totals.memoryBytes, Read: Date.now()}};
 }
