@@ -24,6 +24,7 @@ import {computeLayout, minimumSize} from './layout.ts';
 import type {Theme} from './theme.ts';
 import {defaultLogLines} from '../config/config.ts';
 import {formatBytes} from '../state/stats.ts';
+import {currentStatus} from '../state/status-text.ts';
 
 export type AppProps = {
 	docker: Docker;
@@ -54,7 +55,10 @@ export function App(props: AppProps) {
 	useContainerWatch(props.feed, dispatch);
 	const {columns, rows} = useTerminalSize();
 	const layout = computeLayout(columns, rows);
-	const now = useClock(10_000);
+	// Uptimes under a minute read in seconds ("Up 12 seconds"), so the clock ticks every second
+	// while a row on screen shows one; otherwise every 10 s is enough for "Up 3 minutes".
+	const [youngRows, setYoungRows] = useState(false);
+	const now = useClock(youngRows ? 1000 : 10_000);
 	const noticeCounter = useRef(0);
 
 	// The full-screen log view, when open: which containers it shows.
@@ -78,6 +82,11 @@ export function App(props: AppProps) {
 	}
 
 	useRowMetrics(docker, metricIds, sortedByFigures ? 5000 : 3000, dispatch);
+
+	const young = state.rows
+		.slice(listTop.current, listTop.current + layout.list.rows)
+		.some(row => row.kind === 'container' && /^Up (Less than a second|\d+ seconds?)\b/.test(currentStatus(row.container.status, row.container.statusAt, now)));
+	useEffect(() => setYoungRows(young), [young]);
 
 	// Logs follow the end until scrolled; other tabs open at the top.
 	const detailsKey = `${state.selectedId ?? ''}:${tab}`;

@@ -40,6 +40,9 @@ export function HelpOverlay(props: HelpOverlayProps) {
 				))}
 			</Box>
 			<Text color={theme.muted} wrap="truncate-end">
+				Sort keys: again reverses, a third time restores the default order.
+			</Text>
+			<Text color={theme.muted} wrap="truncate-end">
 				{props.configPath ? `Keys can be changed in ${props.configPath}. ` : ''}Esc or {displayKey(props.keys.help[0] ?? '?')} closes.
 			</Text>
 		</Box>
