@@ -2,7 +2,7 @@
 // sorting by the figures and the CPU and memory columns.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {brailleChart, niceCeiling} from '../source/state/chart.ts';
+import {brailleChart, niceBytesCeiling, niceCeiling} from '../source/state/chart.ts';
 import {headerCells, joinCells, layoutColumns, rowCells} from '../source/state/columns.ts';
 import {statsLines, topLines} from '../source/state/metrics-view.ts';
 import {buildRows, defaultSort} from '../source/state/rows.ts';
@@ -58,6 +58,8 @@ test('the sample history keeps the newest readings only', () => {
 
 test('braille charts scale to a round maximum, put the newest value on the right and label the axis', () => {
 	assert.deepEqual([niceCeiling(0), niceCeiling(3), niceCeiling(7), niceCeiling(100), niceCeiling(101)], [1, 5, 10, 100, 200]);
+	assert.deepEqual([niceBytesCeiling(760 * 1024), niceBytesCeiling(1.5 * 1024 ** 2), niceBytesCeiling(300)], [1000 * 1024, 2 * 1024 ** 2, 500]);
+	assert.equal(formatBytes(niceBytesCeiling(40.8 * 1024 ** 2)), '50.0MiB');
 	const lines = brailleChart([0, 50, 100], {width: 12, height: 2, format: value => `${value}%`});
 	assert.equal(lines.length, 2);
 	// 4-column labels, an axis, then 7 cells (14 values): the three values fill the last cells.

@@ -23,7 +23,16 @@ export type ChartOptions = {
 	format: (value: number) => string;
 	/** The top of the scale at least this (percentages might start at 100 %). */
 	minimumMax?: number;
+	/** The round number to use as the top of the scale; niceCeiling unless given. */
+	ceiling?: (largest: number) => number;
 };
+
+/** niceCeiling in the binary unit the value reads in, so a memory axis says 1000KiB or 2MiB, not 977KiB. */
+export function niceBytesCeiling(value: number): number {
+	let unit = 1;
+	while (value / unit >= 1000 && unit < 1024 ** 4) unit *= 1024;
+	return niceCeiling(value / unit) * unit;
+}
 
 /**
  * An area chart of the newest values that fit, newest on the right, scaled to the largest shown.
@@ -37,7 +46,7 @@ export function brailleChart(values: readonly number[], options: ChartOptions): 
 	const plotColumns = Math.max(1, options.width - labelWidth - 1);
 	const shown = values.slice(-plotColumns * 2);
 	const largest = shown.reduce((max, value) => Math.max(max, value), 0);
-	const max = niceCeiling(Math.max(largest, options.minimumMax ?? 0));
+	const max = (options.ceiling ?? niceCeiling)(Math.max(largest, options.minimumMax ?? 0));
 	const levels = height * 4;
 
 	// Cells as bit masks, filled right to left from the newest value.

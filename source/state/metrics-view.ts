@@ -1,5 +1,5 @@
 // The Stats and Top tabs as lines of text for a given pane size. Pure.
-import {brailleChart} from './chart.ts';
+import {brailleChart, niceBytesCeiling} from './chart.ts';
 import {formatBytes, formatPercent, ratePerSecond, type Sample} from './stats.ts';
 
 const perSecond = (bytes: number) => `${formatBytes(bytes)}/s`;
@@ -37,7 +37,7 @@ export function statsLines(samples: readonly Sample[], width: number, height: nu
 	const memoryTitle = `MEM${over ? ` · last ${over}` : ''}`;
 	const cpuChart = (chartWidth: number, chartHeight: number) =>
 		brailleChart(cpu, {width: chartWidth, height: chartHeight, format: value => `${Number(value.toFixed(1))}%`, minimumMax: 5});
-	const memoryChart = (chartWidth: number, chartHeight: number) => brailleChart(memory, {width: chartWidth, height: chartHeight, format: formatBytes});
+	const memoryChart = (chartWidth: number, chartHeight: number) => brailleChart(memory, {width: chartWidth, height: chartHeight, format: formatBytes, ceiling: niceBytesCeiling});
 
 	if (width >= 90) {
 		const half = Math.floor((width - 2) / 2);
