@@ -64,7 +64,8 @@ class Screen:
     def __init__(self, env, host, columns=80, rows=24):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
-            os.execvpe("node", ["node", BERTH, "-H", host], env)
+            # As a user runs it: the program itself, so its first line's Node flags apply.
+            os.execve(BERTH, [BERTH, "-H", host], env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         self.recent = b""
 
