@@ -99,7 +99,7 @@ class Terminal:
         os.kill(self.pid, signal.SIGWINCH)
         self.seen = b""
 
-    def read(self, timeout):
+    def read(self, timeout=0.05):
         """Output that arrives within timeout seconds (b"" when none)."""
         import select
         ready, _, _ = select.select([self.fd], [], [], timeout)

@@ -13,19 +13,15 @@ berth runs with NODE_EXTRA_CA_CERTS unset, as on a user's machine.
 Usage: DOCKER_HOST=unix:///path/docker.sock bench/log-view.py [--engine] [--seconds 10] [--presses 20]
 """
 import argparse
-import fcntl
 import os
-import pty
 import re
 import select
 import signal
 import statistics
-import struct
 import subprocess
-import termios
 import time
 
-from benchlib import BERTH, Target, docker, rss_mb
+from benchlib import Target, Terminal, docker, rss_mb
 FLOOD = 'i=0; while :; do i=$((i+1)); echo "INFO request $i handled in 3 ms by worker 7"; done'
 NUMBER = re.compile(rb"request (\d+) handled")
 
@@ -58,33 +54,17 @@ def docker_rate(host, name, env, seconds):
     return (last - first) / (time.monotonic() - started) if started else 0.0
 
 
-class Screen:
-    """berth in a pty; everything it writes is read and kept in order with the time it came."""
+class Screen(Terminal):
+    """berth in a pty (benchlib's Terminal) on one engine; wait_for gives the clock time it showed."""
 
     def __init__(self, env, host, columns=80, rows=24):
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            # As a user runs it: the program itself, so its first line's Node flags apply.
-            os.execve(BERTH, [BERTH, "-H", host], env)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        self.recent = b""
-
-    def read(self, timeout=0.05):
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return b""
-        try:
-            chunk = os.read(self.fd, 1 << 20)
-        except OSError:
-            return b""
-        self.recent = (self.recent + chunk)[-4096:]
-        return chunk
+        super().__init__(env, columns, rows, args=("-H", host))
 
     def wait_for(self, pattern, timeout=15.0):
         deadline = time.monotonic() + timeout
         seen = b""
         while time.monotonic() < deadline:
-            seen = (seen + self.read())[-65536:]
+            seen = (seen + self.read(0.05))[-65536:]
             if re.search(pattern, seen):
                 return time.monotonic()
         raise TimeoutError(f"no {pattern!r} on screen; last output: {seen[-400:]!r}")
