@@ -25,3 +25,11 @@ test('bad flags say what is wrong in plain words', () => {
 	assert.deepEqual(parseCommandLine(['--host', ' ']), {kind: 'error', message: 'option --host needs a URL'});
 	assert.deepEqual(parseCommandLine(['frobnicate']), {kind: 'error', message: 'unknown command "frobnicate"'});
 });
+
+test('--context and -c name a docker context, for the TUI and the client commands; not with --host', () => {
+	assert.deepEqual(parseCommandLine(['--context', 'remote']), {kind: 'tui', host: undefined, context: 'remote'});
+	assert.deepEqual(parseCommandLine(['-c', 'remote', 'logs', '-f', 'web']), {kind: 'client', command: 'logs', args: ['-f', 'web'], host: undefined, context: 'remote'});
+	assert.deepEqual(parseCommandLine(['-H', 'unix:///s', '-c', 'remote']), {kind: 'error', message: 'conflicting options: give --host or --context, not both'});
+	assert.deepEqual(parseCommandLine(['--context', '']), {kind: 'error', message: 'option --context needs a context name'});
+	assert.equal(parseCommandLine(['-c', 'remote', 'engine', 'status']).kind, 'error');
+});

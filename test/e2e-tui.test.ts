@@ -1,10 +1,14 @@
 // berth itself, built, in a real terminal (tmux), against the real daemon: what a person sees
 // and what the keys do, checked on the screen and through the API.
 import assert from 'node:assert/strict';
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {after, afterEach, test} from 'node:test';
 import type Docker from 'dockerode';
 import {eventually, removeTestContainers, requireDaemon, runContainer, uniqueName} from './helpers/daemon.ts';
-import {Terminal} from './helpers/terminal.ts';
+import {berthBin, Terminal} from './helpers/terminal.ts';
 
 let terminal: Terminal | undefined;
 let docker: Docker | undefined;
@@ -285,6 +289,42 @@ test('the layout follows a resize', async t => {
 	await screen.waitFor(screen_ => (screen_.split('\n')[1]?.match(/╭/g)?.length ?? 0) === 2);
 	screen.resize(80, 24);
 	await screen.waitFor(screen_ => (screen_.split('\n')[1]?.match(/╭/g)?.length ?? 0) === 1);
+});
+
+test('a docker context made by `docker context create` for the ssh host: berth --context, then docker context use', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const {requireSshServer} = await import('./helpers/sshd.ts');
+	const server = await requireSshServer(t, engine.endpoint.url);
+	if (!server) return;
+	const config = mkdtempSync(path.join(tmpdir(), 'berth-docker-config-'));
+	try {
+		const name = uniqueName('ctx');
+		await runContainer(docker, {name, cmd: ['sleep', '300']});
+		const url = `ssh://${server.user}@127.0.0.1:${server.port}`;
+		const dockerCli = (...args: string[]) => execFileSync('docker', args, {env: {...process.env, DOCKER_CONFIG: config, DOCKER_HOST: ''}, stdio: 'pipe'});
+		dockerCli('context', 'create', 'over-ssh', '--docker', `host=${url}`);
+		const env = {PATH: server.pathWithWrapper, DOCKER_HOST: undefined, DOCKER_CONFIG: config};
+		let screen = open({args: ['--context', 'over-ssh'], env});
+		let shown = await screen.waitFor(/ │ \d+\/\d+ running/, 20_000);
+		assert.ok(shown.includes(url), 'the header names the host the context points at');
+		await focusOn(screen, name, 20_000);
+		screen.close();
+		// The current context, as `docker context use` sets it, is followed without a flag.
+		dockerCli('context', 'use', 'over-ssh');
+		screen = open({env});
+		shown = await screen.waitFor(/ │ \d+\/\d+ running/, 20_000);
+		assert.ok(shown.includes(url));
+		screen.close();
+		// A context that is not there is refused before the screen is taken.
+		const failed = spawnSync(process.execPath, [berthBin, '--context', 'missing'], {env: {...process.env, DOCKER_CONFIG: config, DOCKER_HOST: ''}, encoding: 'utf8'});
+		assert.equal(failed.status, 1);
+		assert.match(failed.stderr, /berth: context "missing" does not exist/);
+	} finally {
+		server.stop();
+		rmSync(config, {recursive: true, force: true});
+	}
 });
 
 test('berth --host ssh://… shows the list and acts through the real ssh', async t => {

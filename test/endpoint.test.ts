@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import {existsSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
+import {listContexts} from '../source/client/contexts.ts';
 import {chooseEndpoint, EndpointError, parseHost} from '../source/client/endpoint.ts';
+import {makeCertificates} from './helpers/tls.ts';
 
 test('unix hosts keep their path; an empty unix:// means the local socket', () => {
 	assert.deepEqual(parseHost('unix:///tmp/x.sock', {}), {kind: 'unix', url: 'unix:///tmp/x.sock', socketPath: '/tmp/x.sock'});
@@ -56,4 +59,58 @@ test('precedence: --host, then DOCKER_HOST, then the local socket', () => {
 	} else {
 		assert.deepEqual(fallback, {source: 'engine', endpoint: {kind: 'unix', url: 'unix:///run/test-berth/engine.sock', socketPath: '/run/test-berth/engine.sock'}});
 	}
+});
+
+/** A docker config directory with contexts made by the real docker CLI, as a user makes them. */
+let certificates: ReturnType<typeof makeCertificates>;
+
+function dockerConfigWithContexts(): {env: Record<string, string>; directory: string} {
+	certificates ??= makeCertificates();
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-contexts-'));
+	const env = {DOCKER_CONFIG: directory, HOME: directory, PATH: process.env.PATH ?? ''};
+	const docker = (...args: string[]) => execFileSync('docker', args, {env: {...env, DOCKER_HOST: ''}, stdio: ['ignore', 'pipe', 'pipe']});
+	docker('context', 'create', 'remote', '--description', 'the build box', '--docker', 'host=ssh://deploy@10.1.2.3:2222');
+	docker('context', 'create', 'plain', '--docker', 'host=tcp://10.9.9.9:2375');
+	docker('context', 'create', 'socket', '--docker', 'host=unix:///run/other.sock');
+	// Real certificates: docker checks them when it makes the context.
+	const pem = certificates.clientDirectory;
+	docker('context', 'create', 'secure', '--docker', `host=tcp://10.5.5.5:2376,ca=${pem}/ca.pem,cert=${pem}/cert.pem,key=${pem}/key.pem`);
+	docker('context', 'create', 'lax', '--docker', 'host=tcp://10.6.6.6:2376,skip-tls-verify=true');
+	return {env, directory};
+}
+
+test('docker contexts, as `docker context create` writes them: ssh, tcp, unix and TLS endpoints', () => {
+	const {env} = dockerConfigWithContexts();
+	assert.deepEqual(chooseEndpoint({context: 'remote'}, env), {
+		endpoint: {kind: 'ssh', url: 'ssh://deploy@10.1.2.3:2222', host: '10.1.2.3', user: 'deploy', port: 2222},
+		source: 'context',
+		context: 'remote',
+	});
+	assert.equal(chooseEndpoint({context: 'plain'}, env).endpoint.url, 'tcp://10.9.9.9:2375');
+	assert.equal((chooseEndpoint({context: 'plain'}, env).endpoint as {tls?: unknown}).tls, undefined);
+	assert.deepEqual(chooseEndpoint({context: 'socket'}, env).endpoint, {kind: 'unix', url: 'unix:///run/other.sock', socketPath: '/run/other.sock'});
+	const secure = chooseEndpoint({context: 'secure'}, env).endpoint as {tls?: {ca?: Buffer; cert?: Buffer; key?: Buffer; verify: boolean}};
+	assert.equal(secure.tls?.verify, true);
+	const {clientDirectory} = certificates;
+	assert.deepEqual(secure.tls?.ca, readFileSync(path.join(clientDirectory, 'ca.pem')), 'the context keeps its own copy of the CA');
+	assert.deepEqual(secure.tls?.key, readFileSync(path.join(clientDirectory, 'key.pem')));
+	assert.equal((chooseEndpoint({context: 'lax'}, env).endpoint as {tls?: {verify: boolean}}).tls?.verify, false);
+	assert.deepEqual(
+		listContexts(env).map(context => [context.name, context.description]),
+		[['lax', undefined], ['plain', undefined], ['remote', 'the build box'], ['secure', undefined], ['socket', undefined]],
+	);
+});
+
+test('context precedence is the docker CLI\'s: --host or --context, then DOCKER_HOST, DOCKER_CONTEXT, the current context', () => {
+	const {env} = dockerConfigWithContexts();
+	execFileSync('docker', ['context', 'use', 'plain'], {env: {...env, DOCKER_HOST: ''}, stdio: 'ignore'});
+	assert.equal(chooseEndpoint(undefined, env).endpoint.url, 'tcp://10.9.9.9:2375', 'docker context use is followed');
+	assert.equal(chooseEndpoint(undefined, {...env, DOCKER_CONTEXT: 'socket'}).endpoint.url, 'unix:///run/other.sock', 'DOCKER_CONTEXT beats the current one');
+	assert.equal(chooseEndpoint(undefined, {...env, DOCKER_CONTEXT: 'socket', DOCKER_HOST: 'tcp://1.2.3.4:5'}).source, 'env', 'DOCKER_HOST beats both');
+	assert.equal(chooseEndpoint({context: 'remote'}, {...env, DOCKER_HOST: 'tcp://1.2.3.4:5'}).context, 'remote', '--context beats DOCKER_HOST');
+	assert.equal(chooseEndpoint({host: 'unix:///x.sock'}, env).source, 'flag');
+	assert.equal(chooseEndpoint({context: 'default'}, {...env, DOCKER_HOST: 'tcp://1.2.3.4:5'}).source, 'env', '"default" is DOCKER_HOST or the local socket');
+	assert.throws(() => chooseEndpoint({host: 'unix:///x.sock', context: 'remote'}, env), /give --host or --context, not both/);
+	assert.throws(() => chooseEndpoint({context: 'nope'}, env), (error: Error) => error instanceof EndpointError && /context "nope" does not exist/.test(error.message));
+	assert.throws(() => chooseEndpoint(undefined, {...env, DOCKER_CONTEXT: 'gone'}), /context "gone" does not exist/);
 });

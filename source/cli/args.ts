@@ -4,9 +4,9 @@ import {parseArgs} from 'node:util';
 export type CliPlan =
 	| {kind: 'help'}
 	| {kind: 'version'}
-	| {kind: 'tui'; host?: string}
+	| {kind: 'tui'; host?: string; context?: string}
 	| {kind: 'engine'; action: EngineAction}
-	| {kind: 'client'; command: ClientCommand; args: string[]; host?: string}
+	| {kind: 'client'; command: ClientCommand; args: string[]; host?: string; context?: string}
 	| {kind: 'error'; message: string};
 
 export const clientCommands = ['run', 'load', 'import', 'logs'] as const;
@@ -17,7 +17,7 @@ function commandIndex(argv: string[]): number {
 	for (let index = 0; index < argv.length; index++) {
 		const argument = argv[index]!;
 		if (argument === '--') return index + 1 < argv.length ? index + 1 : -1;
-		if (argument === '-H' || argument === '--host') {
+		if (argument === '-H' || argument === '--host' || argument === '-c' || argument === '--context') {
 			index++;
 			continue;
 		}
@@ -53,13 +53,18 @@ Usage:
 
 Options:
   -H, --host URL   the engine to connect to: unix:///path, tcp://host:port or
-                   ssh://user@host (default: $DOCKER_HOST, then the local
-                   Docker socket, then berth's own engine, started if needed)
+                   ssh://user@host (default: $DOCKER_HOST, then $DOCKER_CONTEXT,
+                   then docker's current context, then the local Docker
+                   socket, then berth's own engine, started if needed)
+  -c, --context NAME
+                   a docker context (docker context ls), as docker --context
   -h, --help       show this help
   -v, --version    show berth's version
 
 Environment:
   DOCKER_HOST        engine URL, as the docker CLI reads it
+  DOCKER_CONTEXT     docker context to use when DOCKER_HOST is not set
+  DOCKER_CONFIG      docker's config directory (default ~/.docker): contexts
   DOCKER_TLS_VERIFY  use TLS and verify the daemon (tcp:// hosts)
   DOCKER_CERT_PATH   directory with ca.pem, cert.pem and key.pem
   BERTH_CONFIG_DIR   where berth keeps config.json (keymap overrides)
@@ -80,6 +85,7 @@ export function parseCommandLine(argv: string[]): CliPlan {
 			strict: true,
 			options: {
 				host: {type: 'string', short: 'H'},
+				context: {type: 'string', short: 'c'},
 				help: {type: 'boolean', short: 'h'},
 				version: {type: 'boolean', short: 'v'},
 			},
@@ -91,23 +97,23 @@ export function parseCommandLine(argv: string[]): CliPlan {
 	const {values, positionals} = parsed;
 	if (values.help) return {kind: 'help'};
 	if (values.version) return {kind: 'version'};
-	if (isClient) {
-		if (values.host !== undefined && values.host.trim() === '') return {kind: 'error', message: 'option --host needs a URL'};
-		return {kind: 'client', command: command as ClientCommand, args: argv.slice(at + 1), host: values.host};
-	}
+	if (values.host !== undefined && values.host.trim() === '') return {kind: 'error', message: 'option --host needs a URL'};
+	if (values.context !== undefined && values.context.trim() === '') return {kind: 'error', message: 'option --context needs a context name'};
+	if (values.host !== undefined && values.context !== undefined) return {kind: 'error', message: 'conflicting options: give --host or --context, not both'};
+	const context = values.context === undefined ? {} : {context: values.context};
+	if (isClient) return {kind: 'client', command: command as ClientCommand, args: argv.slice(at + 1), host: values.host, ...context};
 
 	if (positionals[0] === 'engine') {
 		const action = positionals[1];
 		if (!action) return {kind: 'error', message: `berth engine needs one of: ${engineActions.join(', ')}`};
 		if (!(engineActions as readonly string[]).includes(action)) return {kind: 'error', message: `unknown engine command "${action}" (one of: ${engineActions.join(', ')})`};
 		if (positionals.length > 2) return {kind: 'error', message: `berth engine ${action} takes no arguments`};
-		if (values.host !== undefined) return {kind: 'error', message: 'berth engine commands act on this machine\'s engine: --host does not apply'};
+		if (values.host !== undefined || values.context !== undefined) return {kind: 'error', message: 'berth engine commands act on this machine\'s engine: --host and --context do not apply'};
 		return {kind: 'engine', action: action as EngineAction};
 	}
 
 	if (positionals.length > 0) return {kind: 'error', message: `unknown command "${positionals[0]}"`};
-	if (values.host !== undefined && values.host.trim() === '') return {kind: 'error', message: 'option --host needs a URL'};
-	return {kind: 'tui', host: values.host};
+	return {kind: 'tui', host: values.host, ...context};
 }
 
 /** Node's messages name internals ("ERR_PARSE_ARGS_UNKNOWN_OPTION"); keep the sentence a user needs. */

@@ -1,5 +1,6 @@
 // `berth run`, `berth load`, `berth import`: small client commands for people without a docker
 // CLI, with the docker CLI's flags and output, against any engine (dockerd or berth's own).
+import type {HostFlags} from '../client/endpoint.ts';
 import {createReadStream, existsSync} from 'node:fs';
 import {parseArgs} from 'node:util';
 import type Docker from 'dockerode';
@@ -10,7 +11,7 @@ import {openEngine} from './open-engine.ts';
 
 class UsageError extends Error {}
 
-export async function runClientCommand(command: ClientCommand, args: string[], host: string | undefined): Promise<number> {
+export async function runClientCommand(command: ClientCommand, args: string[], host: HostFlags): Promise<number> {
 	try {
 		// Flags are checked before anything connects.
 		const prepared = command === 'run' ? prepareRun(args) : command === 'load' ? prepareLoad(args) : prepareImport(args);

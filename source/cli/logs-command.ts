@@ -1,6 +1,7 @@
 // `berth logs`: docker logs' output and flags, for one container or several merged in time order
 // (named, a compose project with -p, or a label), and with -f a follow that outlives restarts and
 // takes in new containers that match. Loads the client layer only, never the TUI.
+import type {HostFlags} from '../client/endpoint.ts';
 import {parseArgs} from 'node:util';
 import type Docker from 'dockerode';
 import {daemonMessage, isConnectionError, statusCode} from '../client/errors.ts';
@@ -153,7 +154,7 @@ class Output {
 	}
 }
 
-export async function runLogsCommand(args: string[], host: string | undefined): Promise<number> {
+export async function runLogsCommand(args: string[], host: HostFlags): Promise<number> {
 	let options: Options | 'help';
 	try {
 		options = parseLogsArgs(args);

@@ -30,20 +30,20 @@ async function main(): Promise<number> {
 		case 'client': {
 			if (plan.command === 'logs') {
 				const {runLogsCommand} = await import('./logs-command.ts');
-				const code = await runLogsCommand(plan.args, plan.host);
+				const code = await runLogsCommand(plan.args, {host: plan.host, context: plan.context});
 				// Followed streams are not waited for; what was written is flushed first.
 				process.stdout.write('', () => process.exit(code));
 				return code;
 			}
 
 			const {runClientCommand} = await import('./client-commands.ts');
-			process.exit(await runClientCommand(plan.command, plan.args, plan.host));
+			process.exit(await runClientCommand(plan.command, plan.args, {host: plan.host, context: plan.context}));
 		}
 
 		case 'tui': {
 			const {runTui} = await import('./run-tui.ts');
 			// The UI's streams and timers are not waited for once it has closed.
-			process.exit(await runTui(plan));
+			process.exit(await runTui({host: plan.host, context: plan.context}));
 		}
 	}
 }

@@ -1,12 +1,12 @@
 // The connection every command makes: the host chosen as the docker CLI chooses it, berth's own
 // engine started when it is the one chosen and not running, and one clear line on failure.
 import {connect, type Engine} from '../client/connect.ts';
-import {chooseEndpoint, type Endpoint, EndpointError} from '../client/endpoint.ts';
+import {chooseEndpoint, type Endpoint, EndpointError, type HostFlags} from '../client/endpoint.ts';
 import {describeConnectError} from '../client/errors.ts';
 
 /** The engine, or undefined after printing why there is none. */
 export async function openEngine(
-	host: string | undefined,
+	host: HostFlags | string | undefined,
 	{negotiate = true, onReachable}: {negotiate?: boolean; onReachable?: (endpoint: Endpoint) => void} = {},
 ): Promise<Engine | undefined> {
 	let choice;

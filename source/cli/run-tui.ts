@@ -3,6 +3,7 @@
 // loaded after that first frame (or once the list is slow to come), not before it.
 import {createDocker} from '../client/connect.ts';
 import {type ContainerFeed, startContainerFeed} from '../client/container-feed.ts';
+import type {HostFlags} from '../client/endpoint.ts';
 import {firstPaintLines} from '../ui/first-paint.ts';
 import {takeScreen} from '../ui/terminal.ts';
 import {darkTheme} from '../ui/theme.ts';
@@ -13,13 +14,13 @@ const listWaitMs = 40;
 /** How much longer, once that code has loaded, before the UI starts without the list. */
 const uiListWaitMs = 500;
 
-export async function runTui(options: {host?: string}): Promise<number> {
+export async function runTui(target: HostFlags): Promise<number> {
 	// The list is watched from the moment the engine's address is known, at the same time as the
 	// engine is asked for its version, so the first frame waits for one round trip, not two. Its
 	// requests go to unversioned paths, which every engine answers (events and the list have had
 	// the same shape since long before the oldest API berth speaks).
 	let feed: ContainerFeed | undefined;
-	const engine = await openEngine(options.host, {
+	const engine = await openEngine(target, {
 		onReachable(endpoint) {
 			feed = startContainerFeed(createDocker(endpoint));
 		},

@@ -3,6 +3,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {enginePaths} from '../engine/paths.ts';
+import {ContextError, currentContextName, defaultContextName, type DockerContext, readContext} from './contexts.ts';
 
 export type Tls = {ca?: Buffer; cert?: Buffer; key?: Buffer; verify: boolean};
 
@@ -90,19 +91,49 @@ function readTls(env: Env, forced: boolean): Tls | undefined {
 	return {ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), verify};
 }
 
-export type HostChoice = {endpoint: Endpoint; source: 'flag' | 'env' | 'docker' | 'engine'};
+export type HostChoice = {endpoint: Endpoint; source: 'flag' | 'env' | 'context' | 'docker' | 'engine'; context?: string};
+
+export type HostFlags = {host?: string; context?: string};
 
 /**
- * The docker CLI's precedence: --host, then DOCKER_HOST, then the local Docker socket; where
- * there is no Docker, berth's own engine (started on demand by the caller).
+ * The docker CLI's precedence: --host (or --context; not both), then DOCKER_HOST, then
+ * DOCKER_CONTEXT, then the current context in docker's config.json, then the local Docker
+ * socket; where there is no Docker, berth's own engine (started on demand by the caller).
+ * The context named "default" means DOCKER_HOST or the local socket, as for docker.
  */
-export function chooseEndpoint(flag: string | undefined, env: Env = process.env): HostChoice {
-	if (flag) return {endpoint: parseHost(flag, env), source: 'flag'};
-	if (env.DOCKER_HOST) return {endpoint: parseHost(env.DOCKER_HOST, env), source: 'env'};
+export function chooseEndpoint(flags: HostFlags | string | undefined, env: Env = process.env): HostChoice {
+	const {host, context} = typeof flags === 'string' || flags === undefined ? {host: flags, context: undefined} : flags;
+	if (host && context) throw new EndpointError('conflicting options: give --host or --context, not both');
+	if (host) return {endpoint: parseHost(host, env), source: 'flag'};
+	try {
+		if (context && context !== defaultContextName) return fromContext(readContext(context, env), env);
+		if (!context) {
+			if (env.DOCKER_HOST) return {endpoint: parseHost(env.DOCKER_HOST, env), source: 'env'};
+			const named = env.DOCKER_CONTEXT || currentContextName(env);
+			if (named && named !== defaultContextName) return fromContext(readContext(named, env), env);
+		} else if (env.DOCKER_HOST) {
+			return {endpoint: parseHost(env.DOCKER_HOST, env), source: 'env'};
+		}
+	} catch (error) {
+		if (error instanceof ContextError) throw new EndpointError(error.message);
+		throw error;
+	}
+
 	const docker = localDockerEndpoint(env);
 	if (docker) return {endpoint: docker, source: 'docker'};
 	const {socketPath} = enginePaths(env);
 	return {endpoint: {kind: 'unix', url: `unix://${socketPath}`, socketPath}, source: 'engine'};
+}
+
+/** A context's endpoint; TLS comes from the context's own files, not from DOCKER_TLS_VERIFY. */
+function fromContext(context: DockerContext, env: Env): HostChoice {
+	const endpoint = parseHost(context.host, {HOME: env.HOME});
+	if (endpoint.kind === 'tcp' && context.tls) {
+		const port = new URL(context.host.includes('://') ? context.host : `tcp://${context.host}`).port;
+		return {endpoint: {...endpoint, tls: context.tls, port: port ? endpoint.port : 2376, url: `tcp://${endpoint.host}:${port ? endpoint.port : 2376}`}, source: 'context', context: context.name};
+	}
+
+	return {endpoint, source: 'context', context: context.name};
 }
 
 function localDockerEndpoint(env: Env): Endpoint | undefined {
