@@ -33,3 +33,9 @@ test('--context and -c name a docker context, for the TUI and the client command
 	assert.deepEqual(parseCommandLine(['--context', '']), {kind: 'error', message: 'option --context needs a context name'});
 	assert.equal(parseCommandLine(['-c', 'remote', 'engine', 'status']).kind, 'error');
 });
+
+test('--theme picks dark, light or none; --no-color turns colours off; anything else is refused', () => {
+	assert.deepEqual(parseCommandLine(['--theme', 'light']), {kind: 'tui', host: undefined, theme: 'light'});
+	assert.deepEqual(parseCommandLine(['--no-color']), {kind: 'tui', host: undefined, noColor: true});
+	assert.deepEqual(parseCommandLine(['--theme', 'pink']), {kind: 'error', message: 'unknown theme "pink" (one of: dark, light, none)'});
+});

@@ -10,7 +10,7 @@ import {HelpOverlay} from '../source/ui/components/help-overlay.tsx';
 import {Header} from '../source/ui/components/header.tsx';
 import {StatusLine} from '../source/ui/components/status-line.tsx';
 import {buildKeymap} from '../source/ui/keymap.ts';
-import {darkTheme} from '../source/ui/theme.ts';
+import {darkTheme, monochromeTheme} from '../source/ui/theme.ts';
 import {createDocker} from '../source/client/connect.ts';
 import type {ContainerFeed} from '../source/client/container-feed.ts';
 import {stripColour} from '../source/state/log-line.ts';
@@ -96,7 +96,8 @@ test('help lists the keys in force, overrides included, and fits 80x24', () => {
 	assert.ok(frame.split('\n').length <= 22);
 });
 
-test('the first frame drawn before Ink loads is the frame the App then draws, character for character', async () => {
+for (const theme of [darkTheme, monochromeTheme])
+test(`the first frame drawn before Ink loads is the frame the App then draws, character for character (${theme.name} theme)`, async () => {
 	const containers = [
 		...Array.from({length: 12}, (_, index) => makeContainer({name: `svc-${index}`, id: `svc${index}`, statusAt: Date.now()})),
 		makeContainer({name: 'old', id: 'old', state: 'exited', status: 'Exited (0) 2 hours ago', statusAt: Date.now()}),
@@ -108,12 +109,12 @@ test('the first frame drawn before Ink loads is the frame the App then draws, ch
 	const feed: ContainerFeed = {subscribe: () => () => undefined, early: () => ({containers, connected: true}), onFirstList: () => undefined, stop: () => undefined};
 	const initialState = viewReducer(viewReducer(initialViewState(), {type: 'connection', status: 'connected'}), {type: 'synced', containers});
 	const {lastFrame, unmount} = render(
-		<App docker={docker} feed={feed} hostLabel="unix:///var/run/docker.sock" engineLabel="Docker 20.10.24" keymap={buildKeymap()} theme={darkTheme} initialState={initialState} />,
+		<App docker={docker} feed={feed} hostLabel="unix:///var/run/docker.sock" engineLabel="Docker 20.10.24" keymap={buildKeymap()} theme={theme} initialState={initialState} />,
 	);
 	const inkFrame = lastFrame()!;
 	unmount();
 	// ink-testing-library's terminal is 100 columns wide; its rows are unset, so the App takes 24.
-	const painted = firstPaintLines({containers, columns: 100, rows: 24, engineLabel: 'Docker 20.10.24', hostLabel: 'unix:///var/run/docker.sock', theme: darkTheme})!;
+	const painted = firstPaintLines({containers, columns: 100, rows: 24, engineLabel: 'Docker 20.10.24', hostLabel: 'unix:///var/run/docker.sock', theme})!;
 	const plain = (text: string) => stripColour(text).trimEnd();
 	assert.deepEqual(painted.map(plain), inkFrame.split('\n').map(plain));
 });

@@ -291,6 +291,46 @@ test('the layout follows a resize', async t => {
 	await screen.waitFor(screen_ => (screen_.split('\n')[1]?.match(/╭/g)?.length ?? 0) === 1);
 });
 
+test('LANG=C gets ASCII lines and marks; NO_COLOR and --no-color get no colours; TERM=xterm, screen and tmux-256color all work', async t => {
+	const engine = await requireDaemon(t);
+	if (!engine) return;
+	docker = engine.docker;
+	const name = uniqueName('looks');
+	await runContainer(docker, {name, cmd: ['sleep', '300']});
+
+	let screen = open({env: {LANG: 'C', LC_ALL: undefined, LC_CTYPE: undefined}});
+	let shown = await screen.waitFor(new RegExp(`> ${name}|${name}`));
+	await screen.waitFor(/\+-{20,}\+/);
+	shown = screen.screen();
+	assert.doesNotMatch(shown, /[^\u0000-\u007F]/, 'nothing outside ASCII on a C-locale screen');
+	assert.match(shown, /\| \d+\/\d+ running \|/);
+	screen.close();
+
+	// Colour codes: 30–37, 90–97 (and their backgrounds), or 256-colour and true-colour forms.
+	const colourCode = /\u001B\[(?:[\d;]*;)?(?:3[0-7]|9[0-7]|4[0-7]|10[0-7]|38;[25]|48;[25])(?:;[\d;]*)?m/;
+	for (const variant of [{env: {NO_COLOR: '1'}}, {args: ['--no-color']}]) {
+		screen = open(variant);
+		await screen.waitFor(name);
+		await screen.waitFor(/CPU +MEM/);
+		assert.doesNotMatch(screen.screenWithEscapes(), colourCode, `no colours with ${JSON.stringify(variant)}`);
+		screen.close();
+	}
+
+	screen = open({args: ['--theme', 'light']});
+	await screen.waitFor(name);
+	assert.match(screen.screenWithEscapes(), /\u001B\[[\d;]*(34|44)[\d;]*m/, 'the light theme draws in blue');
+	screen.close();
+
+	for (const term of ['xterm', 'screen', 'tmux-256color']) {
+		screen = open({env: {TERM: term}});
+		shown = await screen.waitFor(name);
+		assert.match(shown, /Containers \(\d+\)/, `TERM=${term}`);
+		screen.press('q');
+		await screen.waitFor(/\[exit 0\] icanon echo \[end\]/);
+		screen.close();
+	}
+});
+
 test('a docker context made by `docker context create` for the ssh host: berth --context, then docker context use', async t => {
 	const engine = await requireDaemon(t);
 	if (!engine) return;

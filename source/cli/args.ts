@@ -4,7 +4,7 @@ import {parseArgs} from 'node:util';
 export type CliPlan =
 	| {kind: 'help'}
 	| {kind: 'version'}
-	| {kind: 'tui'; host?: string; context?: string}
+	| {kind: 'tui'; host?: string; context?: string; noColor?: boolean; theme?: string}
 	| {kind: 'engine'; action: EngineAction}
 	| {kind: 'client'; command: ClientCommand; args: string[]; host?: string; context?: string}
 	| {kind: 'error'; message: string};
@@ -58,6 +58,8 @@ Options:
                    socket, then berth's own engine, started if needed)
   -c, --context NAME
                    a docker context (docker context ls), as docker --context
+      --theme NAME dark (default), light (for light backgrounds) or none
+      --no-color   no colours (as NO_COLOR=1): bold and inverse only
   -h, --help       show this help
   -v, --version    show berth's version
 
@@ -67,7 +69,10 @@ Environment:
   DOCKER_CONFIG      docker's config directory (default ~/.docker): contexts
   DOCKER_TLS_VERIFY  use TLS and verify the daemon (tcp:// hosts)
   DOCKER_CERT_PATH   directory with ca.pem, cert.pem and key.pem
-  BERTH_CONFIG_DIR   where berth keeps config.json (keymap overrides)
+  BERTH_CONFIG_DIR   where berth keeps config.json (keymap overrides, theme)
+  NO_COLOR           no colours, as --no-color
+  COLORFGBG          a light background here ("0;15") picks the light theme
+  LANG, LC_ALL       a locale that is not UTF-8 (LANG=C) gets ASCII lines and marks
 
 In berth, press ? for the keys.`;
 
@@ -86,6 +91,8 @@ export function parseCommandLine(argv: string[]): CliPlan {
 			options: {
 				host: {type: 'string', short: 'H'},
 				context: {type: 'string', short: 'c'},
+				'no-color': {type: 'boolean'},
+				theme: {type: 'string'},
 				help: {type: 'boolean', short: 'h'},
 				version: {type: 'boolean', short: 'v'},
 			},
@@ -113,7 +120,9 @@ export function parseCommandLine(argv: string[]): CliPlan {
 	}
 
 	if (positionals.length > 0) return {kind: 'error', message: `unknown command "${positionals[0]}"`};
-	return {kind: 'tui', host: values.host, ...context};
+	if (values.theme !== undefined && !['dark', 'light', 'none'].includes(values.theme)) return {kind: 'error', message: `unknown theme "${values.theme}" (one of: dark, light, none)`};
+	const looks = {...(values['no-color'] ? {noColor: true} : {}), ...(values.theme === undefined ? {} : {theme: values.theme})};
+	return {kind: 'tui', host: values.host, ...context, ...looks};
 }
 
 /** Node's messages name internals ("ERR_PARSE_ARGS_UNKNOWN_OPTION"); keep the sentence a user needs. */

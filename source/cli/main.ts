@@ -43,7 +43,7 @@ async function main(): Promise<number> {
 		case 'tui': {
 			const {runTui} = await import('./run-tui.ts');
 			// The UI's streams and timers are not waited for once it has closed.
-			process.exit(await runTui({host: plan.host, context: plan.context}));
+			process.exit(await runTui({host: plan.host, context: plan.context}, {noColor: plan.noColor, theme: plan.theme}));
 		}
 	}
 }

@@ -6,7 +6,9 @@ import {type ContainerFeed, startContainerFeed} from '../client/container-feed.t
 import type {HostFlags} from '../client/endpoint.ts';
 import {firstPaintLines} from '../ui/first-paint.ts';
 import {takeScreen} from '../ui/terminal.ts';
-import {darkTheme} from '../ui/theme.ts';
+import {localeIsUtf8, writeAsciiFrom} from '../ui/ascii-output.ts';
+import {chooseTheme} from '../ui/theme.ts';
+import {readThemeSetting} from '../config/theme-setting.ts';
 import {openEngine} from './open-engine.ts';
 
 /** How long the first list is waited for before the UI's code starts loading anyway. */
@@ -14,7 +16,7 @@ const listWaitMs = 40;
 /** How much longer, once that code has loaded, before the UI starts without the list. */
 const uiListWaitMs = 500;
 
-export async function runTui(target: HostFlags): Promise<number> {
+export async function runTui(target: HostFlags, looks: {noColor?: boolean; theme?: string} = {}): Promise<number> {
 	// The list is watched from the moment the engine's address is known, at the same time as the
 	// engine is asked for its version, so the first frame waits for one round trip, not two. Its
 	// requests go to unversioned paths, which every engine answers (events and the list have had
@@ -37,6 +39,8 @@ export async function runTui(target: HostFlags): Promise<number> {
 	}
 
 	feed ??= startContainerFeed(engine.docker);
+	const theme = chooseTheme({noColor: looks.noColor, theme: looks.theme ?? readThemeSetting(process.env)}, process.env);
+	if (!localeIsUtf8(process.env)) writeAsciiFrom(process.stdout);
 	const screen = takeScreen(process.stdin, process.stdout);
 	const engineLabel = engine.serverName === 'berth' ? `berth engine ${engine.serverVersion}` : `${engine.serverName} ${engine.serverVersion}`;
 	let uiStarted = false;
@@ -52,7 +56,7 @@ export async function runTui(target: HostFlags): Promise<number> {
 				rows: process.stdout.rows || 24,
 				engineLabel,
 				hostLabel: engine.endpoint.url,
-				theme: darkTheme,
+				theme,
 			});
 			// The cursor goes back to the top left, where Ink starts its first frame.
 			if (lines) process.stdout.write(`${lines.join('\n')}\u001B[H`);
@@ -76,7 +80,7 @@ export async function runTui(target: HostFlags): Promise<number> {
 	// rather than "loading…" then the list.
 	if (!listed) await Promise.race([firstList, delay(uiListWaitMs)]);
 	uiStarted = true;
-	return ui.runUi(engine, feed, screen, engineLabel);
+	return ui.runUi(engine, feed, screen, engineLabel, theme);
 }
 
 const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref());

@@ -7,6 +7,8 @@ export type BerthConfig = {
 	keys: Record<string, unknown>;
 	/** Lines the log view keeps (older ones are fetched again from the engine when scrolled to). */
 	logLines: number;
+	/** "dark", "light" or "none"; read for the first frame by theme-setting.ts. */
+	theme?: string;
 };
 
 export const defaultLogLines = 50_000;
@@ -34,6 +36,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		if (typeof configuredLines === 'number' && Number.isInteger(configuredLines) && configuredLines >= 100 && configuredLines <= 10_000_000) logLines = configuredLines;
 		else problems.push(`"logLines" in ${store.path} must be a whole number from 100 to 10000000; using ${defaultLogLines}`);
 	}
+
+	const theme = store.get('theme');
+	if (theme !== undefined && !['dark', 'light', 'none'].includes(theme as string)) problems.push(`"theme" in ${store.path} must be "dark", "light" or "none"`);
 
 	const keys = store.get('keys');
 	if (keys !== undefined && (typeof keys !== 'object' || keys === null || Array.isArray(keys))) {

@@ -11,7 +11,7 @@ import {defaultKeymap} from './keymap.ts';
 import {computeLayout, minimumSize, type PaneBox} from './layout.ts';
 import type {Theme} from './theme.ts';
 
-const foreground: Record<string, number> = {black: 30, red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37, gray: 90, grey: 90};
+const foreground: Record<string, number> = {black: 30, red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37, gray: 90, grey: 90, blackBright: 90};
 
 type Style = {color?: string; backgroundColor?: string; bold?: boolean; inverse?: boolean};
 type Segment = {text: string; style?: Style};
@@ -48,7 +48,7 @@ function line(segments: Segment[], width: number): string {
 	return out + ' '.repeat(Math.max(0, width - used));
 }
 
-function box(pane: PaneBox, borderColor: string, content: string[]): string[] {
+function box(pane: PaneBox, borderColor: string | undefined, content: string[]): string[] {
 	const border = (text: string) => sgr({color: borderColor}) + text + '\u001B[0m';
 	const inner = pane.width - 2;
 	const lines = [border(`╭${'─'.repeat(inner)}╮`)];

@@ -9,10 +9,10 @@ import {App} from './app.tsx';
 import {buildKeymap} from './keymap.ts';
 import {initialViewState, viewReducer} from '../state/view.ts';
 import type {Screen} from './terminal.ts';
-import {darkTheme} from './theme.ts';
+import type {Theme} from './theme.ts';
 
 /** Runs the App on a screen already taken (and perhaps already showing the first frame). */
-export async function runUi(engine: Engine, feed: ContainerFeed, screen: Screen, engineLabel: string): Promise<number> {
+export async function runUi(engine: Engine, feed: ContainerFeed, screen: Screen, engineLabel: string, theme: Theme): Promise<number> {
 	const loaded = loadConfig();
 	const keymap = buildKeymap(loaded.config.keys);
 	const problems = [...loaded.problems, ...keymap.problems];
@@ -44,10 +44,10 @@ export async function runUi(engine: Engine, feed: ContainerFeed, screen: Screen,
 			engineLabel={engineLabel}
 			initialState={initialState(feed)}
 			keymap={keymap}
-			theme={darkTheme}
+			theme={theme}
 			configPath={loaded.path}
 			logLines={loaded.config.logLines}
-			colour={!process.env.NO_COLOR}
+			colour={theme.colour}
 			startupNotice={problems.length > 0 ? problems.join('; ') : undefined}
 		/>,
 		{exitOnCtrlC: false, incrementalRendering: true, maxFps: 60},

@@ -1,28 +1,29 @@
-// Colours by meaning, not by name, so a light theme (and NO_COLOR) can come in one place.
+// Colours by meaning, not by name, in three sets: for dark backgrounds (the default), for light
+// ones, and none at all (NO_COLOR, --no-color), where only bold and inverse remain. Pure.
 import type {ContainerState} from '../state/container.ts';
 
+type Colour = string | undefined;
+
 export type Theme = {
-	state: Record<ContainerState, string>;
-	accent: string;
-	muted: string;
-	error: string;
-	success: string;
-	progress: string;
-	selection: {color: string; backgroundColor: string};
-	border: string;
-	borderFocused: string;
+	name: ThemeName;
+	state: Record<ContainerState, Colour>;
+	accent: Colour;
+	muted: Colour;
+	error: Colour;
+	success: Colour;
+	progress: Colour;
+	selection: {color?: string; backgroundColor?: string; inverse?: boolean};
+	border: Colour;
+	borderFocused: Colour;
+	/** Whether container output keeps its own colours and log levels are coloured. */
+	colour: boolean;
 };
 
+export type ThemeName = 'dark' | 'light' | 'none';
+
 export const darkTheme: Theme = {
-	state: {
-		running: 'green',
-		paused: 'yellow',
-		restarting: 'yellow',
-		created: 'cyan',
-		exited: 'gray',
-		dead: 'red',
-		removing: 'magenta',
-	},
+	name: 'dark',
+	state: {running: 'green', paused: 'yellow', restarting: 'yellow', created: 'cyan', exited: 'gray', dead: 'red', removing: 'magenta'},
 	accent: 'cyan',
 	muted: 'gray',
 	error: 'red',
@@ -31,4 +32,52 @@ export const darkTheme: Theme = {
 	selection: {color: 'black', backgroundColor: 'cyan'},
 	border: 'gray',
 	borderFocused: 'cyan',
+	colour: true,
 };
+
+/** Dark text colours that stay readable on white: no yellow, no cyan, no light gray. */
+export const lightTheme: Theme = {
+	name: 'light',
+	state: {running: 'green', paused: 'magenta', restarting: 'magenta', created: 'blue', exited: 'blackBright', dead: 'red', removing: 'magenta'},
+	accent: 'blue',
+	muted: 'blackBright',
+	error: 'red',
+	success: 'green',
+	progress: 'magenta',
+	selection: {color: 'white', backgroundColor: 'blue'},
+	border: 'blackBright',
+	borderFocused: 'blue',
+	colour: true,
+};
+
+export const monochromeTheme: Theme = {
+	name: 'none',
+	state: {running: undefined, paused: undefined, restarting: undefined, created: undefined, exited: undefined, dead: undefined, removing: undefined},
+	accent: undefined,
+	muted: undefined,
+	error: undefined,
+	success: undefined,
+	progress: undefined,
+	selection: {inverse: true},
+	border: undefined,
+	borderFocused: undefined,
+	colour: false,
+};
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * NO_COLOR (any non-empty value, see no-color.org) or --no-color win; then --theme or the config
+ * file's "theme"; then a terminal that says its background is light (COLORFGBG="0;15", as rxvt,
+ * Konsole and others set it); else dark.
+ */
+export function chooseTheme(options: {noColor?: boolean; theme?: string}, env: Env): Theme {
+	if (options.noColor || (env.NO_COLOR ?? '') !== '') return monochromeTheme;
+	if (options.theme === 'light') return lightTheme;
+	if (options.theme === 'dark') return darkTheme;
+	if (options.theme === 'none') return monochromeTheme;
+	const background = Number((env.COLORFGBG ?? '').split(';').at(-1));
+	return background === 7 || background === 15 ? lightTheme : darkTheme;
+}
+
+export const themeNames: readonly ThemeName[] = ['dark', 'light', 'none'];

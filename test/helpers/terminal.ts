@@ -41,6 +41,11 @@ export class Terminal {
 		return this.tmux('capture-pane', '-p', '-t', 'berth');
 	}
 
+	/** The screen with its colours and attributes as escape sequences (capture-pane -e). */
+	screenWithEscapes(): string {
+		return this.tmux('capture-pane', '-p', '-e', '-t', 'berth');
+	}
+
 	/** Named keys as tmux knows them: Up, Down, PageDown, Escape, Tab, C-c, Enter… */
 	press(...keys: string[]): void {
 		this.tmux('send-keys', '-t', 'berth', ...keys);
