@@ -28,7 +28,7 @@ function commandIndex(argv: string[]): number {
 	return -1;
 }
 
-export const engineActions = ['run', 'start', 'stop', 'status'] as const;
+export const engineActions = ['run', 'start', 'stop', 'status', 'dial-stdio'] as const;
 export type EngineAction = (typeof engineActions)[number];
 
 export const helpText = `berth — a keyboard-driven terminal UI for containers
@@ -39,6 +39,8 @@ Usage:
   berth engine stop        stop it (its running containers are stopped)
   berth engine status      pid, socket, version, isolation, counts
   berth engine run         run the engine in the foreground
+  berth engine dial-stdio  bridge standard input and output to the engine's socket
+                           (what ssh://host runs on a host with no docker CLI)
   berth run [OPTIONS] IMAGE [COMMAND...]
                            create and start a container (docker run's flags:
                            -d --rm -i -t -e -v --name -w -u --memory --cpus

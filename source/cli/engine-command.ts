@@ -1,7 +1,9 @@
-// `berth engine run|start|stop|status`: the engine's own life, on this machine.
+// `berth engine run|start|stop|status|dial-stdio`: the engine's own life, on this machine, and a
+// bridge to it for ssh.
 import {spawn} from 'node:child_process';
 import {closeSync, existsSync, openSync, readFileSync} from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import type {EngineAction} from './args.ts';
 import {enginePaths, ensureDirectories, type EnginePaths} from '../engine/paths.ts';
 
@@ -77,6 +79,10 @@ export async function runEngineCommand(action: EngineAction, paths = enginePaths
 			return 0;
 		}
 
+		case 'dial-stdio': {
+			return dialStdio(paths);
+		}
+
 		case 'status': {
 			const info = (await ask(paths, '/info')) as Record<string, unknown> | undefined;
 			if (!info) {
@@ -145,4 +151,27 @@ export async function startInBackground(paths: EnginePaths, {quiet = false} = {}
 
 	if (!quiet) process.stdout.write(`unix://${paths.socketPath}\n`);
 	return 0;
+}
+
+/**
+ * Standard input to the engine's socket and the socket to standard output, as `docker system
+ * dial-stdio` does for dockerd: what a client on another machine runs over ssh. The engine is
+ * started first if it is not running, as `berth` does locally. Either side closing its writing
+ * half is passed on, so HTTP keep-alive and hijacked streams both end cleanly.
+ */
+async function dialStdio(paths: EnginePaths): Promise<number> {
+	if ((await startInBackground(paths, {quiet: true})) !== 0) return 1;
+	return new Promise(resolve => {
+		const socket = net.connect(paths.socketPath);
+		socket.on('connect', () => {
+			process.stdin.pipe(socket);
+			socket.pipe(process.stdout);
+		});
+		socket.on('end', () => process.stdout.end());
+		socket.on('close', () => resolve(0));
+		socket.on('error', error => {
+			process.stderr.write(`berth: cannot reach the engine at ${paths.socketPath}: ${error.message}\n`);
+			resolve(1);
+		});
+	});
 }

@@ -1,5 +1,6 @@
 // ssh://user@host the way the docker CLI does it: run the user's own `ssh` (so ~/.ssh/config,
-// the agent and key files all apply) with `docker system dial-stdio` on the far side, and speak
+// the agent and key files all apply) with `docker system dial-stdio` on the far side (or berth's
+// own `berth engine dial-stdio` where there is no docker CLI), and speak
 // HTTP over the child's standard input and output.
 import type {ChildProcessWithoutNullStreams} from 'node:child_process';
 import {createRequire} from 'node:module';
@@ -91,7 +92,14 @@ class SshConnection extends Duplex {
 	}
 }
 
-export function createSshAgent(endpoint: SshEndpoint, remoteCommand = ['docker', 'system', 'dial-stdio']): Agent {
+/**
+ * What runs on the far side: the docker CLI's own bridge where there is a docker CLI, as `docker
+ * -H ssh://` does; else berth's, which reaches (and if need be starts) berth's engine there. One
+ * line for the remote user's shell, as ssh passes any command.
+ */
+export const remoteDialCommand = ['command -v docker >/dev/null 2>&1 && exec docker system dial-stdio || exec berth engine dial-stdio'];
+
+export function createSshAgent(endpoint: SshEndpoint, remoteCommand = remoteDialCommand): Agent {
 	const agent = new Agent({keepAlive: true, maxFreeSockets: 2});
 	(agent as unknown as {createConnection: () => Duplex}).createConnection = () => {
 		const connection = new SshConnection(spawnPiped('ssh', sshArguments(endpoint, remoteCommand)), endpoint.host);

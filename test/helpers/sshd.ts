@@ -30,15 +30,16 @@ function sshdMissing(): string | undefined {
 }
 
 /** A started server, or undefined after failing (CI) or skipping (elsewhere) the test. */
-export async function requireSshServer(t: TestContext, dockerHost: string): Promise<SshServer | undefined> {
+export async function requireSshServer(t: TestContext, dockerHost: string, remoteEnvironment?: Record<string, string>): Promise<SshServer | undefined> {
 	const missing = sshdMissing();
-	if (!missing) return startSshServer(dockerHost);
+	if (!missing) return startSshServer(dockerHost, remoteEnvironment);
 	if (inCi) throw new Error(`${missing} (CI=true: this test must not be skipped)`);
 	t.skip(missing);
 	return undefined;
 }
 
-export async function startSshServer(dockerHost: string): Promise<SshServer> {
+/** `remoteEnvironment` replaces what a login gets (DOCKER_HOST and this PATH) when given. */
+export async function startSshServer(dockerHost: string, remoteEnvironment?: Record<string, string>): Promise<SshServer> {
 	const directory = mkdtempSync(path.join(tmpdir(), 'berth-sshd-'));
 	const port = await freePort();
 	const user = userInfo().username;
@@ -48,7 +49,9 @@ export async function startSshServer(dockerHost: string): Promise<SshServer> {
 	execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', hostKey]);
 	const publicKey = execFileSync('cat', [`${key}.pub`], {encoding: 'utf8'}).trim();
 	const authorized = path.join(directory, 'authorized_keys');
-	writeFileSync(authorized, `environment="DOCKER_HOST=${dockerHost}",environment="PATH=${process.env.PATH}" ${publicKey}\n`);
+	const environment = remoteEnvironment ?? {DOCKER_HOST: dockerHost, PATH: process.env.PATH ?? ''};
+	const options = Object.entries(environment).map(([name, value]) => `environment="${name}=${value}"`).join(',');
+	writeFileSync(authorized, `${options} ${publicKey}\n`);
 	chmodSync(authorized, 0o600);
 	mkdirSync('/run/sshd', {recursive: true});
 	const config = path.join(directory, 'sshd_config');
