@@ -42,3 +42,30 @@ test('the TUI lists, tails, stops and removes containers on the engine', async (
 	await terminal.waitFor(screen_ => !screen_.includes('engine-web'));
 	await done.remove();
 });
+
+test('the engine stopped and started again under a running berth: disconnected, retrying, then the list comes back; no action is sent meanwhile', async () => {
+	const {docker} = engine.client;
+	const before = await docker.createContainer({name: 'outage-before', Image: 'host', Cmd: ['sleep', '300']});
+	await before.start();
+	terminal = new Terminal({args: ['--host', engine.url], columns: 100, rows: 30, env: {DOCKER_HOST: undefined}});
+	await terminal.waitFor(/outage-before +host +running/);
+
+	await engine.stop();
+	await terminal.waitFor('disconnected — retrying', 10_000);
+	// An action while the engine is away is refused on the spot, not queued for later.
+	terminal.type('/outage-before');
+	terminal.press('Enter');
+	terminal.press('s');
+	await terminal.waitFor('not connected: stop not sent');
+
+	await engine.restart();
+	// The engine brings the container back exited (it was running when the engine stopped);
+	// one made while berth was cut off must show too.
+	const created = await engine.client.docker.createContainer({name: 'outage-after', Image: 'host', Cmd: ['true']});
+	terminal.press('Escape');
+	const shown = await terminal.waitFor(screen => /\d+\/\d+ running/.test(screen) && screen.includes('outage-after'), 20_000);
+	assert.doesNotMatch(shown, /disconnected/);
+	assert.match(shown, /outage-before +host +exited/);
+	await created.remove({force: true});
+	await (await engine.client.docker.getContainer('outage-before')).remove({force: true});
+});
