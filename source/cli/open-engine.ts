@@ -1,8 +1,11 @@
 // The connection every command makes: the host chosen as the docker CLI chooses it, berth's own
 // engine started when it is the one chosen and not running, and one clear line on failure.
 import {connect, type Engine} from '../client/connect.ts';
-import {chooseEndpoint, type Endpoint, EndpointError, type HostFlags} from '../client/endpoint.ts';
+import {chooseEndpoint, type Endpoint, EndpointError, type HostChoice, type HostFlags} from '../client/endpoint.ts';
+import {hostCandidates} from '../client/host-candidates.ts';
+import {readEarlySettings} from '../config/early-settings.ts';
 import {describeConnectError} from '../client/errors.ts';
+import type {HostCandidate} from '../client/host-candidates.ts';
 
 /** The engine, or undefined after printing why there is none. */
 export async function openEngine(
@@ -11,7 +14,7 @@ export async function openEngine(
 ): Promise<Engine | undefined> {
 	let choice;
 	try {
-		choice = chooseEndpoint(host);
+		choice = remembered(host) ?? chooseEndpoint(host);
 	} catch (error) {
 		if (error instanceof EndpointError) {
 			process.stderr.write(`berth: ${error.message}\n`);
@@ -36,4 +39,33 @@ export async function openEngine(
 		process.stderr.write(`berth: ${describeConnectError(error, choice.endpoint)}\n`);
 		return undefined;
 	}
+}
+
+/** Connects to a host the switcher offers, starting berth's engine if it is the one; throws a sentence. */
+export async function openCandidate(candidate: HostCandidate): Promise<Engine> {
+	if (!candidate.endpoint) throw new Error(candidate.problem ?? 'no address');
+	if (candidate.key === 'engine') {
+		const {startInBackground} = await import('./engine-command.ts');
+		const {enginePaths} = await import('../engine/paths.ts');
+		if ((await startInBackground(enginePaths(), {quiet: true})) !== 0) throw new Error("berth's engine could not be started (berth engine start says why)");
+	}
+
+	try {
+		return await connect(candidate.endpoint);
+	} catch (error) {
+		throw new Error(describeConnectError(error, candidate.endpoint));
+	}
+}
+
+/**
+ * The host the switcher chose last time, when nothing more explicit names one: no --host or
+ * --context, no DOCKER_HOST, no DOCKER_CONTEXT. (Docker's own current context comes after it.)
+ */
+function remembered(flags: HostFlags | string | undefined, env = process.env): HostChoice | undefined {
+	if (typeof flags === 'string' || flags?.host || flags?.context || env.DOCKER_HOST || env.DOCKER_CONTEXT) return undefined;
+	const settings = readEarlySettings(env);
+	if (!settings.lastHost) return undefined;
+	const candidate = hostCandidates(settings.hosts, env).find(entry => entry.key === settings.lastHost);
+	if (!candidate?.endpoint) return undefined;
+	return {endpoint: candidate.endpoint, source: candidate.key === 'engine' ? 'engine' : 'remembered'};
 }

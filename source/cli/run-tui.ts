@@ -1,15 +1,15 @@
 // `berth` with no command: connect, take the terminal, draw the first list as soon as the engine
 // sends it, then hand over to the UI. React and Ink take most of start-up to load, so they are
 // loaded after that first frame (or once the list is slow to come), not before it.
-import {createDocker} from '../client/connect.ts';
+import {createDocker, engineLabelOf} from '../client/connect.ts';
 import {type ContainerFeed, startContainerFeed} from '../client/container-feed.ts';
 import type {HostFlags} from '../client/endpoint.ts';
 import {firstPaintLines} from '../ui/first-paint.ts';
 import {takeScreen} from '../ui/terminal.ts';
 import {localeIsUtf8, writeAsciiFrom} from '../ui/ascii-output.ts';
 import {chooseTheme} from '../ui/theme.ts';
-import {readThemeSetting} from '../config/theme-setting.ts';
-import {openEngine} from './open-engine.ts';
+import {readEarlySettings} from '../config/early-settings.ts';
+import {openCandidate, openEngine} from './open-engine.ts';
 
 /** How long the first list is waited for before the UI's code starts loading anyway. */
 const listWaitMs = 40;
@@ -39,10 +39,10 @@ export async function runTui(target: HostFlags, looks: {noColor?: boolean; theme
 	}
 
 	feed ??= startContainerFeed(engine.docker);
-	const theme = chooseTheme({noColor: looks.noColor, theme: looks.theme ?? readThemeSetting(process.env)}, process.env);
+	const theme = chooseTheme({noColor: looks.noColor, theme: looks.theme ?? readEarlySettings(process.env).theme}, process.env);
 	if (!localeIsUtf8(process.env)) writeAsciiFrom(process.stdout);
 	const screen = takeScreen(process.stdin, process.stdout);
-	const engineLabel = engine.serverName === 'berth' ? `berth engine ${engine.serverVersion}` : `${engine.serverName} ${engine.serverVersion}`;
+	const engineLabel = engineLabelOf(engine);
 	let uiStarted = false;
 	let listed = false;
 	const firstList = new Promise<void>(resolve => {
@@ -80,7 +80,7 @@ export async function runTui(target: HostFlags, looks: {noColor?: boolean; theme
 	// rather than "loading…" then the list.
 	if (!listed) await Promise.race([firstList, delay(uiListWaitMs)]);
 	uiStarted = true;
-	return ui.runUi(engine, feed, screen, engineLabel, theme);
+	return ui.runUi({engine, feed, screen, theme, open: openCandidate});
 }
 
 const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref());

@@ -22,6 +22,10 @@ export type Engine = {
 	close(): void;
 };
 
+/** "Docker 20.10.24", "berth engine 0.1.0": how the header names the engine. */
+export const engineLabelOf = (engine: Pick<Engine, 'serverName' | 'serverVersion'>) =>
+	engine.serverName === 'berth' ? `berth engine ${engine.serverVersion}` : `${engine.serverName} ${engine.serverVersion}`;
+
 export function createDocker(endpoint: Endpoint, apiVersion?: string): Docker {
 	const version = apiVersion ? `v${apiVersion}` : undefined;
 	// Every field is given so that docker-modem's own DOCKER_HOST reading never overrides the choice.

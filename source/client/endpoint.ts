@@ -91,7 +91,7 @@ function readTls(env: Env, forced: boolean): Tls | undefined {
 	return {ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), verify};
 }
 
-export type HostChoice = {endpoint: Endpoint; source: 'flag' | 'env' | 'context' | 'docker' | 'engine'; context?: string};
+export type HostChoice = {endpoint: Endpoint; source: 'flag' | 'env' | 'context' | 'remembered' | 'docker' | 'engine'; context?: string};
 
 export type HostFlags = {host?: string; context?: string};
 
@@ -119,7 +119,7 @@ export function chooseEndpoint(flags: HostFlags | string | undefined, env: Env =
 		throw error;
 	}
 
-	const docker = localDockerEndpoint(env);
+	const docker = localDockerEndpointOf(env);
 	if (docker) return {endpoint: docker, source: 'docker'};
 	const {socketPath} = enginePaths(env);
 	return {endpoint: {kind: 'unix', url: `unix://${socketPath}`, socketPath}, source: 'engine'};
@@ -136,7 +136,8 @@ function fromContext(context: DockerContext, env: Env): HostChoice {
 	return {endpoint, source: 'context', context: context.name};
 }
 
-function localDockerEndpoint(env: Env): Endpoint | undefined {
+/** The local Docker socket, where there is one (rootful, rootless, Docker Desktop). */
+export function localDockerEndpointOf(env: Env): Endpoint | undefined {
 	// Rootless Docker and Docker Desktop put their socket under the user's runtime or home directory.
 	const candidates = [
 		localDockerSocket,

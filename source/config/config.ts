@@ -7,24 +7,42 @@ export type BerthConfig = {
 	keys: Record<string, unknown>;
 	/** Lines the log view keeps (older ones are fetched again from the engine when scrolled to). */
 	logLines: number;
-	/** "dark", "light" or "none"; read for the first frame by theme-setting.ts. */
+	/** "dark", "light" or "none"; read for the first frame by early-settings.ts. */
 	theme?: string;
+	/** Hosts to offer in the switcher, by name: {"prod": "ssh://me@prod"}. */
+	hosts?: Record<string, string>;
+	/** The switcher's last choice (a candidate key), used when nothing more explicit names a host. */
+	lastHost?: string;
 };
 
 export const defaultLogLines = 50_000;
 
 export type LoadedConfig = {config: BerthConfig; path?: string; problems: string[]};
 
+function openStore(env: Record<string, string | undefined>): Conf<Partial<BerthConfig>> {
+	return new Conf<Partial<BerthConfig>>({
+		projectName: 'berth',
+		projectSuffix: '',
+		cwd: env.BERTH_CONFIG_DIR || undefined,
+		configName: 'config',
+		clearInvalidConfig: false,
+	});
+}
+
+/** Remembers the switcher's choice in the config file; false (and nothing written) when the file cannot be written. */
+export function saveLastHost(key: string, env: Record<string, string | undefined> = process.env): boolean {
+	try {
+		openStore(env).set('lastHost', key);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): LoadedConfig {
 	let store: Conf<Partial<BerthConfig>>;
 	try {
-		store = new Conf<Partial<BerthConfig>>({
-			projectName: 'berth',
-			projectSuffix: '',
-			cwd: env.BERTH_CONFIG_DIR || undefined,
-			configName: 'config',
-			clearInvalidConfig: false,
-		});
+		store = openStore(env);
 	} catch (error) {
 		return {config: {keys: {}, logLines: defaultLogLines}, problems: [`config file not read: ${(error as Error).message.split('\n')[0]}`]};
 	}
@@ -40,11 +58,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	const theme = store.get('theme');
 	if (theme !== undefined && !['dark', 'light', 'none'].includes(theme as string)) problems.push(`"theme" in ${store.path} must be "dark", "light" or "none"`);
 
+	let hosts = store.get('hosts');
+	if (hosts !== undefined && (typeof hosts !== 'object' || hosts === null || Array.isArray(hosts) || Object.values(hosts).some(value => typeof value !== 'string'))) {
+		problems.push(`"hosts" in ${store.path} must be an object of names to host URLs ({"prod": "ssh://me@prod"})`);
+		hosts = undefined;
+	}
+
+	const extras = {...(hosts ? {hosts} : {}), ...(typeof theme === 'string' ? {theme} : {})};
+
 	const keys = store.get('keys');
 	if (keys !== undefined && (typeof keys !== 'object' || keys === null || Array.isArray(keys))) {
 		problems.push(`"keys" in ${store.path} must be an object of command names to keys`);
-		return {config: {keys: {}, logLines}, path: store.path, problems};
+		return {config: {keys: {}, logLines, ...extras}, path: store.path, problems};
 	}
 
-	return {config: {keys: (keys as Record<string, unknown>) ?? {}, logLines}, path: store.path, problems};
+	return {config: {keys: (keys as Record<string, unknown>) ?? {}, logLines, ...extras}, path: store.path, problems};
 }

@@ -11,6 +11,8 @@ export type ActionVerb = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'k
 export type Overlay =
 	| {kind: 'none'}
 	| {kind: 'help'}
+	/** The host switcher, with the row that is selected among `count` hosts. */
+	| {kind: 'hosts'; index: number; count: number}
 	| {kind: 'confirm-remove'; id: string; name: string; running: boolean};
 
 export type Notice = {id: number; text: string; tone: 'progress' | 'success' | 'error'};

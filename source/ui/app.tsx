@@ -11,6 +11,8 @@ import {DetailsPane} from './components/details-pane.tsx';
 import {HelpOverlay} from './components/help-overlay.tsx';
 import {LogViewer} from './components/log-viewer.tsx';
 import {Header} from './components/header.tsx';
+import {HostSwitcher} from './components/host-switcher.tsx';
+import {type HostCandidate, type Probe, probe} from '../client/host-candidates.ts';
 import {StatusLine} from './components/status-line.tsx';
 import {useClock} from './hooks/use-clock.ts';
 import {useContainerWatch} from './hooks/use-container-watch.ts';
@@ -42,6 +44,15 @@ export type AppProps = {
 	/** Lines the log view keeps before it drops the oldest. */
 	logLines?: number;
 	colour?: boolean;
+	/** The host switcher's part: what can be switched to, which is in use, and the switch itself. */
+	hosts?: HostSwitching;
+};
+
+export type HostSwitching = {
+	list(): HostCandidate[];
+	currentKey?: string;
+	/** Connects to the candidate and puts berth on it; rejects with a sentence. */
+	switchTo(candidate: HostCandidate): Promise<void>;
 };
 
 const noticeMs = {success: 4000, error: 10_000, progress: 0};
@@ -123,6 +134,21 @@ export function App(props: AppProps) {
 		return () => clearTimeout(timer);
 	}, [state.notice]);
 
+	const [hostList, setHostList] = useState<HostCandidate[]>([]);
+	const [probes, setProbes] = useState<ReadonlyMap<string, Probe>>(new Map());
+	const hostsOpen = state.overlay.kind === 'hosts';
+	useEffect(() => {
+		if (!hostsOpen) return;
+		let closed = false;
+		for (const candidate of hostList) {
+			void probe(candidate).then(result => !closed && setProbes(current => new Map(current).set(candidate.key, result)));
+		}
+
+		return () => {
+			closed = true;
+		};
+	}, [hostsOpen, hostList]);
+
 	const perform = (effect: Effect) => {
 		switch (effect.kind) {
 			case 'dispatch': {
@@ -158,6 +184,32 @@ export function App(props: AppProps) {
 
 			case 'open-logs': {
 				setLogTargets(effect.containers.map(container => ({id: container.id, name: container.name})));
+				break;
+			}
+
+			case 'open-hosts': {
+				if (!props.hosts) break;
+				const list = props.hosts.list();
+				setHostList(list);
+				setProbes(new Map());
+				const current = Math.max(0, list.findIndex(candidate => candidate.key === props.hosts!.currentKey));
+				dispatch({type: 'overlay', overlay: {kind: 'hosts', index: current, count: list.length}});
+				break;
+			}
+
+			case 'switch-host': {
+				const candidate = hostList[effect.index];
+				if (!candidate || !props.hosts) break;
+				if (candidate.key === props.hosts.currentKey) {
+					dispatch({type: 'notice', text: `already on ${candidate.label}`, tone: 'success', noticeId: ++noticeCounter.current});
+					break;
+				}
+
+				// The list stays usable while the new host answers; on success berth moves over.
+				dispatch({type: 'notice', text: `connecting to ${candidate.label}…`, tone: 'progress', noticeId: ++noticeCounter.current});
+				props.hosts.switchTo(candidate).catch((error: unknown) => {
+					dispatch({type: 'notice', text: `${candidate.label}: ${(error as Error).message}`, tone: 'error', noticeId: ++noticeCounter.current});
+				});
 				break;
 			}
 
@@ -254,7 +306,17 @@ export function App(props: AppProps) {
 				resources={machine.cpus ? `${machine.usage ? `${machine.usage} of ` : ''}${machine.cpus} CPUs · ${formatBytes(machine.memory ?? 0)}` : undefined}
 				theme={theme}
 			/>
-			{state.overlay.kind === 'help' ? (
+			{state.overlay.kind === 'hosts' ? (
+				<HostSwitcher
+					candidates={hostList}
+					probes={probes}
+					selected={state.overlay.index}
+					currentKey={props.hosts?.currentKey}
+					width={layout.width}
+					height={layout.height - 2}
+					theme={theme}
+				/>
+			) : state.overlay.kind === 'help' ? (
 				<HelpOverlay keys={props.keymap.keys} width={layout.width} height={layout.height - 2} theme={theme} configPath={props.configPath} />
 			) : (
 				<Box flexDirection={layout.mode === 'side' ? 'row' : 'column'} height={layout.height - 2}>
@@ -292,7 +354,7 @@ export function App(props: AppProps) {
 				width={layout.width}
 				notice={state.notice}
 				prompt={prompt}
-				hints={state.overlay.kind === 'help' ? 'Esc close' : hintsFor(state, props.keymap.keys)}
+				hints={state.overlay.kind === 'help' ? 'Esc close' : state.overlay.kind === 'hosts' ? 'j k move · Enter switch · Esc close' : hintsFor(state, props.keymap.keys)}
 				theme={theme}
 			/>
 		</Box>

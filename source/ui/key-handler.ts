@@ -12,6 +12,8 @@ export type Effect =
 	| {kind: 'scroll-details-to'; where: 'top' | 'bottom'}
 	| {kind: 'notice'; text: string; tone: 'error' | 'success'}
 	| {kind: 'open-logs'; containers: Container[]}
+	| {kind: 'open-hosts'}
+	| {kind: 'switch-host'; index: number}
 	| {kind: 'quit'};
 
 export type KeyContext = {
@@ -39,6 +41,18 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 
 	if (overlay.kind === 'help') {
 		return name === 'esc' || name === 'q' || context.lookup.get(name) === 'help' ? [closeOverlay] : [];
+	}
+
+	if (overlay.kind === 'hosts') {
+		const moveTo = (index: number) => [dispatch({type: 'overlay', overlay: {...overlay, index: Math.max(0, Math.min(overlay.count - 1, index))}})];
+		const command = context.lookup.get(name);
+		if (name === 'esc' || name === 'q' || command === 'hosts') return [closeOverlay];
+		if (name === 'enter') return [closeOverlay, {kind: 'switch-host', index: overlay.index}];
+		if (command === 'up') return moveTo(overlay.index - 1);
+		if (command === 'down') return moveTo(overlay.index + 1);
+		if (command === 'top') return moveTo(0);
+		if (command === 'bottom') return moveTo(overlay.count - 1);
+		return [];
 	}
 
 	if (overlay.kind === 'confirm-remove') {
@@ -174,6 +188,10 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 		case 'sortMemory':
 		case 'sortCreated': {
 			return [dispatch({type: 'sort', key: sortKeys[command]})];
+		}
+
+		case 'hosts': {
+			return [{kind: 'open-hosts'}];
 		}
 
 		case 'help': {

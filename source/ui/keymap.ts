@@ -26,6 +26,7 @@ export type Command =
 	| 'sortCpu'
 	| 'sortMemory'
 	| 'sortCreated'
+	| 'hosts'
 	| 'help'
 	| 'quit';
 
@@ -54,6 +55,7 @@ export const commandHelp: Record<Command, string> = {
 	sortCpu: 'sort by CPU',
 	sortMemory: 'sort by memory',
 	sortCreated: 'sort by age',
+	hosts: 'switch host / engine',
 	help: 'this help',
 	quit: 'quit',
 };
@@ -83,6 +85,7 @@ export const defaultKeymap: Record<Command, string[]> = {
 	sortCpu: ['C'],
 	sortMemory: ['M'],
 	sortCreated: ['A'],
+	hosts: ['H'],
 	help: ['?'],
 	quit: ['q'],
 };
