@@ -1,7 +1,11 @@
 // berth's TUI, unchanged, in a real terminal against berth's own engine.
 import assert from 'node:assert/strict';
 import {after, afterEach, before, test} from 'node:test';
-import {eventually} from './helpers/daemon.ts';
+import type Docker from 'dockerode';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {eventually, removeTestContainers, requireDaemon, runContainer, uniqueName} from './helpers/daemon.ts';
 import {startTestEngine, type TestEngine} from './helpers/engine.ts';
 import {Terminal} from './helpers/terminal.ts';
 
@@ -14,7 +18,11 @@ afterEach(() => {
 	terminal?.close();
 	terminal = undefined;
 });
-after(async () => engine?.cleanup());
+let daemonDocker: Docker | undefined;
+after(async () => {
+	await engine?.cleanup();
+	if (daemonDocker) await removeTestContainers(daemonDocker);
+});
 
 test('the TUI lists, tails, stops and removes containers on the engine', async () => {
 	const {docker} = engine.client;
@@ -68,4 +76,44 @@ test('the engine stopped and started again under a running berth: disconnected, 
 	assert.match(shown, /outage-before +host +exited/);
 	await created.remove({force: true});
 	await (await engine.client.docker.getContainer('outage-before')).remove({force: true});
+});
+
+test('H switches between berth\'s engine and a saved dockerd host, shows each one\'s version, and remembers the choice', async t => {
+	const daemon = await requireDaemon(t);
+	if (!daemon) return;
+	daemonDocker = daemon.docker;
+	const config = mkdtempSync(path.join(tmpdir(), 'berth-config-'));
+	writeFileSync(path.join(config, 'config.json'), JSON.stringify({hosts: {'test-dockerd': daemon.endpoint.url, unreachable: 'tcp://127.0.0.1:1'}}));
+	const onEngine = await engine.client.docker.createContainer({name: 'switch-on-engine', Image: 'host', Cmd: ['sleep', '300']});
+	await onEngine.start();
+	const onDaemon = await runContainer(daemon.docker, {name: uniqueName('switch'), cmd: ['sleep', '300']});
+	const daemonName = (await onDaemon.inspect()).Name.slice(1);
+	try {
+		const env = {...engine.env, DOCKER_HOST: undefined, DOCKER_CONFIG: config, BERTH_CONFIG_DIR: config};
+		terminal = new Terminal({columns: 120, rows: 30, env});
+		await terminal.waitFor(/berth engine [\d.]+ │ .*switch-on-engine/s);
+		terminal.press('H');
+		// Each host is probed: the engine and the daemon answer with their versions, the other does not.
+		const list = await terminal.waitFor(screen => /test-dockerd .* Docker \S+/.test(screen) && /unreachable .* connection refused/.test(screen));
+		assert.match(list, /berth's engine \* .* berth engine [\d.]+/);
+		terminal.press('G', 'k');
+		await terminal.waitFor(/▸ test-dockerd/);
+		terminal.press('Enter');
+		await terminal.waitFor(new RegExp(`Docker \\S+ │ .*${daemonName}`, 's'), 10_000);
+		assert.equal(JSON.parse(readFileSync(path.join(config, 'config.json'), 'utf8')).lastHost, 'saved:test-dockerd');
+		// A host that does not answer leaves berth where it is, with the reason.
+		terminal.press('H');
+		await terminal.waitFor(/▸ test-dockerd \*/);
+		terminal.press('G', 'Enter');
+		await terminal.waitFor(/unreachable: cannot connect to tcp:\/\/127\.0\.0\.1:1: connection refused/);
+		assert.match(terminal.screen(), new RegExp(daemonName));
+		terminal.close();
+
+		// The next start opens on the host chosen last.
+		terminal = new Terminal({columns: 120, rows: 30, env});
+		await terminal.waitFor(new RegExp(`Docker \\S+ │ .*${daemonName}`, 's'), 10_000);
+	} finally {
+		await onEngine.remove({force: true});
+		rmSync(config, {recursive: true, force: true});
+	}
 });

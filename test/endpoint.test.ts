@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
 import {listContexts} from '../source/client/contexts.ts';
+import {hostCandidates} from '../source/client/host-candidates.ts';
 import {chooseEndpoint, EndpointError, parseHost} from '../source/client/endpoint.ts';
 import {makeCertificates} from './helpers/tls.ts';
 
@@ -113,4 +114,15 @@ test('context precedence is the docker CLI\'s: --host or --context, then DOCKER_
 	assert.throws(() => chooseEndpoint({host: 'unix:///x.sock', context: 'remote'}, env), /give --host or --context, not both/);
 	assert.throws(() => chooseEndpoint({context: 'nope'}, env), (error: Error) => error instanceof EndpointError && /context "nope" does not exist/.test(error.message));
 	assert.throws(() => chooseEndpoint(undefined, {...env, DOCKER_CONTEXT: 'gone'}), /context "gone" does not exist/);
+});
+
+test('the host switcher offers berth\'s engine, DOCKER_HOST, every context and every saved host, with the problem where one cannot be used', () => {
+	const {env} = dockerConfigWithContexts();
+	const candidates = hostCandidates({prod: 'ssh://me@prod', broken: 'ftp://x'}, {...env, BERTH_ENGINE_RUN: '/tmp/berth-run', DOCKER_HOST: 'tcp://10.0.0.9:2375'});
+	const keys = candidates.map(candidate => candidate.key);
+	assert.deepEqual(keys.filter(key => key !== 'docker'), ['engine', 'env', 'context:lax', 'context:plain', 'context:remote', 'context:secure', 'context:socket', 'saved:prod', 'saved:broken']);
+	assert.equal(candidates[0]!.endpoint?.url, 'unix:///tmp/berth-run/engine.sock');
+	assert.equal(candidates.find(candidate => candidate.key === 'context:secure')?.endpoint?.kind, 'tcp');
+	assert.ok((candidates.find(candidate => candidate.key === 'context:secure')?.endpoint as {tls?: unknown}).tls, 'a context keeps its TLS files');
+	assert.match(candidates.find(candidate => candidate.key === 'saved:broken')?.problem ?? '', /unsupported host scheme "ftp"/);
 });

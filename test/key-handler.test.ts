@@ -94,3 +94,14 @@ test('the status line offers what applies to the selection', () => {
 	assert.match(hintsFor(state({selectedId: 'paused'}), keys), /^p unpause/);
 	assert.match(hintsFor(state({filterEditing: true}), keys), /type to filter/);
 });
+
+test('H opens the host switcher; in it j/k move within the list, Enter switches, Esc, q and H close; other keys do nothing', () => {
+	assert.deepEqual(press(state(), 'H'), [{kind: 'open-hosts'}]);
+	const open = state({overlay: {kind: 'hosts', index: 1, count: 3}});
+	assert.deepEqual(press(open, 'j'), [{kind: 'dispatch', event: {type: 'overlay', overlay: {kind: 'hosts', index: 2, count: 3}}}]);
+	assert.deepEqual(press(state({overlay: {kind: 'hosts', index: 2, count: 3}}), 'j'), [{kind: 'dispatch', event: {type: 'overlay', overlay: {kind: 'hosts', index: 2, count: 3}}}], 'stops at the last');
+	assert.deepEqual(press(open, 'g'), [{kind: 'dispatch', event: {type: 'overlay', overlay: {kind: 'hosts', index: 0, count: 3}}}]);
+	assert.deepEqual(press(open, 'enter', '\r'), [{kind: 'dispatch', event: {type: 'overlay', overlay: {kind: 'none'}}}, {kind: 'switch-host', index: 1}]);
+	for (const key of ['esc', 'q', 'H']) assert.deepEqual(press(open, key), [{kind: 'dispatch', event: {type: 'overlay', overlay: {kind: 'none'}}}]);
+	assert.deepEqual(press(open, 's'), [], 'no action reaches a container while the switcher is open');
+});
