@@ -5,7 +5,7 @@ import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {after, afterEach, test} from 'node:test';
+import {after, afterEach, test, type TestContext} from 'node:test';
 import type Docker from 'dockerode';
 import {eventually, removeTestContainers, requireDaemon, runContainer, uniqueName} from './helpers/daemon.ts';
 import {berthBin, Terminal} from './helpers/terminal.ts';
@@ -71,7 +71,7 @@ test('s, u, r, p and d act on the daemon, and each shows its progress and outcom
 	docker = engine.docker;
 	const name = uniqueName('act');
 	// `sleep` as PID 1 ignores SIGTERM; trap makes stop quick, as a well-behaved service would be.
-	const container = await runContainer(docker, {name, cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});
+	const container = await runContainer(docker!, {name, cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});
 	const screen = open();
 	await screen.waitFor(/Containers \(\d+\)/);
 	await focusOn(screen, name);
@@ -331,17 +331,22 @@ test('LANG=C gets ASCII lines and marks; NO_COLOR and --no-color get no colours;
 	}
 });
 
-test('a docker context made by `docker context create` for the ssh host: berth --context, then docker context use', async t => {
+/** The test daemon behind a real sshd on 127.0.0.1 (which the test must stop), or undefined when skipped. */
+async function daemonBehindSsh(t: TestContext) {
 	const engine = await requireDaemon(t);
-	if (!engine) return;
+	if (!engine) return undefined;
 	docker = engine.docker;
 	const {requireSshServer} = await import('./helpers/sshd.ts');
-	const server = await requireSshServer(t, engine.endpoint.url);
+	return requireSshServer(t, engine.endpoint.url);
+}
+
+test('a docker context made by `docker context create` for the ssh host: berth --context, then docker context use', async t => {
+	const server = await daemonBehindSsh(t);
 	if (!server) return;
 	const config = mkdtempSync(path.join(tmpdir(), 'berth-docker-config-'));
 	try {
 		const name = uniqueName('ctx');
-		await runContainer(docker, {name, cmd: ['sleep', '300']});
+		await runContainer(docker!, {name, cmd: ['sleep', '300']});
 		const url = `ssh://${server.user}@127.0.0.1:${server.port}`;
 		const dockerCli = (...args: string[]) => execFileSync('docker', args, {env: {...process.env, DOCKER_CONFIG: config, DOCKER_HOST: ''}, stdio: 'pipe'});
 		dockerCli('context', 'create', 'over-ssh', '--docker', `host=${url}`);
@@ -368,15 +373,11 @@ test('a docker context made by `docker context create` for the ssh host: berth -
 });
 
 test('berth --host ssh://… shows the list and acts through the real ssh', async t => {
-	const engine = await requireDaemon(t);
-	if (!engine) return;
-	docker = engine.docker;
-	const {requireSshServer} = await import('./helpers/sshd.ts');
-	const server = await requireSshServer(t, engine.endpoint.url);
+	const server = await daemonBehindSsh(t);
 	if (!server) return;
 	try {
 		const name = uniqueName('ssh');
-		const container = await runContainer(docker, {name, cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});
+		const container = await runContainer(docker!, {name, cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});
 		const url = `ssh://${server.user}@127.0.0.1:${server.port}`;
 		const screen = open({args: ['--host', url], env: {PATH: server.pathWithWrapper, DOCKER_HOST: undefined}});
 		// Every HTTP connection is an ssh login here (one shared connection is later work), and

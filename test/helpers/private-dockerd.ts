@@ -5,11 +5,11 @@
 import {type ChildProcess, spawn} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import type {TestContext} from 'node:test';
 import {inCi} from './daemon.ts';
+import {freePort} from './free-port.ts';
 import {makeCertificates} from './tls.ts';
 
 export type PrivateDockerd = {
@@ -21,17 +21,6 @@ export type PrivateDockerd = {
 	start(): Promise<void>;
 	cleanup(): Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
 
 /** A started daemon, or undefined after failing (CI) or skipping (elsewhere) the test. */
 export async function requirePrivateDockerd(t: TestContext): Promise<PrivateDockerd | undefined> {

@@ -9,19 +9,9 @@ import {tmpdir, userInfo} from 'node:os';
 import path from 'node:path';
 import type {TestContext} from 'node:test';
 import {inCi} from './daemon.ts';
+import {freePort} from './free-port.ts';
 
 export type SshServer = {port: number; user: string; pathWithWrapper: string; stop(): void};
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-		server.on('error', reject);
-	});
-}
 
 function sshdMissing(): string | undefined {
 	if (!existsSync('/usr/sbin/sshd')) return 'no /usr/sbin/sshd (apt-get install openssh-server)';
