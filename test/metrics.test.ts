@@ -51,8 +51,8 @@ test('the sample history keeps the newest readings only', () => {
 	assert.equal(history.samples.length, 3);
 	assert.equal(history.latest!.cpuTotal, 4);
 	assert.deepEqual(
-		history.series((sample, previous) => sample.at - previous.at),
-		[1000, 1000],
+		history.samples.map(sample => sample.at),
+		[2000, 3000, 4000],
 	);
 });
 

@@ -1,5 +1,6 @@
 // The command line: flags in, a plan out. Pure, so bad flags are tested without starting anything.
 import {parseArgs} from 'node:util';
+import {themeNames} from '../config/early-settings.ts';
 
 export type CliPlan =
 	| {kind: 'help'}
@@ -122,7 +123,7 @@ export function parseCommandLine(argv: string[]): CliPlan {
 	}
 
 	if (positionals.length > 0) return {kind: 'error', message: `unknown command "${positionals[0]}"`};
-	if (values.theme !== undefined && !['dark', 'light', 'none'].includes(values.theme)) return {kind: 'error', message: `unknown theme "${values.theme}" (one of: dark, light, none)`};
+	if (values.theme !== undefined && !(themeNames as readonly string[]).includes(values.theme)) return {kind: 'error', message: `unknown theme "${values.theme}" (one of: ${themeNames.join(', ')})`};
 	const looks = {...(values['no-color'] ? {noColor: true} : {}), ...(values.theme === undefined ? {} : {theme: values.theme})};
 	return {kind: 'tui', host: values.host, ...context, ...looks};
 }

@@ -25,12 +25,8 @@ export async function openEngine(
 	}
 
 	try {
-		if (choice.source === 'engine') {
-			// No Docker here: berth's own engine, started now if it is not running.
-			const {startInBackground} = await import('./engine-command.ts');
-			const {enginePaths} = await import('../engine/paths.ts');
-			if ((await startInBackground(enginePaths(), {quiet: true})) !== 0) return undefined;
-		}
+		// No Docker here: berth's own engine, started now if it is not running.
+		if (choice.source === 'engine' && !(await startEngine())) return undefined;
 
 		// Work that needs only the address can start while the engine is asked for its version.
 		onReachable?.(choice.endpoint);
@@ -41,14 +37,17 @@ export async function openEngine(
 	}
 }
 
+/** Starts berth's own engine in the background unless it runs; whether it runs now. */
+async function startEngine(): Promise<boolean> {
+	const {startInBackground} = await import('./engine-command.ts');
+	const {enginePaths} = await import('../engine/paths.ts');
+	return (await startInBackground(enginePaths(), {quiet: true})) === 0;
+}
+
 /** Connects to a host the switcher offers, starting berth's engine if it is the one; throws a sentence. */
 export async function openCandidate(candidate: HostCandidate): Promise<Engine> {
 	if (!candidate.endpoint) throw new Error(candidate.problem ?? 'no address');
-	if (candidate.key === 'engine') {
-		const {startInBackground} = await import('./engine-command.ts');
-		const {enginePaths} = await import('../engine/paths.ts');
-		if ((await startInBackground(enginePaths(), {quiet: true})) !== 0) throw new Error("berth's engine could not be started (berth engine start says why)");
-	}
+	if (candidate.key === 'engine' && !(await startEngine())) throw new Error("berth's engine could not be started (berth engine start says why)");
 
 	try {
 		return await connect(candidate.endpoint);

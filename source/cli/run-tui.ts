@@ -1,7 +1,7 @@
 // `berth` with no command: connect, take the terminal, draw the first list as soon as the engine
 // sends it, then hand over to the UI. React and Ink take most of start-up to load, so they are
 // loaded after that first frame (or once the list is slow to come), not before it.
-import {createDocker, engineLabelOf} from '../client/connect.ts';
+import {closeDocker, createDocker, engineLabelOf} from '../client/connect.ts';
 import {type ContainerFeed, startContainerFeed} from '../client/container-feed.ts';
 import type {HostFlags} from '../client/endpoint.ts';
 import {firstPaintLines} from '../ui/first-paint.ts';
@@ -24,7 +24,8 @@ export async function runTui(target: HostFlags, looks: {noColor?: boolean; theme
 	let feed: ContainerFeed | undefined;
 	const engine = await openEngine(target, {
 		onReachable(endpoint) {
-			feed = startContainerFeed(createDocker(endpoint));
+			const docker = createDocker(endpoint);
+			feed = startContainerFeed(docker, () => closeDocker(docker, endpoint));
 		},
 	});
 	if (!engine) {

@@ -26,6 +26,20 @@ export type Engine = {
 export const engineLabelOf = (engine: Pick<Engine, 'serverName' | 'serverVersion'>) =>
 	engine.serverName === 'berth' ? `berth engine ${engine.serverVersion}` : `${engine.serverName} ${engine.serverVersion}`;
 
+/** "Docker/20.10.24 (linux)" (or another engine's own name) as the name and version it gives. */
+export function serverOf(header: string | undefined): Pick<Engine, 'serverName' | 'serverVersion'> {
+	const server = /^([^/\s]+)\/(\S+)/.exec(header ?? '');
+	return {serverName: server?.[1] ?? 'Docker', serverVersion: server?.[2] ?? ''};
+}
+
+/**
+ * Closes a client's kept-alive connections (for ssh, the ssh processes behind them). Unix
+ * sockets share one agent across clients, so closing one client leaves it to the others.
+ */
+export function closeDocker(docker: Docker, endpoint: Endpoint): void {
+	if (endpoint.kind !== 'unix') (docker.modem as unknown as {agent?: {destroy(): void}}).agent?.destroy();
+}
+
 export function createDocker(endpoint: Endpoint, apiVersion?: string): Docker {
 	const version = apiVersion ? `v${apiVersion}` : undefined;
 	// Every field is given so that docker-modem's own DOCKER_HOST reading never overrides the choice.
@@ -75,7 +89,7 @@ export function negotiateVersion(serverApiVersion: string | undefined): string {
 export async function connect(endpoint: Endpoint, {timeoutMs = 8000, negotiate = true} = {}): Promise<Engine> {
 	if (!negotiate) {
 		const docker = createDocker(endpoint);
-		return {docker, close: () => (docker.modem as unknown as {agent?: {destroy(): void}}).agent?.destroy(), endpoint, apiVersion: '', serverVersion: '', serverName: ''};
+		return {docker, close: () => closeDocker(docker, endpoint), endpoint, apiVersion: '', serverVersion: '', serverName: ''};
 	}
 
 	const answer = await ping(endpoint, timeoutMs);
@@ -84,15 +98,6 @@ export async function connect(endpoint: Endpoint, {timeoutMs = 8000, negotiate =
 		throw new Error(`${endpoint.url} speaks Engine API ${apiVersion}; berth needs ${minimumApiVersion} or newer`);
 	}
 
-	// "Docker/20.10.24 (linux)", or another engine's own name.
-	const server = /^([^/\s]+)\/(\S+)/.exec(answer.server ?? '');
 	const docker = createDocker(endpoint, apiVersion);
-	return {
-		docker,
-		close: () => (docker.modem as unknown as {agent?: {destroy(): void}}).agent?.destroy(),
-		endpoint,
-		apiVersion,
-		serverVersion: server?.[2] ?? '',
-		serverName: server?.[1] ?? 'Docker',
-	};
+	return {docker, close: () => closeDocker(docker, endpoint), endpoint, apiVersion, ...serverOf(answer.server)};
 }

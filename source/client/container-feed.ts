@@ -14,7 +14,8 @@ export type ContainerFeed = {
 	stop(): void;
 };
 
-export function startContainerFeed(docker: Docker): ContainerFeed {
+/** `onStop` runs when the feed stops (a feed with a client of its own closes it there). */
+export function startContainerFeed(docker: Docker, onStop?: () => void): ContainerFeed {
 	let subscriber: ContainerWatchHandlers | undefined;
 	// What arrived before anyone subscribed (kept only until then).
 	let pending: {containers?: Map<string, Container>; connection?: {status: 'connected' | 'disconnected'; error?: string}} | undefined = {};
@@ -64,6 +65,9 @@ export function startContainerFeed(docker: Docker): ContainerFeed {
 			if (firstList) callback(firstList);
 			else firstListWaiter = callback;
 		},
-		stop,
+		stop() {
+			stop();
+			onStop?.();
+		},
 	};
 }

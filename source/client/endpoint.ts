@@ -125,15 +125,16 @@ export function chooseEndpoint(flags: HostFlags | string | undefined, env: Env =
 	return {endpoint: {kind: 'unix', url: `unix://${socketPath}`, socketPath}, source: 'engine'};
 }
 
-/** A context's endpoint; TLS comes from the context's own files, not from DOCKER_TLS_VERIFY. */
 function fromContext(context: DockerContext, env: Env): HostChoice {
-	const endpoint = parseHost(context.host, {HOME: env.HOME});
-	if (endpoint.kind === 'tcp' && context.tls) {
-		const port = new URL(context.host.includes('://') ? context.host : `tcp://${context.host}`).port;
-		return {endpoint: {...endpoint, tls: context.tls, port: port ? endpoint.port : 2376, url: `tcp://${endpoint.host}:${port ? endpoint.port : 2376}`}, source: 'context', context: context.name};
-	}
+	return {endpoint: contextEndpoint(context, env), source: 'context', context: context.name};
+}
 
-	return {endpoint, source: 'context', context: context.name};
+/** A context's endpoint; TLS comes from the context's own files (port 2376 then, unless given), not from DOCKER_TLS_VERIFY. */
+export function contextEndpoint(context: DockerContext, env: Env): Endpoint {
+	const endpoint = parseHost(context.host, {HOME: env.HOME});
+	if (endpoint.kind !== 'tcp' || !context.tls) return endpoint;
+	const port = new URL(context.host.includes('://') ? context.host : `tcp://${context.host}`).port ? endpoint.port : 2376;
+	return {...endpoint, tls: context.tls, port, url: `tcp://${endpoint.host}:${port}`};
 }
 
 /** The local Docker socket, where there is one (rootful, rootless, Docker Desktop). */

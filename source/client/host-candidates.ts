@@ -3,7 +3,8 @@
 // config. Each is probed for reachability and version; switching connects to one.
 import {listContexts} from './contexts.ts';
 import {describeConnectError} from './errors.ts';
-import {type Endpoint, localDockerEndpointOf, parseHost} from './endpoint.ts';
+import {engineLabelOf, serverOf} from './connect.ts';
+import {contextEndpoint, type Endpoint, localDockerEndpointOf, parseHost} from './endpoint.ts';
 import {ping} from './ping.ts';
 import {enginePaths} from '../engine/paths.ts';
 
@@ -34,10 +35,7 @@ export function hostCandidates(saved: Record<string, string>, env: Env): HostCan
 	if (local) add('docker', 'local Docker', () => local);
 	if (env.DOCKER_HOST) add('env', 'DOCKER_HOST', () => parseHost(env.DOCKER_HOST!, env));
 	for (const context of listContexts(env)) {
-		add(`context:${context.name}`, `context ${context.name}`, () => {
-			const endpoint = parseHost(context.host, {HOME: env.HOME});
-			return endpoint.kind === 'tcp' && context.tls ? {...endpoint, tls: context.tls} : endpoint;
-		});
+		add(`context:${context.name}`, `context ${context.name}`, () => contextEndpoint(context, env));
 	}
 
 	for (const [name, host] of Object.entries(saved)) add(`saved:${name}`, name, () => parseHost(host, env));
@@ -51,9 +49,7 @@ export async function probe(candidate: HostCandidate, timeoutMs = 4000): Promise
 	if (!candidate.endpoint) return {state: 'down', reason: candidate.problem ?? 'no address'};
 	try {
 		const answer = await ping(candidate.endpoint, timeoutMs);
-		const server = /^([^/\s]+)\/(\S+)/.exec(answer.server ?? '');
-		const name = server?.[1] ?? 'Docker';
-		return {state: 'up', engine: name === 'berth' ? `berth engine ${server?.[2] ?? ''}`.trim() : `${name} ${server?.[2] ?? ''}`.trim()};
+		return {state: 'up', engine: engineLabelOf(serverOf(answer.server)).trim()};
 	} catch (error) {
 		// berth's own engine starts on demand, so not running is not a problem for it.
 		if (candidate.key === 'engine') return {state: 'down', reason: 'not running: started when chosen'};

@@ -1,6 +1,7 @@
 // berth's configuration file, through conf: ~/.config/berth/config.json (or $BERTH_CONFIG_DIR).
 // A broken file is reported and left alone; berth then runs on its defaults.
 import Conf from 'conf';
+import {themeNames} from './early-settings.ts';
 
 export type BerthConfig = {
 	/** Keymap overrides: command name to a key or a list of keys. */
@@ -56,7 +57,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	}
 
 	const theme = store.get('theme');
-	if (theme !== undefined && !['dark', 'light', 'none'].includes(theme as string)) problems.push(`"theme" in ${store.path} must be "dark", "light" or "none"`);
+	if (theme !== undefined && !(themeNames as readonly unknown[]).includes(theme)) problems.push(`"theme" in ${store.path} must be one of: ${themeNames.join(', ')}`);
 
 	let hosts = store.get('hosts');
 	if (hosts !== undefined && (typeof hosts !== 'object' || hosts === null || Array.isArray(hosts) || Object.values(hosts).some(value => typeof value !== 'string'))) {

@@ -7,6 +7,10 @@ import path from 'node:path';
 
 type Env = Record<string, string | undefined>;
 
+/** The values "theme" (and --theme) take. */
+export const themeNames = ['dark', 'light', 'none'] as const;
+export type ThemeName = (typeof themeNames)[number];
+
 export function configFilePath(env: Env): string {
 	const directory = env.BERTH_CONFIG_DIR || path.join(env.XDG_CONFIG_HOME || path.join(env.HOME ?? '', '.config'), 'berth');
 	return path.join(directory, 'config.json');

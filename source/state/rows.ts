@@ -38,8 +38,8 @@ const byName = (a: Container, b: Container) => naturalCompare(a.name, b.name) ||
 export function sortComparator(sort: Sort, metrics: ReadonlyMap<string, RowMetrics> = new Map()): (a: Container, b: Container) => number {
 	// Containers without a figure go last whichever the direction.
 	const figure = (pick: (value: RowMetrics) => number | undefined) => (a: Container, b: Container) => {
-		const x = metrics.get(a.id) ? pick(metrics.get(a.id)!) : undefined;
-		const y = metrics.get(b.id) ? pick(metrics.get(b.id)!) : undefined;
+		const x = pick(metrics.get(a.id) ?? {});
+		const y = pick(metrics.get(b.id) ?? {});
 		if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
 		return (y - x) * direction;
 	};

@@ -117,17 +117,6 @@ export class SampleHistory {
 	get latest(): Sample | undefined {
 		return this.samples.at(-1);
 	}
-
-	/** One value per sample after the first (rates need two), oldest first. */
-	series(pick: (sample: Sample, previous: Sample) => number | undefined): number[] {
-		const values: number[] = [];
-		for (let index = 1; index < this.samples.length; index++) {
-			const value = pick(this.samples[index]!, this.samples[index - 1]!);
-			values.push(value ?? 0);
-		}
-
-		return values;
-	}
 }
 
 const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

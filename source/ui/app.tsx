@@ -4,6 +4,7 @@ import React, {useEffect, useReducer, useRef, useState} from 'react';
 import type {ContainerFeed} from '../client/container-feed.ts';
 import {runAction} from '../client/containers.ts';
 import {daemonMessage} from '../client/errors.ts';
+import {layoutColumns} from '../state/columns.ts';
 import {rowIndexOf, scrollTop} from '../state/rows.ts';
 import {counts, detailTabs, initialViewState, selectedContainer, type ViewState, viewReducer} from '../state/view.ts';
 import {ContainerList} from './components/container-list.tsx';
@@ -66,10 +67,6 @@ export function App(props: AppProps) {
 	useContainerWatch(props.feed, dispatch);
 	const {columns, rows} = useTerminalSize();
 	const layout = computeLayout(columns, rows);
-	// Uptimes under a minute read in seconds ("Up 12 seconds"), so the clock ticks every second
-	// while a row on screen shows one; otherwise every 10 s is enough for "Up 3 minutes".
-	const [youngRows, setYoungRows] = useState(false);
-	const now = useClock(youngRows ? 1000 : 10_000);
 	const noticeCounter = useRef(0);
 
 	// The full-screen log view, when open: which containers it shows.
@@ -83,21 +80,25 @@ export function App(props: AppProps) {
 	const listTop = useRef(0);
 	listTop.current = scrollTop(rowIndexOf(state.rows, state.selectedId), state.rows.length, layout.list.rows, listTop.current);
 
+	const visible = state.rows.slice(listTop.current, listTop.current + layout.list.rows);
+
 	// CPU and memory are read for the running rows on screen; for every running container only
 	// while the list is sorted by them. Nothing is read while the log view covers the list.
 	const sortedByFigures = state.sort.key === 'cpu' || state.sort.key === 'memory';
 	const metricIds: string[] = [];
-	if (!logTargets && layout.list.innerWidth >= 60) {
-		const source = sortedByFigures ? state.rows : state.rows.slice(listTop.current, listTop.current + layout.list.rows);
+	// (Only when the list is wide enough to show them.)
+	if (!logTargets && layoutColumns(layout.list.innerWidth - 2).cpu > 0) {
+		const source = sortedByFigures ? state.rows : visible;
 		for (const row of source) if (row.kind === 'container' && row.container.state === 'running') metricIds.push(row.container.id);
 	}
 
 	useRowMetrics(docker, metricIds, sortedByFigures ? 5000 : 3000, dispatch);
 
-	const young = state.rows
-		.slice(listTop.current, listTop.current + layout.list.rows)
-		.some(row => row.kind === 'container' && /^Up (Less than a second|\d+ seconds?)\b/.test(currentStatus(row.container.status, row.container.statusAt, now)));
-	useEffect(() => setYoungRows(young), [young]);
+	// Uptimes under a minute read in seconds ("Up 12 seconds"), so the clock ticks every second
+	// while a row on screen shows one; otherwise every 10 s is enough for "Up 3 minutes".
+	const renderedAt = Date.now();
+	const young = visible.some(row => row.kind === 'container' && /^Up (Less than a second|\d+ seconds?)\b/.test(currentStatus(row.container.status, row.container.statusAt, renderedAt)));
+	const now = useClock(young ? 1000 : 10_000);
 
 	// Logs follow the end until scrolled; other tabs open at the top.
 	const detailsKey = `${state.selectedId ?? ''}:${tab}`;

@@ -1,5 +1,6 @@
 // Colours by meaning, not by name, in three sets: for dark backgrounds (the default), for light
 // ones, and none at all (NO_COLOR, --no-color), where only bold and inverse remain. Pure.
+import type {ThemeName} from '../config/early-settings.ts';
 import type {ContainerState} from '../state/container.ts';
 
 type Colour = string | undefined;
@@ -19,7 +20,7 @@ export type Theme = {
 	colour: boolean;
 };
 
-export type ThemeName = 'dark' | 'light' | 'none';
+export type {ThemeName} from '../config/early-settings.ts';
 
 export const darkTheme: Theme = {
 	name: 'dark',
@@ -79,5 +80,3 @@ export function chooseTheme(options: {noColor?: boolean; theme?: string}, env: E
 	const background = Number((env.COLORFGBG ?? '').split(';').at(-1));
 	return background === 7 || background === 15 ? lightTheme : darkTheme;
 }
-
-export const themeNames: readonly ThemeName[] = ['dark', 'light', 'none'];
