@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {currentStatus, humanDuration, parseHumanDuration} from '../source/state/status-text.ts';
+import {humanDuration, parseHumanDuration} from '../source/shared/durations.ts';
+import {currentStatus} from '../source/state/status-text.ts';
 
 test('Docker durations read back into seconds', () => {
 	assert.equal(parseHumanDuration('Less than a second'), 0);

@@ -5,7 +5,7 @@ import {closeSync, existsSync, openSync, readFileSync} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import type {EngineAction} from './args.ts';
-import {enginePaths, ensureDirectories, type EnginePaths} from '../engine/paths.ts';
+import {enginePaths, ensureDirectories, type EnginePaths} from '../shared/engine-paths.ts';
 
 /** One request to the engine's socket; undefined when nothing answers there. */
 function ask(paths: EnginePaths, requestPath: string): Promise<unknown> {

@@ -2,7 +2,7 @@
 // anything heavy loads; for the TUI, the connection and the first list request start while the
 // UI's code is still loading.
 import {helpText, parseCommandLine} from './args.ts';
-import {version} from './version.ts';
+import {version} from '../shared/version.ts';
 
 async function main(): Promise<number> {
 	const plan = parseCommandLine(process.argv.slice(2));

@@ -40,7 +40,7 @@ export async function openEngine(
 /** Starts berth's own engine in the background unless it runs; whether it runs now. */
 async function startEngine(): Promise<boolean> {
 	const {startInBackground} = await import('./engine-command.ts');
-	const {enginePaths} = await import('../engine/paths.ts');
+	const {enginePaths} = await import('../shared/engine-paths.ts');
 	return (await startInBackground(enginePaths(), {quiet: true})) === 0;
 }
 

@@ -6,7 +6,7 @@ import {describeConnectError} from './errors.ts';
 import {engineLabelOf, serverOf} from './connect.ts';
 import {contextEndpoint, type Endpoint, localDockerEndpointOf, parseHost} from './endpoint.ts';
 import {ping} from './ping.ts';
-import {enginePaths} from '../engine/paths.ts';
+import {enginePaths} from '../shared/engine-paths.ts';
 
 type Env = Record<string, string | undefined>;
 

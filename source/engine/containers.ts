@@ -3,7 +3,7 @@
 import {constants} from 'node:os';
 import {existsSync, mkdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {humanDuration} from '../state/status-text.ts';
+import {humanDuration} from '../shared/durations.ts';
 import {badRequest, conflict, EngineError, notFound, notModified} from './errors.ts';
 import type {EventLog} from './events.ts';
 import {newId, randomName, validName} from './ids.ts';

@@ -17,7 +17,7 @@ import {EventLog} from './events.ts';
 import {Execs} from './execs.ts';
 import {Volumes} from './volumes.ts';
 import {ImageStore} from './images.ts';
-import {type EnginePaths, ensureDirectories} from './paths.ts';
+import {type EnginePaths, ensureDirectories} from '../shared/engine-paths.ts';
 import {detectIsolation, type Isolation} from './runtime.ts';
 import {StateStore} from './state-store.ts';
 

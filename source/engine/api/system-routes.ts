@@ -1,7 +1,7 @@
 // /_ping, /version, /info and /events.
 import os from 'node:os';
 import type {ServerResponse} from 'node:http';
-import {version as berthVersion} from '../../cli/version.ts';
+import {version as berthVersion} from '../../shared/version.ts';
 import {badRequest} from '../errors.ts';
 import {type EngineEvent, matchesEvent} from '../events.ts';
 import type {Engine} from '../engine.ts';
