@@ -1,11 +1,11 @@
 // `berth run`, `berth load`, `berth import`: small client commands for people without a docker
 // CLI, with the docker CLI's flags and output, against any engine (dockerd or berth's own).
-import type {HostFlags} from '../client/endpoint.ts';
+import type {HostFlags} from '../client/connect/endpoint.ts';
 import {createReadStream, existsSync} from 'node:fs';
 import {parseArgs} from 'node:util';
 import type Docker from 'dockerode';
 import {daemonMessage, statusCode} from '../client/errors.ts';
-import {FrameDecoder} from '../client/log-frames.ts';
+import {FrameDecoder} from '../client/logs/log-frames.ts';
 import type {ClientCommand} from './args.ts';
 import {openEngine} from './open-engine.ts';
 

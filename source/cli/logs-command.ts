@@ -1,13 +1,13 @@
 // `berth logs`: docker logs' output and flags, for one container or several merged in time order
 // (named, a compose project with -p, or a label), and with -f a follow that outlives restarts and
 // takes in new containers that match. Loads the client layer only, never the TUI.
-import type {HostFlags} from '../client/endpoint.ts';
+import type {HostFlags} from '../client/connect/endpoint.ts';
 import {parseArgs} from 'node:util';
 import type Docker from 'dockerode';
 import {daemonMessage, isConnectionError, statusCode} from '../client/errors.ts';
-import {readEvents} from '../client/event-stream.ts';
-import {apiTime, compareTimes, type LogEntry, type LogFailure, type LogSource, readLog} from '../client/log-source.ts';
-import {mergeByTime, namePrefix, prefixColour, ResumePoint, smartCaseRegExp, wantColour} from '../state/log-output.ts';
+import {type EngineEvent, type EventSource, readEvents} from '../client/event-stream.ts';
+import {logAccess, LogPipeline, type LogTarget, type PipelineEntry} from '../client/logs/log-pipeline.ts';
+import {namePrefix, prefixColour, smartCaseRegExp, wantColour} from '../state/log-output.ts';
 import {parseTimeSpec} from '../state/time-spec.ts';
 import {openEngine} from './open-engine.ts';
 
@@ -117,21 +117,11 @@ export function parseLogsArgs(args: string[], environment: NodeJS.ProcessEnv = p
 	};
 }
 
-type Target = {
-	id: string;
-	name: string;
-	tty?: boolean;
-	colour?: number;
-	/** The name it was asked for by, to follow a container re-created under the same name. */
-	askedAs?: string;
-	resume: ResumePoint;
-	source?: LogSource;
-};
-
-/** Output with back-pressure: sources pause while the terminal or pipe catches up. */
+/** Output with back-pressure: the pipeline pauses while the terminal or pipe catches up. */
 class Output {
 	private waiting = false;
-	readonly sources = new Set<LogSource>();
+
+	constructor(private readonly pipeline: () => LogPipeline | undefined) {}
 
 	write(stdout: Buffer[], stderr: Buffer[]): void {
 		const full: NodeJS.WriteStream[] = [];
@@ -141,14 +131,14 @@ class Output {
 
 		if (full.length === 0 || this.waiting) return;
 		this.waiting = true;
-		for (const source of this.sources) source.pause();
+		this.pipeline()?.pause();
 		// Reading goes on once every stream that filled up has drained.
 		let left = full.length;
 		for (const stream of full) {
 			stream.once('drain', () => {
 				if (--left > 0) return;
 				this.waiting = false;
-				for (const source of this.sources) source.resume();
+				this.pipeline()?.resume();
 			});
 		}
 	}
@@ -177,291 +167,182 @@ export async function runLogsCommand(args: string[], host: HostFlags): Promise<n
 		});
 	}
 
-	const engine = await openEngine(host, {negotiate: false});
-	if (!engine) return 1;
+	const connection = await openEngine(host, {negotiate: false});
+	if (!connection) return 1;
 	try {
-		return await new LogsRun(engine.docker, options, engine.endpoint.url).run();
+		return await printLogs(connection.docker, options, connection.endpoint.url);
 	} catch (error) {
-		const lost = error instanceof LogsError ? error.failure.connection : isConnectionError(error);
-		const message = error instanceof LogsError ? error.message : daemonMessage(error);
-		process.stderr.write(lost ? `berth logs: cannot reach the engine at ${engine.endpoint.url}: ${message}\n` : `Error response from daemon: ${message}\n`);
+		process.stderr.write(isConnectionError(error) ? `berth logs: cannot reach the engine at ${connection.endpoint.url}: ${daemonMessage(error)}\n` : `Error response from daemon: ${daemonMessage(error)}\n`);
 		return 1;
 	}
 }
 
-class LogsRun {
-	private readonly targets = new Map<string, Target>();
-	private readonly output = new Output();
-	private width = 0;
-	private nextColour = 0;
-	private finish: (code: number) => void = () => undefined;
-	private readonly finished = new Promise<number>(resolve => {
-		this.finish = resolve;
-	});
-
-	private readonly prefixed: boolean;
-	/** Where a follow with nothing printed yet starts: lines older than berth's start are not new. */
-	private readonly startedAt = `${Date.now() / 1000}`;
-
-	constructor(
-		private readonly docker: Docker,
-		private readonly options: Options,
-		private readonly url: string,
-	) {
-		this.prefixed = options.names.length !== 1;
-	}
-
-	async run(): Promise<number> {
-		const {options} = this;
-		if (options.names.length === 1) {
-			// One container: its stream is asked for at once and goes straight out; what it is (its
-			// id, for following it across restarts) is learnt meanwhile.
-			const [name] = options.names as [string];
-			const target = this.add(name, name, undefined, name);
-			this.follow(target, true);
-			if (options.follow) {
-				void this.docker
-					.getContainer(name)
-					.inspect()
-					.then(info => {
-						this.targets.delete(target.id);
-						target.id = info.Id;
-						target.tty = Boolean(info.Config.Tty);
-						this.targets.set(target.id, target);
-						this.watchEvents();
-					})
-					.catch(() => undefined);
-			}
-
-			return this.finished;
-		}
-
-		if (options.names.length > 0) {
-			for (const name of options.names) {
-				try {
-					const info = await this.docker.getContainer(name).inspect();
-					this.add(info.Id, info.Name.replace(/^\//, ''), Boolean(info.Config.Tty), name);
-				} catch (error) {
-					if (statusCode(error) === 404) {
-						process.stderr.write(`Error response from daemon: No such container: ${name}\n`);
-						return 1;
-					}
-
-					throw error;
-				}
-			}
-		} else {
-			const found = await this.docker.listContainers({all: true, filters: {label: options.labels}});
-			// Oldest first, so that colours stay put from one run to the next.
-			found.sort((a, b) => a.Created - b.Created);
-			for (const info of found) this.add(info.Id, (info.Names[0] ?? info.Id).replace(/^\//, ''), false);
-			// A list has no Tty: read it where it matters.
-			await Promise.all([...this.targets.values()].map(async target => {
-				target.tty = Boolean((await this.docker.getContainer(target.id).inspect()).Config.Tty);
-			}));
-			if (this.targets.size === 0 && !options.follow) {
-				process.stderr.write(`berth logs: no containers with ${options.labels.join(', ')}\n`);
-				return 1;
+/** The containers asked for: by name (one is read at once, as named), or all those with the labels. */
+async function chooseTargets(docker: Docker, options: Options): Promise<LogTarget[] | string> {
+	if (options.names.length === 1) return [{id: options.names[0]!, name: options.names[0]!, askedAs: options.names[0]!}];
+	if (options.names.length > 0) {
+		const targets: LogTarget[] = [];
+		for (const name of options.names) {
+			try {
+				const info = await docker.getContainer(name).inspect();
+				targets.push({id: info.Id, name: info.Name.replace(/^\//, ''), tty: Boolean(info.Config.Tty), askedAs: name});
+			} catch (error) {
+				if (statusCode(error) === 404) return `Error response from daemon: No such container: ${name}`;
+				throw error;
 			}
 		}
 
-		await this.printMerged();
-		if (!options.follow) return 0;
-		for (const target of this.targets.values()) await this.followIfRunning(target);
-		this.watchEvents();
-		return this.finished;
+		return targets;
 	}
 
-	private add(id: string, name: string, tty: boolean | undefined, askedAs?: string): Target {
-		const target: Target = {id, name, tty, askedAs, resume: new ResumePoint(compareTimes), colour: this.options.colour ? prefixColour(this.nextColour++) : undefined};
-		this.targets.set(id, target);
-		this.width = Math.max(this.width, name.length);
-		return target;
-	}
-
-	private format(target: Target, entries: LogEntry[]): {stdout: Buffer[]; stderr: Buffer[]} {
-		const stdout: Buffer[] = [];
-		const stderr: Buffer[] = [];
-		const {grep, timestamps} = this.options;
-		const prefix = this.prefixed ? Buffer.from(namePrefix(target.name, this.width, target.colour)) : undefined;
-		for (const entry of entries) {
-			if (target.resume.seen(entry.time)) continue;
-			target.resume.printed(entry.time);
-			if (grep && !grep.test(entry.body.toString('utf8').replace(/\r?\n$/, ''))) continue;
-			const out = entry.stream === 'stderr' ? stderr : stdout;
-			if (prefix) out.push(prefix);
-			if (timestamps && entry.time) out.push(Buffer.from(`${entry.time} `));
-			out.push(entry.body);
-		}
-
-		return {stdout, stderr};
-	}
-
-	/** The first part, every container's lines merged in time order. */
-	private async printMerged(): Promise<void> {
-		const {options} = this;
-		const targets = [...this.targets.values()];
-		const histories = await Promise.all(
-			targets.map(
-				target =>
-					new Promise<Array<LogEntry & {target: Target}>>((resolve, reject) => {
-						const entries: Array<LogEntry & {target: Target}> = [];
-						readLog(this.docker, target.id, {follow: false, tail: options.tail, since: options.since, until: options.until, tty: target.tty}, {
-							onEntries: batch => {
-								for (const entry of batch) entries.push({...entry, target});
-							},
-							// A container removed meanwhile has nothing more to say.
-							onEnd: failure => (failure && failure.status !== 404 ? reject(new LogsError(failure)) : resolve(entries)),
-						});
-					}),
-			),
-		);
-		const merged = mergeByTime(histories, compareTimes);
-		// Written in runs of lines of one container, to keep the writes few.
-		for (let start = 0; start < merged.length; ) {
-			const target = merged[start]!.target;
-			let end = start;
-			while (end < merged.length && merged[end]!.target === target) end++;
-			const {stdout, stderr} = this.format(target, merged.slice(start, end));
-			this.output.write(stdout, stderr);
-			start = end;
-		}
-	}
-
-	private async followIfRunning(target: Target): Promise<void> {
-		try {
-			const info = await this.docker.getContainer(target.id).inspect();
-			if (info.State.Running || info.State.Restarting) this.follow(target, false);
-		} catch (error) {
-			if (statusCode(error) !== 404) throw error;
-		}
-	}
-
-	/** Follows one container's stream; `first` asks for the user's tail and since, later ones resume. */
-	private follow(target: Target, first: boolean): void {
-		if (target.source) return;
-		const {options} = this;
-		const resumeAt = target.resume.time;
-		if (resumeAt) target.resume.resume();
-		const since = resumeAt ? apiTime(resumeAt) : first ? options.since : options.since ?? this.startedAt;
-		const source = readLog(
-			this.docker,
-			target.id,
-			// Times are needed to resume a follow or to show them; without, the daemon's bytes pass as they are.
-			{follow: options.follow, tail: first ? options.tail : resumeAt ? 50_000 : undefined, since, until: options.until, tty: target.tty, timestamps: options.follow || options.timestamps || this.prefixed},
-			{
-				onEntries: entries => {
-					const {stdout, stderr} = this.format(target, entries);
-					this.output.write(stdout, stderr);
-				},
-				onEnd: failure => {
-					this.output.sources.delete(source);
-					target.source = undefined;
-					if (failure?.status === 404) {
-						if (first) {
-							process.stderr.write(`Error response from daemon: No such container: ${target.askedAs ?? target.name}\n`);
-							this.finish(1);
-						} else this.forget(target);
-						return;
-					}
-
-					if (failure) {
-						process.stderr.write(`${this.describe(failure, first)}\n`);
-						this.finish(1);
-						return;
-					}
-
-					if (!options.follow) {
-						this.finish(0);
-						return;
-					}
-
-					// Stopped, or restarted before its stream ended: read on if it runs again.
-					void this.followIfRunning(target).catch(error => {
-						process.stderr.write(`berth logs: lost the engine at ${this.url}: ${daemonMessage(error)}\n`);
-						this.finish(1);
-					});
-				},
-			},
-		);
-		target.source = source;
-		this.output.sources.add(source);
-	}
-
-	private describe(failure: LogFailure, first: boolean): string {
-		if (!failure.connection) return `Error response from daemon: ${failure.message}`;
-		return first ? `berth logs: cannot connect to the engine at ${this.url}: ${failure.message}` : `berth logs: lost the engine at ${this.url}: ${failure.message}`;
-	}
-
-	private forget(target: Target): void {
-		target.source?.stop();
-		this.targets.delete(target.id);
-		// Named containers all gone: nothing is left to follow, unless one comes back under its
-		// name at once (a re-creation, as compose does it).
-		if (this.options.names.length > 0 && this.targets.size === 0) {
-			setTimeout(() => {
-				if (this.targets.size === 0) this.finish(0);
-			}, 2000).unref();
-		}
-	}
-
-	private watchEvents(): void {
-		this.docker.getEvents({filters: {type: ['container'], event: ['start', 'destroy']}}, (error, stream) => {
-			if (error || !stream) {
-				process.stderr.write(`berth logs: cannot watch for restarts: ${daemonMessage(error)}\n`);
-				this.finish(1);
-				return;
-			}
-
-			readEvents(stream, event => this.onEvent(event.Action ?? event.status ?? '', event.Actor?.ID ?? event.id ?? '', event.Actor?.Attributes ?? {}));
-			const lost = () => {
-				process.stderr.write(`berth logs: lost the engine at ${this.url}\n`);
-				this.finish(1);
-			};
-
-			stream.on('end', lost);
-			stream.on('error', lost);
-		});
-	}
-
-	private onEvent(action: string, id: string, attributes: Record<string, string>): void {
-		const known = this.targets.get(id);
-		if (action === 'destroy') {
-			if (known) this.forget(known);
-			return;
-		}
-
-		if (action !== 'start') return;
-		if (known) {
-			this.follow(known, false);
-			return;
-		}
-
-		const name = attributes.name ?? id.slice(0, 12);
-		const matches =
-			this.options.names.length > 0
-				? this.options.names.includes(name)
-				: this.options.labels.every(label => {
-						const [key, ...rest] = label.split('=');
-						return rest.length === 0 ? key! in attributes : attributes[key!] === rest.join('=');
-					});
-		if (!matches) return;
-		// A new container (or one re-created under a name asked for): all its lines are new.
-		void this.docker
-			.getContainer(id)
-			.inspect()
-			.then(info => {
-				if (this.targets.has(id)) return;
-				const target = this.add(id, name, Boolean(info.Config.Tty), name);
-				this.follow(target, false);
-			})
-			.catch(() => undefined);
-	}
+	const found = await docker.listContainers({all: true, filters: {label: options.labels}});
+	// Oldest first, so that colours stay put from one run to the next.
+	found.sort((a, b) => a.Created - b.Created);
+	// A list has no Tty: read it where it matters.
+	return Promise.all(found.map(async info => ({id: info.Id, name: (info.Names[0] ?? info.Id).replace(/^\//, ''), tty: Boolean((await docker.getContainer(info.Id).inspect()).Config.Tty)})));
 }
 
-/** A read that failed, as the run's caller reports it. */
-class LogsError extends Error {
-	constructor(readonly failure: LogFailure) {
-		super(failure.message);
+/** The engine's start and destroy events, for following restarts and new containers; its loss ends the run. */
+function containerEvents(docker: Docker, onLost: () => void): EventSource {
+	const handlers = new Set<(event: EngineEvent) => void>();
+	docker.getEvents({filters: {type: ['container'], event: ['start', 'destroy']}}, (error, stream) => {
+		if (error || !stream) {
+			onLost();
+			return;
+		}
+
+		readEvents(stream, event => {
+			for (const handler of handlers) handler(event);
+		});
+		stream.on('end', onLost);
+		stream.on('error', onLost);
+	});
+	return {
+		subscribe(handler) {
+			handlers.add(handler);
+			return () => handlers.delete(handler);
+		},
+	};
+}
+
+function labelsMatch(labels: readonly string[], attributes: Record<string, string>): boolean {
+	return labels.every(label => {
+		const [key, ...rest] = label.split('=');
+		return rest.length === 0 ? key! in attributes : attributes[key!] === rest.join('=');
+	});
+}
+
+async function printLogs(docker: Docker, options: Options, url: string): Promise<number> {
+	const chosen = await chooseTargets(docker, options);
+	if (typeof chosen === 'string') {
+		process.stderr.write(`${chosen}\n`);
+		return 1;
 	}
+
+	if (chosen.length === 0 && !options.follow) {
+		process.stderr.write(`berth logs: no containers with ${options.labels.join(', ')}\n`);
+		return 1;
+	}
+
+	let finish: (code: number) => void = () => undefined;
+	const finished = new Promise<number>(resolve => {
+		finish = resolve;
+	});
+
+	const prefixed = options.names.length !== 1;
+	const colours: Array<number | undefined> = [];
+	const names: string[] = [];
+	let width = 0;
+	const addTarget = (target: LogTarget, index: number) => {
+		names[index] = target.name;
+		colours[index] = options.colour ? prefixColour(index) : undefined;
+		width = Math.max(width, target.name.length);
+	};
+
+	for (const [index, target] of chosen.entries()) addTarget(target, index);
+	let alive = chosen.length;
+	let pipeline: LogPipeline | undefined;
+	const output = new Output(() => pipeline);
+	const {grep, timestamps} = options;
+
+	const write = (entries: PipelineEntry[]) => {
+		// Written in runs of lines of one container, to keep the writes few.
+		for (let start = 0; start < entries.length; ) {
+			const source = entries[start]!.source;
+			let end = start;
+			while (end < entries.length && entries[end]!.source === source) end++;
+			const stdout: Buffer[] = [];
+			const stderr: Buffer[] = [];
+			const prefix = prefixed ? Buffer.from(namePrefix(names[source] ?? '', width, colours[source])) : undefined;
+			for (let index = start; index < end; index++) {
+				const entry = entries[index]!;
+				if (grep && !grep.test(entry.body.toString('utf8').replace(/\r?\n$/, ''))) continue;
+				const out = entry.stream === 'stderr' ? stderr : stdout;
+				if (prefix) out.push(prefix);
+				if (timestamps && entry.time) out.push(Buffer.from(`${entry.time} `));
+				out.push(entry.body);
+			}
+
+			output.write(stdout, stderr);
+			start = end;
+		}
+	};
+
+	const lost = () => {
+		process.stderr.write(`berth logs: lost the engine at ${url}\n`);
+		finish(1);
+	};
+
+	const events = options.follow ? containerEvents(docker, lost) : undefined;
+	pipeline = new LogPipeline(
+		logAccess(docker),
+		chosen,
+		{
+			follow: options.follow,
+			tail: options.tail,
+			since: options.since,
+			until: options.until,
+			// Times are needed to merge, to resume a follow or to show them; without, the daemon's bytes pass as they are.
+			timestamps: options.timestamps || prefixed,
+			reconnect: false,
+			joins: event => {
+				const attributes = event.Actor?.Attributes ?? {};
+				return options.names.length > 0 ? options.names.includes(attributes.name ?? '') : labelsMatch(options.labels, attributes);
+			},
+		},
+		{
+			entries: write,
+			added(target, index) {
+				addTarget(target, index);
+				alive++;
+			},
+			gone() {
+				alive--;
+				// Named containers all gone: nothing is left to follow, unless one comes back under
+				// its name at once (a re-creation, as compose does it).
+				if (options.names.length > 0 && alive <= 0) {
+					setTimeout(() => {
+						if (alive <= 0) finish(0);
+					}, 2000).unref();
+				}
+			},
+			failed(failure, target, _index, first) {
+				if (failure.status === 404) {
+					// One of several removed meanwhile has nothing more to say; one asked for by name is an error.
+					if (options.names.length !== 1) return;
+					process.stderr.write(`Error response from daemon: No such container: ${target.askedAs ?? target.name}\n`);
+				} else if (failure.connection) {
+					process.stderr.write(first ? `berth logs: cannot connect to the engine at ${url}: ${failure.message}\n` : `berth logs: lost the engine at ${url}: ${failure.message}\n`);
+				} else {
+					process.stderr.write(`Error response from daemon: ${failure.message}\n`);
+				}
+
+				finish(1);
+			},
+			finished: () => finish(0),
+		},
+		events,
+	);
+	await pipeline.start();
+	return finished;
 }

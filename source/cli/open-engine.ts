@@ -1,17 +1,17 @@
 // The connection every command makes: the host chosen as the docker CLI chooses it, berth's own
 // engine started when it is the one chosen and not running, and one clear line on failure.
-import {connect, type Engine} from '../client/connect.ts';
-import {chooseEndpoint, type Endpoint, EndpointError, type HostChoice, type HostFlags} from '../client/endpoint.ts';
-import {hostCandidates} from '../client/host-candidates.ts';
+import {connect, type Connection} from '../client/connect/connect.ts';
+import {chooseEndpoint, type Endpoint, EndpointError, type HostChoice, type HostFlags} from '../client/connect/endpoint.ts';
+import {hostCandidates} from '../client/connect/host-candidates.ts';
 import {readEarlySettings} from '../config/early-settings.ts';
 import {describeConnectError} from '../client/errors.ts';
-import type {HostCandidate} from '../client/host-candidates.ts';
+import type {HostCandidate} from '../client/connect/host-candidates.ts';
 
 /** The engine, or undefined after printing why there is none. */
 export async function openEngine(
 	host: HostFlags | string | undefined,
 	{negotiate = true, onReachable}: {negotiate?: boolean; onReachable?: (endpoint: Endpoint) => void} = {},
-): Promise<Engine | undefined> {
+): Promise<Connection | undefined> {
 	let choice;
 	try {
 		choice = remembered(host) ?? chooseEndpoint(host);
@@ -45,7 +45,7 @@ async function startEngine(): Promise<boolean> {
 }
 
 /** Connects to a host the switcher offers, starting berth's engine if it is the one; throws a sentence. */
-export async function openCandidate(candidate: HostCandidate): Promise<Engine> {
+export async function openCandidate(candidate: HostCandidate): Promise<Connection> {
 	if (!candidate.endpoint) throw new Error(candidate.problem ?? 'no address');
 	if (candidate.key === 'engine' && !(await startEngine())) throw new Error("berth's engine could not be started (berth engine start says why)");
 

@@ -1,9 +1,9 @@
 // `berth` with no command: connect, take the terminal, draw the first list as soon as the engine
 // sends it, then hand over to the UI. React and Ink take most of start-up to load, so they are
 // loaded after that first frame (or once the list is slow to come), not before it.
-import {closeDocker, createDocker, engineLabelOf} from '../client/connect.ts';
-import {type ContainerFeed, startContainerFeed} from '../client/container-feed.ts';
-import type {HostFlags} from '../client/endpoint.ts';
+import {closeDocker, createDocker, engineLabelOf} from '../client/connect/connect.ts';
+import {type ResourceFeed, startResourceFeed} from '../client/feed.ts';
+import type {HostFlags} from '../client/connect/endpoint.ts';
 import {firstPaintLines} from '../ui/first-paint.ts';
 import {takeScreen} from '../ui/terminal.ts';
 import {localeIsUtf8, writeAsciiFrom} from '../ui/ascii-output.ts';
@@ -21,11 +21,11 @@ export async function runTui(target: HostFlags, looks: {noColor?: boolean; theme
 	// engine is asked for its version, so the first frame waits for one round trip, not two. Its
 	// requests go to unversioned paths, which every engine answers (events and the list have had
 	// the same shape since long before the oldest API berth speaks).
-	let feed: ContainerFeed | undefined;
+	let feed: ResourceFeed | undefined;
 	const engine = await openEngine(target, {
 		onReachable(endpoint) {
 			const docker = createDocker(endpoint);
-			feed = startContainerFeed(docker, () => closeDocker(docker, endpoint));
+			feed = startResourceFeed(docker, {onStop: () => closeDocker(docker, endpoint)});
 		},
 	});
 	if (!engine) {
@@ -39,7 +39,7 @@ export async function runTui(target: HostFlags, looks: {noColor?: boolean; theme
 		return 1;
 	}
 
-	feed ??= startContainerFeed(engine.docker);
+	feed ??= startResourceFeed(engine.docker);
 	const theme = chooseTheme({noColor: looks.noColor, theme: looks.theme ?? readEarlySettings(process.env).theme}, process.env);
 	if (!localeIsUtf8(process.env)) writeAsciiFrom(process.stdout);
 	const screen = takeScreen(process.stdin, process.stdout);
@@ -81,7 +81,7 @@ export async function runTui(target: HostFlags, looks: {noColor?: boolean; theme
 	// rather than "loading…" then the list.
 	if (!listed) await Promise.race([firstList, delay(uiListWaitMs)]);
 	uiStarted = true;
-	return ui.runUi({engine, feed, screen, theme, open: openCandidate});
+	return ui.runUi({connection: engine, feed, screen, theme, open: openCandidate});
 }
 
 const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref());

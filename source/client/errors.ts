@@ -1,5 +1,5 @@
 // Turning what dockerode and the socket layer throw into one line a person can act on.
-import type {Endpoint} from './endpoint.ts';
+import type {Endpoint} from './connect/endpoint.ts';
 
 type DockerodeError = Error & {statusCode?: number; json?: unknown; code?: string; reason?: string};
 
@@ -16,6 +16,40 @@ function rawDaemonMessage(error: unknown): string {
 	if (typeof json === 'string' && json.trim()) return json.trim();
 	if (value?.code) return connectionCause(value);
 	return String(value?.message ?? error).replace(/^\(HTTP code \d+\) [\w ]+ - /, '').trim();
+}
+
+/**
+ * A refused or failed request, as the UI sees it: the engine's own words, its status, and whether
+ * the engine does not offer the endpoint at all (an older dockerd, or berth's engine) or could
+ * not be reached.
+ */
+export class RequestError extends Error {
+	constructor(
+		message: string,
+		readonly status: number | undefined,
+		readonly unsupported: boolean,
+		readonly connection: boolean,
+	) {
+		super(message);
+	}
+}
+
+export function toRequestError(error: unknown): RequestError {
+	if (error instanceof RequestError) return error;
+	const message = daemonMessage(error);
+	const status = statusCode(error);
+	// A path the engine has no route for: dockerd says "page not found", berth's engine too.
+	const unsupported = status === 404 && /page not found/i.test(message);
+	return new RequestError(message, status, unsupported, isConnectionError(error));
+}
+
+/** Runs a request, turning whatever it throws into a RequestError. */
+export async function request<T>(work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (error) {
+		throw toRequestError(error);
+	}
 }
 
 export function statusCode(error: unknown): number | undefined {

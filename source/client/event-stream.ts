@@ -8,7 +8,16 @@ export type EngineEvent = {
 	status?: string;
 	id?: string;
 	Actor?: {ID?: string; Attributes?: Record<string, string>};
+	time?: number;
+	timeNano?: number;
 };
+
+export const eventType = (event: EngineEvent) => event.Type ?? 'container';
+export const eventAction = (event: EngineEvent) => event.Action ?? event.status ?? '';
+export const eventActor = (event: EngineEvent) => event.Actor?.ID ?? event.id ?? '';
+
+/** Where events come from for those that follow them (the log pipeline): a subscription. */
+export type EventSource = {subscribe(handler: (event: EngineEvent) => void): () => void};
 
 /** Calls `onEvent` for each event the stream carries; lines that are not JSON are skipped. */
 export function readEvents(stream: NodeJS.ReadableStream, onEvent: (event: EngineEvent) => void): void {

@@ -16,6 +16,11 @@ export type Container = {
 	ports: string;
 	/** The compose project, from the com.docker.compose.project label. */
 	project?: string;
+	/** The image's id (sha256:…), to count an image's users. */
+	imageId?: string;
+	/** The named volumes it mounts, and the networks it is on (by id), to count theirs. */
+	volumes?: readonly string[];
+	networks?: readonly string[];
 };
 
 export const composeProjectLabel = 'com.docker.compose.project';

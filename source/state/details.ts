@@ -122,3 +122,43 @@ export function configLines(record: InspectRecord): string[] {
 	lines.push(...(labels.length > 0 ? labels.map(([key, value]) => `  ${key}=${value}`) : ['  -']));
 	return lines;
 }
+
+/** The parts of an image's inspect record its tabs read. */
+export type ImageRecord = {
+	Config?: {Env?: string[] | null; Cmd?: string[] | null; Entrypoint?: string[] | string | null; WorkingDir?: string; User?: string; ExposedPorts?: Record<string, unknown> | null; Labels?: Record<string, string> | null; Volumes?: Record<string, unknown> | null};
+};
+
+/** An image's configuration: what a container of it runs, and with what. */
+export function imageConfigLines(record: ImageRecord): string[] {
+	const config = record.Config ?? {};
+	const lines: string[] = [];
+	const field = (label: string, value: string) => lines.push(`${label.padEnd(12)} ${value || '-'}`);
+	field('Command', quoteArgs(config.Cmd));
+	field('Entrypoint', quoteArgs(config.Entrypoint));
+	field('Working dir', config.WorkingDir ?? '');
+	field('User', config.User ?? '');
+	const list = (title: string, values: string[]) => lines.push('', title, ...(values.length > 0 ? values.map(value => `  ${value}`) : ['  -']));
+	list('Env', [...(config.Env ?? [])].sort(naturalCompare));
+	list('Exposed ports', Object.keys(config.ExposedPorts ?? {}));
+	list('Volumes', Object.keys(config.Volumes ?? {}));
+	list('Labels', Object.entries(config.Labels ?? {}).sort(([a], [b]) => naturalCompare(a, b)).map(([key, value]) => `${key}=${value}`));
+	return lines;
+}
+
+export type HistoryRecord = {Id?: string; Created?: number; CreatedBy?: string; Size?: number; Comment?: string};
+
+/** Layers newest first, as `docker history` shows them: id, age, what made it, its size. */
+export function historyLines(entries: readonly HistoryRecord[], now: number, formatAge: (seconds: number, now: number) => string, formatSize: (bytes: number) => string): string[] {
+	if (entries.length === 0) return ['(no history)'];
+	const rows = entries.map(entry => [
+		!entry.Id || entry.Id === '<missing>' ? '<missing>' : entry.Id.replace(/^sha256:/, '').slice(0, 12),
+		formatAge(entry.Created ?? 0, now),
+		(entry.CreatedBy ?? '').replace(/^\/bin\/sh -c #\(nop\) +/, '').replace(/\s+/g, ' ').trim(),
+		formatSize(entry.Size ?? 0),
+	]);
+	const idWidth = Math.max(5, ...rows.map(row => row[0]!.length));
+	const ageWidth = Math.max(7, ...rows.map(row => row[1]!.length));
+	const sizeWidth = Math.max(4, ...rows.map(row => row[3]!.length));
+	const line = (cells: string[]) => `${cells[0]!.padEnd(idWidth)}  ${cells[1]!.padEnd(ageWidth)}  ${cells[3]!.padStart(sizeWidth)}  ${cells[2]}`;
+	return [line(['IMAGE', 'CREATED', 'CREATED BY', 'SIZE']), ...rows.map(row => line(row))];
+}

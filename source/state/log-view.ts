@@ -83,6 +83,8 @@ export type LogViewState = {
 	/** What `appended` was when following stopped. */
 	appendedAtPause: number;
 	message?: {text: string; tone: 'info' | 'error'};
+	/** The view's keys are shown over it. */
+	help?: boolean;
 };
 
 export const initialLogViewState: LogViewState = {follow: true, topSeq: 0, wrap: false, timestamps: false, json: false, appendedAtPause: 0};

@@ -1,47 +1,54 @@
-import type Docker from 'dockerode';
-import {Box, Text, useApp, useInput} from 'ink';
-import React, {useEffect, useReducer, useRef, useState} from 'react';
-import type {ContainerFeed} from '../client/container-feed.ts';
-import {runAction} from '../client/containers.ts';
-import {daemonMessage} from '../client/errors.ts';
-import {layoutColumns} from '../state/columns.ts';
-import {rowIndexOf, scrollTop} from '../state/rows.ts';
-import {counts, detailTabs, initialViewState, selectedContainer, type ViewState, viewReducer} from '../state/view.ts';
-import {ContainerList} from './components/container-list.tsx';
+// The App hosts the panels: the header, the list pane and the details pane of the panel in
+// front, the status line, and the overlays (help, host switcher) and the full-screen log view.
+// It knows panels through their models and their tab sources; the engine through the client.
+import {Box, Text, useApp, useInput, useStdout} from 'ink';
+import React, {useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import type {EngineClient} from '../client/engine-client.ts';
+import {type HostCandidate, type Probe, probe} from '../client/connect/host-candidates.ts';
+import {defaultLogLines} from '../config/config.ts';
+import type {Container} from '../state/container.ts';
+import type {Item, ListState} from '../state/list.ts';
+import {rowIndexOf, scrollTop, selectedItem} from '../state/list.ts';
+import {figureSorts, figuresShown, usageOf} from '../state/panels/containers.ts';
+import {panelOfEvent, type EventItem} from '../state/panels/events.ts';
+import type {ImageItem} from '../state/panels/images.ts';
+import {panels} from '../state/panels/index.ts';
+import type {PanelKind} from '../state/panels/panel.ts';
+import {pullLines, type PullProgress} from '../state/pull-progress.ts';
+import {containerCounts, currentList, currentTab, initialScreenState, type ScreenState, screenReducer} from '../state/screen.ts';
+import {formatBytes} from '../state/stats.ts';
+import {currentStatus} from '../state/status-text.ts';
+import {completeCommandLine} from '../state/command-line.ts';
+import {copyToClipboard} from './clipboard.ts';
 import {DetailsPane} from './components/details-pane.tsx';
-import {HelpOverlay} from './components/help-overlay.tsx';
-import {LogViewer} from './components/log-viewer.tsx';
 import {Header} from './components/header.tsx';
+import {HelpOverlay} from './components/help-overlay.tsx';
 import {HostSwitcher} from './components/host-switcher.tsx';
-import {type HostCandidate, type Probe, probe} from '../client/host-candidates.ts';
+import {ListPane} from './components/list-pane.tsx';
+import {LogViewer} from './components/log-viewer.tsx';
 import {StatusLine} from './components/status-line.tsx';
 import {useClock} from './hooks/use-clock.ts';
-import {useContainerWatch} from './hooks/use-container-watch.ts';
 import {useDetails} from './hooks/use-details.ts';
+import {useFeed} from './hooks/use-feed.ts';
 import {useMachine} from './hooks/use-machine.ts';
+import {usePanelData} from './hooks/use-panel-data.ts';
 import {useRowMetrics} from './hooks/use-row-metrics.ts';
 import {useTerminalSize} from './hooks/use-terminal-size.ts';
 import {type Effect, handleKey, hintsFor} from './key-handler.ts';
-import {type Command, type KeyLookup, type Press, splitPresses} from './keymap.ts';
+import {type Keymap, type Press, splitPresses} from './keymap.ts';
 import {computeLayout, minimumSize} from './layout.ts';
+import {listTitle} from './list-rows.ts';
+import {runActions} from './run-actions.ts';
+import {runPanelCommand} from './run-commands.ts';
 import type {Theme} from './theme.ts';
-import {defaultLogLines} from '../config/config.ts';
-import {formatBytes} from '../state/stats.ts';
-import {currentStatus} from '../state/status-text.ts';
 
 export type AppProps = {
-	docker: Docker;
-	/** berth's own engine says which isolation it runs containers with; the status line shows it. */
-	isBerthEngine?: boolean;
-	feed: ContainerFeed;
-	hostLabel: string;
-	/** "Docker 20.10.24", "berth engine 0.1.0". */
-	engineLabel?: string;
-	keymap: {lookup: KeyLookup; keys: Record<Command, string[]>};
+	client: EngineClient;
+	keymap: Keymap;
 	theme: Theme;
 	configPath?: string;
 	startupNotice?: string;
-	initialState?: ViewState;
+	initialState?: ScreenState;
 	/** Lines the log view keeps before it drops the oldest. */
 	logLines?: number;
 	colour?: boolean;
@@ -60,72 +67,94 @@ const noticeMs = {success: 4000, error: 10_000, progress: 0};
 
 type DetailsScroll = {key: string; top: number | 'end'};
 
+/** Finds the row an event is about, in its panel's list. */
+function rowOfEvent(event: EventItem, list: ListState<Item>): Item | undefined {
+	if (event.type === 'image') {
+		for (const item of list.items.values()) if ((item as ImageItem).imageId === event.actorId || (item as ImageItem).name === event.attributes.name) return item;
+		return undefined;
+	}
+
+	return list.items.get(event.actorId) ?? [...list.items.values()].find(item => (item as {name?: string}).name === event.attributes.name);
+}
+
 export function App(props: AppProps) {
-	const {docker, theme} = props;
+	const {client, theme, keymap} = props;
 	const {exit} = useApp();
-	const [state, dispatch] = useReducer(viewReducer, props.initialState ?? initialViewState());
-	useContainerWatch(props.feed, dispatch);
+	const {stdout} = useStdout();
+	const [state, dispatch] = useReducer(screenReducer, props.initialState ?? initialScreenState());
+	useFeed(client.feed, dispatch);
+	usePanelData(client, state.panel, dispatch, state.eventsPaused);
 	const {columns, rows} = useTerminalSize();
 	const layout = computeLayout(columns, rows);
 	const noticeCounter = useRef(0);
+	const nextNoticeId = () => ++noticeCounter.current;
 
 	// The full-screen log view, when open: which containers it shows.
 	const [logTargets, setLogTargets] = useState<Array<{id: string; name: string}>>();
-	const selected = selectedContainer(state);
-	const tab = detailTabs[state.tab]!;
-	// Nothing is read for the details while the log view covers them.
-	const details = useDetails(docker, logTargets ? undefined : selected, tab, {width: layout.details.innerWidth, height: layout.details.rows});
+	const [pull, setPull] = useState<PullProgress & {doneFor?: string}>();
+	const panel = panels[state.panel];
+	const list = currentList(state);
+	const selected = selectedItem(list);
+	const tab = currentTab(state);
+	const containers = state.lists.containers;
+	const usage = useMemo(() => usageOf(containers.items.values()), [containers.items]);
 
-	// The list window moves only as far as it must to keep the selection in view.
-	const listTop = useRef(0);
-	listTop.current = scrollTop(rowIndexOf(state.rows, state.selectedId), state.rows.length, layout.list.rows, listTop.current);
+	// The list window of each panel moves only as far as it must to keep the selection in view.
+	const listTops = useRef<Partial<Record<PanelKind, number>>>({});
+	const listTop = scrollTop(rowIndexOf(list.rows, list.selectedId), list.rows.length, layout.list.rows, listTops.current[state.panel] ?? 0);
+	listTops.current[state.panel] = listTop;
+	const visible = list.rows.slice(listTop, listTop + layout.list.rows);
 
-	const visible = state.rows.slice(listTop.current, listTop.current + layout.list.rows);
-
-	// CPU and memory are read for the running rows on screen; for every running container only
-	// while the list is sorted by them. Nothing is read while the log view covers the list.
-	const sortedByFigures = state.sort.key === 'cpu' || state.sort.key === 'memory';
+	// CPU and memory are read for the running containers on screen; for every running one only
+	// while the list is sorted by them. Nothing is read while another panel or the log view is in front.
+	const sortedByFigures = figureSorts.has(containers.sort.key);
 	const metricIds: string[] = [];
-	// (Only when the list is wide enough to show them.)
-	if (!logTargets && layoutColumns(layout.list.innerWidth - 2).cpu > 0) {
-		const source = sortedByFigures ? state.rows : visible;
-		for (const row of source) if (row.kind === 'container' && row.container.state === 'running') metricIds.push(row.container.id);
+	if (!logTargets && state.panel === 'containers' && figuresShown(layout.list.innerWidth - 2)) {
+		const source = sortedByFigures ? containers.rows : visible;
+		for (const row of source) if (row.kind === 'item' && (row.item as Container).state === 'running') metricIds.push(row.item.id);
 	}
 
-	useRowMetrics(docker, metricIds, sortedByFigures ? 5000 : 3000, dispatch);
+	useRowMetrics(client, metricIds, sortedByFigures ? 5000 : 3000, dispatch);
 
 	// Uptimes under a minute read in seconds ("Up 12 seconds"), so the clock ticks every second
 	// while a row on screen shows one; otherwise every 10 s is enough for "Up 3 minutes".
 	const renderedAt = Date.now();
-	const young = visible.some(row => row.kind === 'container' && /^Up (Less than a second|\d+ seconds?)\b/.test(currentStatus(row.container.status, row.container.statusAt, renderedAt)));
+	const young = state.panel === 'containers' && visible.some(row => row.kind === 'item' && /^Up (Less than a second|\d+ seconds?)\b/.test(currentStatus((row.item as Container).status, (row.item as Container).statusAt, renderedAt)));
 	const now = useClock(young ? 1000 : 10_000);
+	const tabContext = useMemo(() => ({now, usage, containers: containers.items}), [now, usage, containers.items]);
+
+	// Nothing is read for the details while the log view covers them.
+	const details = useDetails(client, state.panel, logTargets ? undefined : selected, tab, {width: layout.details.innerWidth, height: layout.details.rows}, tabContext);
+	const showPull = state.panel === 'images' && pull && (!pull.done || pull.doneFor === list.selectedId);
+	const detailLines = showPull ? pullLines(pull, layout.details.innerWidth) : details.lines;
 
 	// Logs follow the end until scrolled; other tabs open at the top.
-	const detailsKey = `${state.selectedId ?? ''}:${tab}`;
+	const follows = tab === 'Logs' && !showPull;
+	const detailsKey = `${state.panel}:${list.selectedId ?? ''}:${tab}`;
 	const [scroll, setScroll] = useState<DetailsScroll>({key: detailsKey, top: 'end'});
 	// Mirrors `scroll` between renders, so that keys arriving faster than frames add up.
 	const latestScroll = useRef(scroll);
 	latestScroll.current = scroll;
-	const maxTop = Math.max(0, details.lines.length - layout.details.rows);
+	const maxTop = Math.max(0, detailLines.length - layout.details.rows);
 	const effectiveTop = (value: DetailsScroll) => {
-		const requested = value.key === detailsKey ? value.top : tab === 'Logs' ? 'end' : 0;
+		const requested = value.key === detailsKey ? value.top : follows ? 'end' : 0;
 		return requested === 'end' ? maxTop : Math.min(requested, maxTop);
 	};
 
-	const requestedTop = scroll.key === detailsKey ? scroll.top : tab === 'Logs' ? 'end' : 0;
+	const requestedTop = scroll.key === detailsKey ? scroll.top : follows ? 'end' : 0;
 	const detailsTop = effectiveTop(scroll);
 
 	const scrollDetails = (target: (current: number) => number) => {
 		const clamped = Math.max(0, Math.min(target(effectiveTop(latestScroll.current)), maxTop));
-		const next: DetailsScroll = {key: detailsKey, top: tab === 'Logs' && clamped >= maxTop ? 'end' : clamped};
+		const next: DetailsScroll = {key: detailsKey, top: follows && clamped >= maxTop ? 'end' : clamped};
 		latestScroll.current = next;
 		setScroll(next);
 	};
 
-	const machine = useMachine(docker, Boolean(props.isBerthEngine), Boolean(props.isBerthEngine) && !logTargets);
+	const machine = useMachine(client, client.isBerthEngine && !logTargets);
 
 	useEffect(() => {
-		if (props.startupNotice) dispatch({type: 'notice', text: props.startupNotice, tone: 'error', noticeId: ++noticeCounter.current});
+		if (props.startupNotice) dispatch({type: 'notice', text: props.startupNotice, tone: 'error', noticeId: nextNoticeId()});
 	}, [props.startupNotice]);
 
 	useEffect(() => {
@@ -134,6 +163,25 @@ export function App(props: AppProps) {
 		const timer = setTimeout(() => dispatch({type: 'notice-expired', noticeId: notice.id}), noticeMs[notice.tone]);
 		return () => clearTimeout(timer);
 	}, [state.notice]);
+
+	// A finished pull stays in the details until another row is chosen.
+	useEffect(() => {
+		if (pull?.done && pull.doneFor === undefined) setPull({...pull, doneFor: list.selectedId ?? ''});
+	}, [pull, list.selectedId]);
+
+	// Enter on an event whose object is in a panel not read yet: selected once that list arrives.
+	const [jump, setJump] = useState<EventItem>();
+	useEffect(() => {
+		if (!jump) return;
+		const kind = panelOfEvent(jump);
+		if (!kind) return;
+		const target = state.lists[kind] as ListState<Item>;
+		if (!target.loaded) return;
+		setJump(undefined);
+		const item = rowOfEvent(jump, target);
+		if (item) dispatch({type: 'select', id: item.id, panel: kind});
+		else dispatch({type: 'notice', text: `${jump.actorName} no longer exists`, tone: 'error', noticeId: nextNoticeId()});
+	}, [jump, state.lists]);
 
 	const [hostList, setHostList] = useState<HostCandidate[]>([]);
 	const [probes, setProbes] = useState<ReadonlyMap<string, Probe>>(new Map());
@@ -150,6 +198,23 @@ export function App(props: AppProps) {
 		};
 	}, [hostsOpen, hostList]);
 
+	const notice = (text: string, tone: 'progress' | 'success' | 'error', id = nextNoticeId()) => {
+		dispatch({type: 'notice', text, tone, noticeId: id});
+		return id;
+	};
+
+	const switchHost = (candidate: HostCandidate | undefined) => {
+		if (!candidate || !props.hosts) return;
+		if (candidate.key === props.hosts.currentKey) {
+			notice(`already on ${candidate.label}`, 'success');
+			return;
+		}
+
+		// The list stays usable while the new host answers; on success berth moves over.
+		notice(`connecting to ${candidate.label}…`, 'progress');
+		props.hosts.switchTo(candidate).catch((error: unknown) => notice(`${candidate.label}: ${(error as Error).message}`, 'error'));
+	};
+
 	const perform = (effect: Effect) => {
 		switch (effect.kind) {
 			case 'dispatch': {
@@ -158,12 +223,23 @@ export function App(props: AppProps) {
 			}
 
 			case 'action': {
-				const {container, verb} = effect;
-				const noticeId = ++noticeCounter.current;
-				dispatch({type: 'action-started', id: container.id, verb, name: container.name, noticeId});
-				runAction(docker, container.id, verb, {force: effect.force}).then(
-					() => dispatch({type: 'action-finished', id: container.id, verb, name: container.name, noticeId}),
-					(error: unknown) => dispatch({type: 'action-finished', id: container.id, verb, name: container.name, noticeId, error: daemonMessage(error)}),
+				void runActions(client, dispatch, effect, nextNoticeId());
+				break;
+			}
+
+			case 'run': {
+				runPanelCommand(
+					{
+						client,
+						dispatch,
+						notice,
+						openLogs: items => setLogTargets(items.map(container => ({id: container.id, name: container.name}))),
+						setPull: update => setPull(current => {
+							const next = update(current);
+							return next && next !== current ? {...next, doneFor: next.done ? current?.doneFor : undefined} : next;
+						}),
+					},
+					effect,
 				);
 				break;
 			}
@@ -179,38 +255,45 @@ export function App(props: AppProps) {
 			}
 
 			case 'notice': {
-				dispatch({type: 'notice', text: effect.text, tone: effect.tone, noticeId: ++noticeCounter.current});
+				notice(effect.text, effect.tone);
 				break;
 			}
 
-			case 'open-logs': {
-				setLogTargets(effect.containers.map(container => ({id: container.id, name: container.name})));
+			case 'copy': {
+				copyToClipboard(stdout, effect.text);
+				notice(`copied the ${effect.what}: ${effect.text}`, 'success');
+				break;
+			}
+
+			case 'jump': {
+				const kind = panelOfEvent(effect.event);
+				if (!kind) {
+					notice(`${effect.event.type} events are about nothing berth lists`, 'error');
+					break;
+				}
+
+				dispatch({type: 'panel', to: kind});
+				setJump(effect.event);
 				break;
 			}
 
 			case 'open-hosts': {
 				if (!props.hosts) break;
-				const list = props.hosts.list();
-				setHostList(list);
+				const candidates = props.hosts.list();
+				setHostList(candidates);
 				setProbes(new Map());
-				const current = Math.max(0, list.findIndex(candidate => candidate.key === props.hosts!.currentKey));
-				dispatch({type: 'overlay', overlay: {kind: 'hosts', index: current, count: list.length}});
+				const current = Math.max(0, candidates.findIndex(candidate => candidate.key === props.hosts!.currentKey));
+				dispatch({type: 'overlay', overlay: {kind: 'hosts', index: current, count: candidates.length}});
 				break;
 			}
 
 			case 'switch-host': {
-				const candidate = hostList[effect.index];
-				if (!candidate || !props.hosts) break;
-				if (candidate.key === props.hosts.currentKey) {
-					dispatch({type: 'notice', text: `already on ${candidate.label}`, tone: 'success', noticeId: ++noticeCounter.current});
-					break;
-				}
+				switchHost(hostList[effect.index]);
+				break;
+			}
 
-				// The list stays usable while the new host answers; on success berth moves over.
-				dispatch({type: 'notice', text: `connecting to ${candidate.label}…`, tone: 'progress', noticeId: ++noticeCounter.current});
-				props.hosts.switchTo(candidate).catch((error: unknown) => {
-					dispatch({type: 'notice', text: `${candidate.label}: ${(error as Error).message}`, tone: 'error', noticeId: ++noticeCounter.current});
-				});
+			case 'switch-host-named': {
+				switchHost(props.hosts?.list().find(candidate => candidate.label === effect.name || candidate.key === effect.name || candidate.key === `saved:${effect.name}` || candidate.key === `context:${effect.name}`));
 				break;
 			}
 
@@ -221,49 +304,29 @@ export function App(props: AppProps) {
 		}
 	};
 
+	const hostNames = useMemo(() => (props.hosts?.list() ?? []).map(candidate => (candidate.key.startsWith('saved:') || candidate.key.startsWith('context:') ? candidate.key.slice(candidate.key.indexOf(':') + 1) : candidate.key)), [props.hosts]);
+
 	// Keys can come faster than React renders: each key must see the state the key before it left,
 	// not the state of the last render ("/" then "r" must type an r into the filter, never restart).
 	const latest = useRef(state);
 	latest.current = state;
 
 	const applyPresses = (presses: Press[]) => {
-		const state = latest.current;
-		const context = {state, lookup: props.keymap.lookup, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1)};
-		let current = state;
+		const context = {keymap, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1), hostNames};
+		let current = latest.current;
 		for (const press of presses) {
 			const effects = handleKey({...context, state: current}, press.name, press.input);
 			for (const effect of effects) {
 				perform(effect);
-				if (effect.kind === 'dispatch') current = viewReducer(current, effect.event);
+				if (effect.kind === 'dispatch') current = screenReducer(current, effect.event);
 			}
 		}
 
 		latest.current = current;
 	};
 
-	useInput((input, key) => applyPresses(splitPresses(input, key, name => props.keymap.lookup.has(name))), {isActive: !logTargets});
-
-	const {running, total} = counts(state);
-	const prompt =
-		state.overlay.kind === 'confirm-remove'
-			? state.overlay.running
-				? `${state.overlay.name} is running. Force remove it? f force · n cancel`
-				: `Remove ${state.overlay.name}? y yes · n no`
-			: undefined;
-
-	const position =
-		details.lines.length === 0 || tab === 'Stats'
-			? ''
-			: tab === 'Logs' && requestedTop === 'end'
-				? 'following'
-				: `${Math.min(details.lines.length, detailsTop + layout.details.rows)}/${details.lines.length}`;
-	const detailsTitle = selected
-		? `${selected.name}${details.error ? ` — ${details.error}` : details.loading ? ' — loading…' : ''}`
-		: state.loaded
-			? 'nothing selected'
-			: '';
-	const listTitle = state.filter ? `Containers (${state.rows.filter(row => row.kind === 'container').length} of ${total})` : `Containers (${total})`;
-	const emptyText = !state.loaded ? 'loading…' : state.filter ? 'no container matches the filter' : 'no containers';
+	const lookup = keymap.lookupIn(state.panel);
+	useInput((input, key) => applyPresses(splitPresses(input, key, name => lookup.has(name))), {isActive: !logTargets});
 
 	if (columns < minimumSize.columns || rows < minimumSize.rows) {
 		return (
@@ -278,9 +341,9 @@ export function App(props: AppProps) {
 			<LogViewer
 				// Another set of containers is another viewer, with a buffer and readers of its own.
 				key={logTargets.map(target => target.id).join(',')}
-				docker={docker}
+				client={client}
 				targets={logTargets}
-				running={logTargets.map(target => state.containers.get(target.id)?.state === 'running')}
+				keymap={keymap}
 				width={layout.width}
 				height={layout.height}
 				limit={props.logLines ?? defaultLogLines}
@@ -295,52 +358,62 @@ export function App(props: AppProps) {
 		);
 	}
 
+	const {running, total} = containerCounts(state);
+	const {overlay} = state;
+	const question = overlay.kind === 'confirm' ? `${overlay.question.text} ${overlay.question.choices.map(choice => `${choice.key} ${choice.label}`).join(' · ')}` : undefined;
+	const input =
+		overlay.kind === 'prompt'
+			? {label: overlay.label, text: overlay.text, candidates: overlay.command === 'commandLine' && overlay.text ? completeCommandLine(overlay.text, hostNames).candidates : undefined}
+			: undefined;
+
+	const position =
+		detailLines.length === 0 || tab === 'Stats'
+			? ''
+			: follows && requestedTop === 'end'
+				? 'following'
+				: `${Math.min(detailLines.length, detailsTop + layout.details.rows)}/${detailLines.length}`;
+	const detailsTitle = showPull
+		? `Pull: ${pull.reference}`
+		: selected
+			? `${panel.label(selected)}${details.error ? ` — ${details.error}` : details.loading ? ' — loading…' : ''}`
+			: list.loaded
+				? 'nothing selected'
+				: '';
+
 	return (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
 			<Header
 				width={layout.width}
-				engine={props.engineLabel ?? 'Docker'}
-				host={machine.isolation ? `${props.hostLabel} (${machine.isolation})` : props.hostLabel}
+				engine={client.label}
+				host={machine.isolation ? `${client.url} (${machine.isolation})` : client.url}
 				running={running}
 				total={total}
 				connection={state.connection}
 				resources={machine.cpus ? `${machine.usage ? `${machine.usage} of ` : ''}${machine.cpus} CPUs · ${formatBytes(machine.memory ?? 0)}` : undefined}
 				theme={theme}
 			/>
-			{state.overlay.kind === 'hosts' ? (
-				<HostSwitcher
-					candidates={hostList}
-					probes={probes}
-					selected={state.overlay.index}
-					currentKey={props.hosts?.currentKey}
-					width={layout.width}
-					height={layout.height - 2}
-					theme={theme}
-				/>
-			) : state.overlay.kind === 'help' ? (
-				<HelpOverlay keys={props.keymap.keys} width={layout.width} height={layout.height - 2} theme={theme} configPath={props.configPath} />
+			{overlay.kind === 'hosts' ? (
+				<HostSwitcher candidates={hostList} probes={probes} selected={overlay.index} currentKey={props.hosts?.currentKey} width={layout.width} height={layout.height - 2} theme={theme} />
+			) : overlay.kind === 'help' ? (
+				<HelpOverlay keymap={keymap} where={state.panel} title={`berth — keys: ${panel.title}`} width={layout.width} height={layout.height - 2} theme={theme} configPath={props.configPath} />
 			) : (
 				<Box flexDirection={layout.mode === 'side' ? 'row' : 'column'} height={layout.height - 2}>
-					<ContainerList
-						rows={state.rows}
-						selectedId={state.selectedId}
-						top={listTop.current}
+					<ListPane
+						panel={panel}
+						list={list}
+						top={listTop}
 						height={layout.list.rows}
 						width={layout.list.innerWidth}
 						focused={state.focus === 'list'}
-						pending={state.pending}
 						now={now}
+						usage={usage}
 						theme={theme}
-						title={listTitle}
-						filter={state.filter}
-						filterEditing={state.filterEditing}
-						emptyText={emptyText}
-						sort={state.sort}
-						metrics={state.metrics}
+						title={state.panel === 'events' && state.eventsPaused ? `${listTitle(panel, list)} PAUSED${state.eventsMissed > 0 ? ` · ${state.eventsMissed} new` : ''}` : listTitle(panel, list)}
 					/>
 					<DetailsPane
-						tab={state.tab}
-						lines={details.lines}
+						tabs={panel.tabs}
+						tab={showPull ? -1 : state.tabs[state.panel] % Math.max(1, panel.tabs.length)}
+						lines={detailLines}
 						top={detailsTop}
 						height={layout.details.rows}
 						width={layout.details.innerWidth}
@@ -354,8 +427,9 @@ export function App(props: AppProps) {
 			<StatusLine
 				width={layout.width}
 				notice={state.notice}
-				prompt={prompt}
-				hints={state.overlay.kind === 'help' ? 'Esc close' : state.overlay.kind === 'hosts' ? 'j k move · Enter switch · Esc close' : hintsFor(state, props.keymap.keys)}
+				question={question}
+				input={input}
+				hints={overlay.kind === 'help' ? 'Esc close' : overlay.kind === 'hosts' ? 'j k move · Enter switch · Esc close' : hintsFor(state, keymap.keys)}
 				theme={theme}
 			/>
 		</Box>

@@ -3,13 +3,15 @@
 // the same frame the App draws first, from the same pure layout and cell functions, so when Ink
 // takes over it writes the same characters over it and nothing moves. Pure.
 import type {Container} from '../state/container.ts';
-import {headerCells, joinCells, layoutColumns, rowCells} from '../state/columns.ts';
-import {scrollTop, rowIndexOf} from '../state/rows.ts';
-import {counts, detailTabs, initialViewState, selectedContainer, viewReducer} from '../state/view.ts';
+import {type Item, type ListState, rowIndexOf, scrollTop, selectedItem} from '../state/list.ts';
+import {containersPanel} from '../state/panels/containers.ts';
+import {noUsage, type PanelModel} from '../state/panels/panel.ts';
+import {containerCounts, initialScreenState, screenReducer} from '../state/screen.ts';
 import {hintsFor} from './key-handler.ts';
-import {defaultKeymap} from './keymap.ts';
+import {buildKeymap} from './keymap.ts';
 import {computeLayout, minimumSize, type PaneBox} from './layout.ts';
-import type {Theme} from './theme.ts';
+import {listPaneLines, listTitle, rowMark} from './list-rows.ts';
+import {type Theme, toneColour} from './theme.ts';
 
 const foreground: Record<string, number> = {black: 30, red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37, gray: 90, grey: 90, blackBright: 90};
 
@@ -72,10 +74,11 @@ export function firstPaintLines(input: FirstPaintInput): string[] | undefined {
 	const {theme, columns, rows} = input;
 	if (columns < minimumSize.columns || rows < minimumSize.rows) return undefined;
 	const now = input.now ?? Date.now();
-	const state = viewReducer({...initialViewState(), connection: 'connected'}, {type: 'synced', containers: input.containers});
+	const state = screenReducer({...initialScreenState(), connection: 'connected'}, {type: 'synced', panel: 'containers', items: input.containers});
 	const layout = computeLayout(columns, rows);
-	const {running, total} = counts(state);
+	const {running, total} = containerCounts(state);
 	const muted = {color: theme.muted};
+	const list = state.lists.containers as ListState<Item>;
 
 	const header = line(
 		[
@@ -88,43 +91,39 @@ export function firstPaintLines(input: FirstPaintInput): string[] | undefined {
 		layout.width,
 	);
 
-	const list = layout.list;
-	const width = list.innerWidth;
-	const widths = layoutColumns(width - 2);
-	const listContent = [line([{text: `Containers (${total})`, style: {bold: true}}], width), line([{text: `  ${joinCells(headerCells(widths, state.sort), widths)}`, style: muted}], width)];
-	const top = scrollTop(rowIndexOf(state.rows, state.selectedId), state.rows.length, list.rows, 0);
-	const visible = state.rows.slice(top, top + list.rows);
-	if (visible.length === 0) listContent.push(line([{text: '  no containers', style: muted}], width));
-	for (const row of visible) {
+	const pane = layout.list;
+	const width = pane.innerWidth;
+	const top = scrollTop(rowIndexOf(list.rows, list.selectedId), list.rows.length, pane.rows, 0);
+	const view = listPaneLines({panel: containersPanel as unknown as PanelModel<Item>, list, top, height: pane.rows, width, now, usage: noUsage, title: ''});
+	const listContent = [line([{text: listTitle(containersPanel as unknown as PanelModel<Item>, list), style: {bold: true}}], width), line([{text: view.header, style: muted}], width)];
+	if (view.rows.length === 0) listContent.push(line([{text: `  ${view.empty}`, style: muted}], width));
+	for (const row of view.rows) {
 		if (row.kind === 'group') {
-			listContent.push(line([{text: `▾ ${row.project}`, style: {color: theme.accent, bold: true}}, {text: `  ${row.running}/${row.total} running`, style: {color: theme.muted}}], width));
+			listContent.push(line([{text: `▾ ${row.group}`, style: {color: theme.accent, bold: true}}, {text: `  ${row.detail}`, style: {color: theme.muted}}], width));
 			continue;
 		}
 
-		const {container} = row;
-		const cells = rowCells(container, widths, now);
-		const figures = widths.cpu ? ` ${cells.cpu} ${cells.memory}` : '';
-		const ports = widths.ports ? ` ${cells.ports}` : '';
-		if (container.id === state.selectedId) {
-			listContent.push(line([{text: `▸ ${cells.name} ${cells.image} ${cells.state} ${cells.status}${figures}${ports}`, style: {...theme.selection, bold: true}}], width));
+		const text = row.cells.map(cell => cell.text);
+		if (row.selected) {
+			listContent.push(line([{text: `▸${rowMark(row)}${text.join(' ')}`, style: {...theme.selection, bold: true}}], width));
 		} else {
-			listContent.push(line([{text: `  ${cells.name} ${cells.image} `}, {text: cells.state, style: {color: theme.state[container.state]}}, {text: ` ${cells.status}${figures}${ports}`}], width));
+			listContent.push(line([{text: ` ${rowMark(row)}`}, ...row.cells.map((cell, index) => ({text: index === 0 ? cell.text : ` ${cell.text}`, style: toneColour(theme, cell.tone) ? {color: toneColour(theme, cell.tone)} : undefined}))], width));
 		}
 	}
 
 	const details = layout.details;
-	const selected = selectedContainer(state);
+	const selected = selectedItem(list) as Container | undefined;
 	const detailsContent = [
 		line([{text: selected ? `${selected.name} — loading…` : 'nothing selected', style: {bold: true}}], details.innerWidth),
 		line(
-			detailTabs.map((name, index) => ({text: ` ${name} `, style: index === 0 ? {inverse: true, color: theme.accent} : undefined})),
+			containersPanel.tabs.map((name, index) => ({text: ` ${name} `, style: index === 0 ? {inverse: true, color: theme.accent} : undefined})),
 			details.innerWidth,
 		),
 	];
 
-	const listBox = box(list, theme.borderFocused, listContent);
+	const listBox = box(pane, theme.borderFocused, listContent);
 	const detailsBox = box(details, theme.border, detailsContent);
 	const body = layout.mode === 'side' ? listBox.map((text, index) => text + (detailsBox[index] ?? '')) : [...listBox, ...detailsBox];
-	const status = line([{text: hintsFor(state, defaultKeymap), style: muted}], layout.width);
+	const status = line([{text: hintsFor(state, buildKeymap().keys), style: muted}], layout.width);
 	return [header, ...body, status];
 }

@@ -1,51 +1,84 @@
 // What a key press means right now. Pure: the screen's state and the key in, a list of effects
 // out, which the App carries out. Modal layers are checked top first and the first one that
-// takes the key consumes it, so one key never acts twice.
-import type {Container} from '../state/container.ts';
-import {selectedContainer, type ActionVerb, type ViewEvent, type ViewState} from '../state/view.ts';
-import type {KeyLookup} from './keymap.ts';
+// takes the key consumes it, so one key never acts twice. It knows panels only through their
+// models: their actions, commands, sorts and tabs.
+import {completeCommandLine, parseCommandLine} from '../state/command-line.ts';
+import {actionTargets, listedItems, selectedItem, type Item, type ListState} from '../state/list.ts';
+import type {EventItem} from '../state/panels/events.ts';
+import {panels} from '../state/panels/index.ts';
+import type {ActionSpec, PanelKind, PanelModel, Question} from '../state/panels/panel.ts';
+import {currentList, type Overlay, type ScreenEvent, type ScreenState} from '../state/screen.ts';
+import type {Keymap} from './keymap.ts';
+
+export type ActionTarget = {item: Item; verb: string};
 
 export type Effect =
-	| {kind: 'dispatch'; event: ViewEvent}
-	| {kind: 'action'; verb: ActionVerb; container: Container; force?: boolean}
+	| {kind: 'dispatch'; event: ScreenEvent}
+	/** A row action on each target, with progress shown on its row. */
+	| {kind: 'action'; panel: PanelKind; command: string; verb: string; targets: ActionTarget[]; force?: boolean}
+	/** One of a panel's other commands, with what was typed or chosen for it. */
+	| {kind: 'run'; panel: PanelKind; command: string; items: Item[]; input?: string; choice?: string}
 	| {kind: 'scroll-details'; by: number}
 	| {kind: 'scroll-details-to'; where: 'top' | 'bottom'}
 	| {kind: 'notice'; text: string; tone: 'error' | 'success'}
-	| {kind: 'open-logs'; containers: Container[]}
+	| {kind: 'copy'; text: string; what: string}
+	| {kind: 'jump'; event: EventItem}
 	| {kind: 'open-hosts'}
 	| {kind: 'switch-host'; index: number}
+	| {kind: 'switch-host-named'; name: string}
 	| {kind: 'quit'};
 
 export type KeyContext = {
-	state: ViewState;
-	lookup: KeyLookup;
+	state: ScreenState;
+	keymap: Keymap;
 	/** Rows in one page of the list, and lines in one page of the details. */
 	listPage: number;
 	detailsPage: number;
+	/** The names `:host NAME` can switch to. */
+	hostNames?: readonly string[];
 };
 
-const sortKeys = {sortName: 'name', sortState: 'state', sortCpu: 'cpu', sortMemory: 'memory', sortCreated: 'created'} as const;
-
-const dispatch = (event: ViewEvent): Effect => ({kind: 'dispatch', event});
+const dispatch = (event: ScreenEvent): Effect => ({kind: 'dispatch', event});
 const closeOverlay = dispatch({type: 'overlay', overlay: {kind: 'none'}});
+
+const panelCommands: Record<string, PanelKind> = {
+	panelContainers: 'containers',
+	panelImages: 'images',
+	panelVolumes: 'volumes',
+	panelNetworks: 'networks',
+	panelEvents: 'events',
+	panelDisk: 'disk',
+};
+
+const printable = (name: string, input: string) => input.length > 0 && !name.startsWith('ctrl+') && !name.startsWith('alt+') && !/[\u0000-\u001F\u007F]/.test(input);
+
+/** Typing into a one-line field: the new text, or undefined when the key is not for the field. */
+function edited(text: string, name: string, input: string): string | undefined {
+	if (name === 'backspace' || name === 'delete') return text.slice(0, -1);
+	if (name === 'ctrl+u') return '';
+	if (name === 'ctrl+w') return text.replace(/\S*\s*$/, '');
+	return printable(name, input) ? text + input : undefined;
+}
 
 export function handleKey(context: KeyContext, name: string, input: string): Effect[] {
 	const {state} = context;
 	const {overlay} = state;
+	const current = currentList(state);
+	const lookup = context.keymap.lookupIn(state.panel);
 
 	if (name === 'ctrl+c') {
 		if (overlay.kind !== 'none') return [closeOverlay];
-		if (state.filterEditing) return [dispatch({type: 'filter-clear'})];
+		if (current.filterEditing) return [dispatch({type: 'filter-clear'})];
 		return [{kind: 'quit'}];
 	}
 
 	if (overlay.kind === 'help') {
-		return name === 'esc' || name === 'q' || context.lookup.get(name) === 'help' ? [closeOverlay] : [];
+		return name === 'esc' || name === 'q' || lookup.get(name) === 'help' ? [closeOverlay] : [];
 	}
 
 	if (overlay.kind === 'hosts') {
 		const moveTo = (index: number) => [dispatch({type: 'overlay', overlay: {...overlay, index: Math.max(0, Math.min(overlay.count - 1, index))}})];
-		const command = context.lookup.get(name);
+		const command = lookup.get(name);
 		if (name === 'esc' || name === 'q' || command === 'hosts') return [closeOverlay];
 		if (name === 'enter') return [closeOverlay, {kind: 'switch-host', index: overlay.index}];
 		if (command === 'up') return moveTo(overlay.index - 1);
@@ -55,16 +88,10 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 		return [];
 	}
 
-	if (overlay.kind === 'confirm-remove') {
-		const container = state.containers.get(overlay.id);
-		if (name === 'esc' || name === 'n') return [closeOverlay];
-		if (!container) return [closeOverlay];
-		if (name === 'f') return [closeOverlay, {kind: 'action', verb: 'remove', container, force: true}];
-		if (name === 'y' && !overlay.running) return [closeOverlay, {kind: 'action', verb: 'remove', container}];
-		return [];
-	}
+	if (overlay.kind === 'confirm') return answer(context, overlay, name);
+	if (overlay.kind === 'prompt') return typeIntoPrompt(context, overlay, name, input);
 
-	if (state.filterEditing) {
+	if (current.filterEditing) {
 		switch (name) {
 			case 'esc': {
 				return [dispatch({type: 'filter-clear'})];
@@ -72,15 +99,6 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 
 			case 'enter': {
 				return [dispatch({type: 'filter-accept'})];
-			}
-
-			case 'backspace':
-			case 'delete': {
-				return [dispatch({type: 'filter-set', text: state.filter.slice(0, -1)})];
-			}
-
-			case 'ctrl+u': {
-				return [dispatch({type: 'filter-set', text: ''})];
 			}
 
 			case 'up':
@@ -95,28 +113,51 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 
 			default: {
 				// Printable text goes into the filter; other keys do nothing while typing.
-				const printable = input.length > 0 && !name.startsWith('ctrl+') && !name.startsWith('alt+') && !/[\u0000-\u001F\u007F]/.test(input);
-				return printable ? [dispatch({type: 'filter-set', text: state.filter + input})] : [];
+				const text = edited(current.filter, name, input);
+				return text === undefined ? [] : [dispatch({type: 'filter-set', text})];
 			}
 		}
 	}
 
+	// Esc undoes the innermost thing: details focus, marks, the filter, then the panel itself.
 	if (name === 'esc') {
 		if (state.focus === 'details') return [dispatch({type: 'focus', to: 'list'})];
-		if (state.filter) return [dispatch({type: 'filter-clear'})];
+		if (current.marks.size > 0) return [dispatch({type: 'marks-clear'})];
+		if (current.filter) return [dispatch({type: 'filter-clear'})];
+		if (state.previous.length > 0) return [dispatch({type: 'back'})];
 		return [];
 	}
 
-	const command = context.lookup.get(name);
+	const command = lookup.get(name);
 	if (!command) return [];
+	return runCommand(context, command);
+}
+
+function runCommand(context: KeyContext, command: string): Effect[] {
+	const {state} = context;
+	const panel = panels[state.panel];
+	const current = currentList(state);
 	const inDetails = state.focus === 'details';
-	const selected = selectedContainer(state);
-	const act = (verb: ActionVerb): Effect[] => {
-		if (!selected) return [];
-		if (state.connection !== 'connected') return [{kind: 'notice', text: `not connected: ${verb} not sent`, tone: 'error'}];
-		if (state.pending[selected.id]) return [{kind: 'notice', text: `${selected.name} is busy: wait for ${state.pending[selected.id]} to finish`, tone: 'error'}];
-		return [{kind: 'action', verb, container: selected}];
-	};
+	const selected = selectedItem(current);
+
+	const toPanel = panelCommands[command];
+	if (toPanel) return [dispatch({type: 'panel', to: toPanel})];
+	const sortKey = panel.sorts[command];
+	if (sortKey) return [dispatch({type: 'sort', key: sortKey})];
+	const action = panel.actions.find(spec => spec.command === command);
+	if (action) return startAction(state, panel, current, action);
+	const panelCommand = panel.commands.find(spec => spec.command === command);
+	if (panelCommand) {
+		const items = panelCommand.target === 'selected' ? (selected ? [selected] : []) : panelCommand.target === 'listed' ? listedItems(current) : [];
+		if (panelCommand.target !== 'none' && items.length === 0) return [];
+		const ids = items.map(item => item.id);
+		if (panelCommand.prompt) {
+			return [dispatch({type: 'overlay', overlay: {kind: 'prompt', panel: state.panel, command, ids, label: panelCommand.prompt.text, text: panelCommand.prompt.initial?.(selected) ?? ''}})];
+		}
+
+		if (panelCommand.ask) return [dispatch({type: 'overlay', overlay: {kind: 'confirm', panel: state.panel, command, ids, question: panelCommand.ask(items)}})];
+		return [{kind: 'run', panel: state.panel, command, items}];
+	}
 
 	switch (command) {
 		case 'up':
@@ -133,8 +174,7 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 
 		case 'top':
 		case 'bottom': {
-			const where = command;
-			return [inDetails ? {kind: 'scroll-details-to', where} : dispatch({type: 'move-to', where})];
+			return [inDetails ? {kind: 'scroll-details-to', where: command} : dispatch({type: 'move-to', where: command})];
 		}
 
 		case 'switchFocus': {
@@ -142,6 +182,7 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 		}
 
 		case 'drillIn': {
+			if (panel.enter === 'jump') return selected ? [{kind: 'jump', event: selected as EventItem}] : [];
 			return [dispatch({type: 'focus', to: 'details'})];
 		}
 
@@ -154,44 +195,25 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 			return [dispatch({type: 'filter-start'})];
 		}
 
-		case 'start':
-		case 'stop':
-		case 'restart':
-		case 'kill': {
-			return act(command);
+		case 'mark':
+		case 'markAll': {
+			if (!panel.actions.some(spec => spec.bulk)) return [{kind: 'notice', text: `nothing acts on several ${panel.noun[1]} at once`, tone: 'error'}];
+			return [dispatch({type: command === 'mark' ? 'mark' : 'mark-all'}), ...(command === 'mark' ? [dispatch({type: 'move', by: 1})] : [])];
 		}
 
-		case 'pause': {
-			return act(selected?.state === 'paused' ? 'unpause' : 'pause');
-		}
-
-		case 'remove': {
+		case 'copyId':
+		case 'copyName': {
 			if (!selected) return [];
-			const refused = act('remove');
-			if (refused[0]?.kind !== 'action') return refused;
-			const running = selected.state === 'running' || selected.state === 'paused' || selected.state === 'restarting';
-			return [dispatch({type: 'overlay', overlay: {kind: 'confirm-remove', id: selected.id, name: selected.name, running}})];
-		}
-
-		case 'logs': {
-			return selected ? [{kind: 'open-logs', containers: [selected]}] : [];
-		}
-
-		case 'logsAll': {
-			const listed = state.rows.flatMap(row => (row.kind === 'container' ? [row.container] : []));
-			return listed.length > 0 ? [{kind: 'open-logs', containers: listed}] : [];
-		}
-
-		case 'sortName':
-		case 'sortState':
-		case 'sortCpu':
-		case 'sortMemory':
-		case 'sortCreated': {
-			return [dispatch({type: 'sort', key: sortKeys[command]})];
+			const text = command === 'copyId' ? (panel.idOf?.(selected) ?? selected.id) : panel.label(selected);
+			return [{kind: 'copy', text, what: command === 'copyId' ? 'id' : 'name'}];
 		}
 
 		case 'hosts': {
 			return [{kind: 'open-hosts'}];
+		}
+
+		case 'commandLine': {
+			return [dispatch({type: 'overlay', overlay: {kind: 'prompt', panel: state.panel, command: 'commandLine', ids: [], label: ':', text: ''}})];
 		}
 
 		case 'help': {
@@ -201,23 +223,140 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 		case 'quit': {
 			return [{kind: 'quit'}];
 		}
+
+		default: {
+			return [];
+		}
 	}
 }
 
-/** The keys worth showing in the status line for what is on screen now. */
-export function hintsFor(state: ViewState, keys: Record<string, string[]>): string {
-	const key = (command: string) => keys[command]?.[0] ?? '?';
-	if (state.filterEditing) return 'type to filter · Enter keep · Esc clear';
-	const selected = selectedContainer(state);
-	const parts: string[] = [];
-	if (selected) {
-		const up = selected.state === 'running' || selected.state === 'restarting';
-		if (selected.state === 'paused') parts.push(`${key('pause')} unpause`);
-		else if (up) parts.push(`${key('stop')} stop`, `${key('restart')} restart`, `${key('pause')} pause`);
-		else parts.push(`${key('start')} start`);
-		parts.push(`${key('logs')} logs`, `${key('remove')} rm`);
+/** An action on the marked rows (or the selected one): refused while offline or busy, asked about first where it must be. */
+function startAction(state: ScreenState, panel: PanelModel<Item>, current: ListState<Item>, action: ActionSpec<Item>): Effect[] {
+	const items = action.bulk ? actionTargets(current) : [selectedItem(current)].filter((item): item is Item => item !== undefined);
+	if (items.length === 0) return [];
+	if (state.connection !== 'connected') return [{kind: 'notice', text: `not connected: ${action.verb} not sent`, tone: 'error'}];
+	const busy = items.find(item => current.pending[item.id]);
+	if (busy) return [{kind: 'notice', text: `${panel.label(busy)} is busy: wait for ${current.pending[busy.id]} to finish`, tone: 'error'}];
+	const ids = items.map(item => item.id);
+	if (items.length > 1 || action.askOne) {
+		const question: Question = action.ask?.(items) ?? {text: `${action.verb} ${items.length} ${panel.noun[1]}?`, choices: [{key: 'y', label: 'yes'}, {key: 'n', label: 'no'}]};
+		return [dispatch({type: 'overlay', overlay: {kind: 'confirm', panel: state.panel, command: action.command, ids, question}})];
 	}
 
-	parts.push(`${key('filter')} filter`, `${key('prevTab')}${key('nextTab')} tabs`, `${key('help')} help`, `${key('quit')} quit`);
+	return [actionEffect(state.panel, action, items, false)];
+}
+
+function actionEffect(panel: PanelKind, action: ActionSpec<Item>, items: Item[], force: boolean): Effect {
+	return {kind: 'action', panel, command: action.command, verb: action.verb, targets: items.map(item => ({item, verb: action.verbFor?.(item) ?? action.verb})), ...(force ? {force} : {})};
+}
+
+function answer(context: KeyContext, overlay: Extract<Overlay, {kind: 'confirm'}>, name: string): Effect[] {
+	const {state} = context;
+	if (name === 'esc') return [closeOverlay];
+	const choice = overlay.question.choices.find(candidate => candidate.key === name);
+	if (!choice) return [];
+	if (choice.key === 'n' && !choice.verb && !choice.force) return [closeOverlay];
+	const panel = panels[overlay.panel];
+	const list = state.lists[overlay.panel] as ListState<Item>;
+	const items = overlay.ids.map(id => list.items.get(id)).filter((item): item is Item => item !== undefined);
+	const action = panel.actions.find(spec => spec.command === overlay.command);
+	if (action) {
+		if (items.length === 0) return [closeOverlay];
+		if (state.connection !== 'connected') return [closeOverlay, {kind: 'notice', text: `not connected: ${action.verb} not sent`, tone: 'error'}];
+		return [closeOverlay, actionEffect(overlay.panel, action, items, Boolean(choice.force))];
+	}
+
+	return [closeOverlay, {kind: 'run', panel: overlay.panel, command: overlay.command, items, ...(choice.verb ? {choice: choice.verb} : {})}];
+}
+
+function typeIntoPrompt(context: KeyContext, overlay: Extract<Overlay, {kind: 'prompt'}>, name: string, input: string): Effect[] {
+	const {state} = context;
+	const hostNames = context.hostNames ?? [];
+	if (name === 'esc') return [closeOverlay];
+	const isCommandLine = overlay.command === 'commandLine';
+	if (name === 'tab' && isCommandLine) {
+		const {text} = completeCommandLine(overlay.text, hostNames);
+		return [dispatch({type: 'overlay', overlay: {...overlay, text}})];
+	}
+
+	if (name === 'enter') {
+		if (!isCommandLine) {
+			const list = state.lists[overlay.panel] as ListState<Item>;
+			const items = overlay.ids.map(id => list.items.get(id)).filter((item): item is Item => item !== undefined);
+			if (overlay.text.trim() === '') return [closeOverlay];
+			return [closeOverlay, {kind: 'run', panel: overlay.panel, command: overlay.command, items, input: overlay.text.trim()}];
+		}
+
+		const parsed = parseCommandLine(overlay.text, hostNames);
+		switch (parsed.kind) {
+			case 'panel': {
+				return [dispatch({type: 'panel', to: parsed.panel})];
+			}
+
+			case 'host': {
+				return [closeOverlay, {kind: 'switch-host-named', name: parsed.name}];
+			}
+
+			case 'hosts': {
+				return [closeOverlay, {kind: 'open-hosts'}];
+			}
+
+			case 'quit': {
+				return [closeOverlay, {kind: 'quit'}];
+			}
+
+			case 'help': {
+				return [dispatch({type: 'overlay', overlay: {kind: 'help'}})];
+			}
+
+			case 'none': {
+				return [closeOverlay];
+			}
+
+			case 'error': {
+				return [closeOverlay, {kind: 'notice', text: parsed.message, tone: 'error'}];
+			}
+		}
+	}
+
+	const text = edited(overlay.text, name, input);
+	return text === undefined ? [] : [dispatch({type: 'overlay', overlay: {...overlay, text}})];
+}
+
+/** The keys worth showing in the status line for what is on screen now. */
+export function hintsFor(state: ScreenState, keys: Readonly<Record<string, readonly string[]>>): string {
+	const key = (command: string) => keys[command]?.[0];
+	const shown = (command: string, label: string) => {
+		const first = key(command);
+		return first === undefined ? [] : [`${first === ' ' ? 'Space' : first} ${label}`];
+	};
+
+	const current = currentList(state);
+	if (current.filterEditing) return 'type to filter · Enter keep · Esc clear';
+	const panel = panels[state.panel];
+	const parts: string[] = [];
+	if (current.marks.size > 0) {
+		parts.push(`${current.marks.size} marked`);
+		for (const action of panel.actions) if (action.bulk) parts.push(...shown(action.command, shortLabel(action.command)));
+		parts.push('Esc unmark');
+		return parts.join(' · ');
+	}
+
+	// A hint may name its own label after a colon ("pause:unpause").
+	for (const hint of panel.hints(selectedItem(current))) {
+		const [command = hint, label] = hint.split(':');
+		parts.push(...shown(command, label ?? shortLabel(command)));
+	}
+
+	parts.push(...shown('filter', 'filter'));
+	const tabs = `${key('prevTab') ?? ''}${key('nextTab') ?? ''}`;
+	if (panel.tabs.length > 1 && tabs) parts.push(`${tabs} tabs`);
+	parts.push(...shown('commandLine', 'panels'), ...shown('help', 'help'), ...shown('quit', 'quit'));
 	return parts.join(' · ');
+}
+
+const shortLabels: Record<string, string> = {remove: 'rm', pause: 'pause', pauseEvents: 'pause', drillIn: 'go to', prune: 'prune', logs: 'logs'};
+
+function shortLabel(command: string): string {
+	return shortLabels[command] ?? command;
 }

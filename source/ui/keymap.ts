@@ -1,96 +1,10 @@
 // Keys to commands. Pure: a key press is first named ("k", "G", "ctrl+d", "pageup"), then looked
-// up in a table built from the defaults and the user's overrides from the config file.
+// up in the table of the screen in front (a list panel, or the log view), built from the command
+// table's defaults and the user's overrides from the config file.
+import {type CommandSpec, commandNames, commandSpec, commandTable, commandsIn, overlap} from '../state/commands.ts';
+import type {PanelKind} from '../state/panels/panel.ts';
 
-export type Command =
-	| 'up'
-	| 'down'
-	| 'top'
-	| 'bottom'
-	| 'pageUp'
-	| 'pageDown'
-	| 'switchFocus'
-	| 'drillIn'
-	| 'prevTab'
-	| 'nextTab'
-	| 'filter'
-	| 'start'
-	| 'stop'
-	| 'restart'
-	| 'pause'
-	| 'kill'
-	| 'remove'
-	| 'logs'
-	| 'logsAll'
-	| 'sortName'
-	| 'sortState'
-	| 'sortCpu'
-	| 'sortMemory'
-	| 'sortCreated'
-	| 'hosts'
-	| 'help'
-	| 'quit';
-
-export const commandHelp: Record<Command, string> = {
-	up: 'move up',
-	down: 'move down',
-	top: 'go to the top',
-	bottom: 'go to the bottom',
-	pageUp: 'page up',
-	pageDown: 'page down',
-	switchFocus: 'focus list / details',
-	drillIn: 'focus the details',
-	prevTab: 'previous detail tab',
-	nextTab: 'next detail tab',
-	filter: 'filter name or image',
-	start: 'start',
-	stop: 'stop',
-	restart: 'restart',
-	pause: 'pause / unpause',
-	kill: 'kill',
-	remove: 'remove (asks first)',
-	logs: 'full-screen logs',
-	logsAll: 'merged logs of the list',
-	sortName: 'sort by name',
-	sortState: 'sort by state',
-	sortCpu: 'sort by CPU',
-	sortMemory: 'sort by memory',
-	sortCreated: 'sort by age',
-	hosts: 'switch host / engine',
-	help: 'this help',
-	quit: 'quit',
-};
-
-export const defaultKeymap: Record<Command, string[]> = {
-	up: ['up', 'k'],
-	down: ['down', 'j'],
-	top: ['g', 'home'],
-	bottom: ['G', 'end'],
-	pageUp: ['pageup', 'ctrl+b'],
-	pageDown: ['pagedown', 'ctrl+f'],
-	switchFocus: ['tab'],
-	drillIn: ['enter'],
-	prevTab: ['['],
-	nextTab: [']'],
-	filter: ['/'],
-	start: ['u'],
-	stop: ['s'],
-	restart: ['r'],
-	pause: ['p'],
-	kill: ['K'],
-	remove: ['d'],
-	logs: ['l'],
-	logsAll: ['L'],
-	sortName: ['N'],
-	sortState: ['S'],
-	sortCpu: ['C'],
-	sortMemory: ['M'],
-	sortCreated: ['A'],
-	hosts: ['H'],
-	help: ['?'],
-	quit: ['q'],
-};
-
-export const commands = Object.keys(defaultKeymap) as Command[];
+export type Where = PanelKind | 'logView';
 
 /** The subset of Ink's Key that naming needs. */
 export type KeyInfo = {
@@ -162,45 +76,79 @@ export function splitPresses(input: string, key: KeyInfo, isBound: (name: string
 	});
 }
 
-export type KeyLookup = Map<string, Command>;
+/** For one screen: key name to command name. */
+export type KeyLookup = ReadonlyMap<string, string>;
 
-export type KeymapProblem = string;
+export type Keymap = {
+	/** The lookup for the screen in front. */
+	lookupIn(where: Where): KeyLookup;
+	/** Every command's keys in force, overrides included. */
+	keys: Readonly<Record<string, readonly string[]>>;
+	problems: string[];
+};
 
 /**
  * The defaults with the user's overrides laid over them. An override replaces the command's
- * default keys and takes its keys away from any other command.
+ * default keys and takes its keys away from every other command that can be in force at the
+ * same time (a key may still mean one thing in the lists and another in the log view).
  */
-export function buildKeymap(overrides: Record<string, unknown> = {}): {lookup: KeyLookup; keys: Record<Command, string[]>; problems: KeymapProblem[]} {
-	const keys: Record<Command, string[]> = {...defaultKeymap};
-	const problems: KeymapProblem[] = [];
-	const claimed = new Set<string>();
-	for (const [command, value] of Object.entries(overrides)) {
-		if (!(command in defaultKeymap)) {
-			problems.push(`unknown command "${command}" in keys (known: ${commands.join(', ')})`);
+export function buildKeymap(overrides: Record<string, unknown> = {}): Keymap {
+	const keys: Record<string, readonly string[]> = Object.fromEntries(commandTable.map(command => [command.name, command.keys]));
+	const problems: string[] = [];
+	const overridden = new Set<string>();
+	for (const [name, value] of Object.entries(overrides)) {
+		if (!commandSpec(name)) {
+			problems.push(`unknown command "${name}" in keys (known: ${commandNames.join(', ')})`);
 			continue;
 		}
 
 		const list = typeof value === 'string' ? [value] : Array.isArray(value) && value.every(item => typeof item === 'string') ? (value as string[]) : undefined;
 		if (!list || list.length === 0) {
-			problems.push(`keys.${command} must be a key or a list of keys`);
+			problems.push(`keys.${name} must be a key or a list of keys`);
 			continue;
 		}
 
-		keys[command as Command] = list;
-		for (const key of list) claimed.add(key);
+		keys[name] = list;
+		overridden.add(name);
 	}
 
-	const lookup: KeyLookup = new Map();
-	for (const command of commands) {
-		const overridden = command in overrides && keys[command] !== defaultKeymap[command];
-		for (const key of keys[command]) {
-			if (!overridden && claimed.has(key)) continue;
-			lookup.set(key, command);
+	// Defaults give way to overrides where the two could be in force together.
+	for (const command of commandTable) {
+		if (overridden.has(command.name)) continue;
+		const taken = new Set<string>();
+		for (const name of overridden) if (overlap(command, commandSpec(name)!)) for (const key of keys[name]!) taken.add(key);
+		if (taken.size > 0) keys[command.name] = keys[command.name]!.filter(key => !taken.has(key));
+	}
+
+	const overriddenList = [...overridden];
+	for (const [index, name] of overriddenList.entries()) {
+		for (const other of overriddenList.slice(index + 1)) {
+			const shared = keys[name]!.filter(key => keys[other]!.includes(key));
+			if (shared.length > 0 && overlap(commandSpec(name)!, commandSpec(other)!)) problems.push(`keys: ${shared.join(', ')} given to both ${name} and ${other}; ${other} keeps it`);
 		}
 	}
 
-	for (const command of commands) keys[command] = keys[command].filter(key => lookup.get(key) === command);
-	return {lookup, keys, problems};
+	const lookups = new Map<Where, Map<string, string>>();
+	const lookupIn = (where: Where): KeyLookup => {
+		let lookup = lookups.get(where);
+		if (!lookup) {
+			lookup = new Map();
+			// Later commands win a clash between two overrides, as the problem above says.
+			for (const command of commandsIn(where)) for (const key of keys[command.name]!) lookup.set(key, command.name);
+			lookups.set(where, lookup);
+		}
+
+		return lookup;
+	};
+
+	return {lookupIn, keys, problems};
+}
+
+/** The commands of a screen with the keys they have now; those left with none are left out. */
+export function keysIn(keymap: Keymap, where: Where): Array<{command: CommandSpec; keys: readonly string[]}> {
+	return commandsIn(where)
+		.map(command => ({command, keys: keymap.keys[command.name] ?? []}))
+		.filter(entry => entry.keys.length > 0);
 }
 
 /** How a key is shown in help and the status line. */
@@ -238,8 +186,17 @@ export function displayKey(name: string): string {
 			return 'End';
 		}
 
+		case ' ': {
+			return 'Space';
+		}
+
+		case 'esc': {
+			return 'Esc';
+		}
+
 		default: {
-			return name;
+			// Control keys as terminals write them: ^B.
+			return name.startsWith('ctrl+') ? `^${name.slice(5).toUpperCase()}` : name;
 		}
 	}
 }

@@ -2,27 +2,28 @@
 // handed back on every way out before anything is printed.
 import {render} from 'ink';
 import React, {useState} from 'react';
-import {type Engine, engineLabelOf} from '../client/connect.ts';
-import {type ContainerFeed, startContainerFeed} from '../client/container-feed.ts';
-import {type HostCandidate, hostCandidates} from '../client/host-candidates.ts';
+import type {Connection} from '../client/connect/connect.ts';
+import {type HostCandidate, hostCandidates} from '../client/connect/host-candidates.ts';
+import {createEngineClient, type EngineClient} from '../client/engine-client.ts';
+import {type ResourceFeed, startResourceFeed} from '../client/feed.ts';
 import {loadConfig, saveLastHost} from '../config/config.ts';
+import {initialScreenState, type ScreenState, screenReducer} from '../state/screen.ts';
 import {App, type HostSwitching} from './app.tsx';
 import {buildKeymap} from './keymap.ts';
-import {initialViewState, viewReducer} from '../state/view.ts';
 import type {Screen} from './terminal.ts';
 import type {Theme} from './theme.ts';
 
 /** Runs the App on a screen already taken (and perhaps already showing the first frame). */
 export type UiStart = {
-	engine: Engine;
-	feed: ContainerFeed;
+	connection: Connection;
+	feed: ResourceFeed;
 	screen: Screen;
 	theme: Theme;
 	/** Connects to a host the switcher offers (starting berth's engine if need be). */
-	open(candidate: HostCandidate): Promise<Engine>;
+	open(candidate: HostCandidate): Promise<Connection>;
 };
 
-export async function runUi({engine, feed, screen, theme, open}: UiStart): Promise<number> {
+export async function runUi({connection, feed, screen, theme, open}: UiStart): Promise<number> {
 	const loaded = loadConfig();
 	const keymap = buildKeymap(loaded.config.keys);
 	const problems = [...loaded.problems, ...keymap.problems];
@@ -47,32 +48,27 @@ export async function runUi({engine, feed, screen, theme, open}: UiStart): Promi
 
 	const saved = loaded.config.hosts && typeof loaded.config.hosts === 'object' ? loaded.config.hosts : {};
 	const list = () => hostCandidates(saved, process.env);
-	const first = {engine, feed, key: list().find(candidate => candidate.endpoint?.url === engine.endpoint.url)?.key};
+	const first = {client: createEngineClient(connection, feed), key: list().find(candidate => candidate.endpoint?.url === connection.endpoint.url)?.key};
 
 	/** One engine at a time; a switch replaces it (and its feed) and mounts a new App for it. */
 	function Root() {
-		const [current, setCurrent] = useState(first);
+		const [current, setCurrent] = useState<{client: EngineClient; key?: string}>(first);
 		const hosts: HostSwitching = {
 			list,
 			currentKey: current.key,
 			async switchTo(candidate) {
 				const next = await open(candidate);
-				const nextFeed = startContainerFeed(next.docker);
-				current.feed.stop();
-				current.engine.close();
-				setCurrent({engine: next, feed: nextFeed, key: candidate.key});
+				const client = createEngineClient(next, startResourceFeed(next.docker));
+				current.client.close();
+				setCurrent({client, key: candidate.key});
 				saveLastHost(candidate.key);
 			},
 		};
 		return (
 			<App
-				key={`${current.key ?? ''} ${current.engine.endpoint.url}`}
-				docker={current.engine.docker}
-				isBerthEngine={current.engine.serverName === 'berth'}
-				feed={current.feed}
-				hostLabel={current.engine.endpoint.url}
-				engineLabel={engineLabelOf(current.engine)}
-				initialState={initialState(current.feed)}
+				key={`${current.key ?? ''} ${current.client.url}`}
+				client={current.client}
+				initialState={initialState(current.client.feed)}
 				keymap={keymap}
 				theme={theme}
 				configPath={loaded.path}
@@ -99,10 +95,10 @@ export async function runUi({engine, feed, screen, theme, open}: UiStart): Promi
 }
 
 /** The list that has already arrived, so that Ink's first frame is the one already on screen. */
-function initialState(feed: ContainerFeed) {
+export function initialState(feed: ResourceFeed): ScreenState {
 	const early = feed.early();
-	let state = initialViewState();
-	if (early.connected) state = viewReducer(state, {type: 'connection', status: 'connected'});
-	if (early.containers) state = viewReducer(state, {type: 'synced', containers: early.containers});
+	let state = initialScreenState();
+	if (early.connected) state = screenReducer(state, {type: 'connection', status: 'connected'});
+	if (early.containers) state = screenReducer(state, {type: 'synced', panel: 'containers', items: early.containers});
 	return state;
 }

@@ -80,3 +80,34 @@ export function chooseTheme(options: {noColor?: boolean; theme?: string}, env: E
 	const background = Number((env.COLORFGBG ?? '').split(';').at(-1));
 	return background === 7 || background === 15 ? lightTheme : darkTheme;
 }
+
+/** The colour a tone stands for in a theme. */
+export function toneColour(theme: Theme, tone: string | undefined): string | undefined {
+	if (!tone) return undefined;
+	if (tone.startsWith('state.')) return theme.state[tone.slice(6) as ContainerState];
+	switch (tone) {
+		case 'accent': {
+			return theme.accent;
+		}
+
+		case 'muted': {
+			return theme.muted;
+		}
+
+		case 'error': {
+			return theme.error;
+		}
+
+		case 'success': {
+			return theme.success;
+		}
+
+		case 'progress': {
+			return theme.progress;
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}

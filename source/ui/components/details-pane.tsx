@@ -1,9 +1,9 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {detailTabs} from '../../state/view.ts';
 import type {Theme} from '../theme.ts';
 
 export type DetailsPaneProps = {
+	tabs: readonly string[];
 	tab: number;
 	lines: string[];
 	/** Index of the first line shown. */
@@ -30,7 +30,7 @@ function DetailsPaneView(props: DetailsPaneProps) {
 			</Box>
 			<Box height={1} width={width} justifyContent="space-between">
 				<Text wrap="truncate-end">
-					{detailTabs.map((name, index) => (
+					{props.tabs.map((name, index) => (
 						<Text key={name} inverse={index === props.tab} color={index === props.tab ? theme.accent : undefined}>
 							{` ${name} `}
 						</Text>

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {Connection} from '../../state/view.ts';
+import type {Connection} from '../../state/screen.ts';
 import type {Theme} from '../theme.ts';
 
 export type HeaderProps = {

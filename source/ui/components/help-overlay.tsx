@@ -1,49 +1,50 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {type Command, commandHelp, commands, displayKey} from '../keymap.ts';
+import {helpOf} from '../../state/commands.ts';
+import {displayKey, type Keymap, keysIn, type Where} from '../keymap.ts';
 import type {Theme} from '../theme.ts';
 
 export type HelpOverlayProps = {
-	keys: Record<Command, string[]>;
+	keymap: Keymap;
+	/** The screen whose keys are shown: a panel, or the log view. */
+	where: Where;
+	title: string;
 	width: number;
 	height: number;
 	theme: Theme;
 	configPath?: string;
 };
 
-/** The keymap as it is in force, overrides included. */
+/** Every key of the screen in front, as it is in force (overrides included), in as many columns as it takes. */
 export function HelpOverlay(props: HelpOverlayProps) {
 	const {theme} = props;
-	const lines = commands.map(command => ({
-		keys: props.keys[command].map(key => displayKey(key)).join(' '),
-		text: commandHelp[command],
-	}));
-	lines.push({keys: 'Esc', text: 'close / cancel / clear'});
-	const columns = lines.length > props.height - 4 ? 2 : 1;
+	const lines = keysIn(props.keymap, props.where).map(({command, keys}) => ({keys: keys.map(key => displayKey(key)).join(' '), text: helpOf(command, props.where)}));
+	lines.push({keys: 'Esc', text: props.where === 'logView' ? 'clear search, then back' : 'back: details, marks, filter, panel'});
+	const rows = Math.max(1, props.height - 5);
+	const columns = Math.max(1, Math.ceil(lines.length / rows));
 	const perColumn = Math.ceil(lines.length / columns);
 	const columnWidth = Math.floor((props.width - 4) / columns);
+	const keyWidth = Math.min(12, Math.max(...lines.map(line => line.keys.length)) + 1);
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor={theme.borderFocused} width={props.width} height={props.height} paddingX={1}>
-			<Text bold color={theme.accent}>
-				berth — keys
+			<Text bold color={theme.accent} wrap="truncate-end">
+				{props.title}
 			</Text>
 			<Box>
 				{Array.from({length: columns}, (_, column) => (
 					<Box key={column} flexDirection="column" width={columnWidth}>
 						{lines.slice(column * perColumn, (column + 1) * perColumn).map(line => (
-							<Text key={line.text} wrap="truncate-end">
-								<Text color={theme.accent}>{line.keys.padEnd(14)}</Text>
+							<Text key={`${line.keys} ${line.text}`} wrap="truncate-end">
+								<Text color={theme.accent}>{line.keys.padEnd(keyWidth)}</Text>
 								{line.text}
 							</Text>
 						))}
 					</Box>
 				))}
 			</Box>
+			<Box flexGrow={1} />
 			<Text color={theme.muted} wrap="truncate-end">
-				Sort keys: again reverses, a third time restores the default order.
-			</Text>
-			<Text color={theme.muted} wrap="truncate-end">
-				{props.configPath ? `Keys can be changed in ${props.configPath}. ` : ''}Esc or {displayKey(props.keys.help[0] ?? '?')} closes.
+				{props.configPath ? `Keys can be changed in ${props.configPath}. ` : ''}Esc or {displayKey(props.keymap.keys[props.where === 'logView' ? 'log.help' : 'help']?.[0] ?? '?')} closes.
 			</Text>
 		</Box>
 	);

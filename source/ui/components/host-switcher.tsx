@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {HostCandidate, Probe} from '../../client/host-candidates.ts';
+import type {HostCandidate, Probe} from '../../client/connect/host-candidates.ts';
 import type {Theme} from '../theme.ts';
 
 export type HostSwitcherProps = {

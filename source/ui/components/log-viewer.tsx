@@ -1,36 +1,24 @@
 // The full-screen log view: one container or several merged, following the end until the user
-// scrolls, with search, filter, time jumps, saving and copying. Lines arrive into a bounded buffer
-// and the screen is redrawn at most 30 times a second however fast they come.
+// scrolls, with search, filter, time jumps, saving and copying. Lines arrive from the log
+// pipeline into a bounded buffer and the screen is redrawn at most 30 times a second however
+// fast they come. Its keys are the keymap's logView scope; what they mean is log-view-keys.ts.
 import {writeFile} from 'node:fs/promises';
-import type Docker from 'dockerode';
 import {Box, Text, useInput} from 'ink';
 import React, {useEffect, useMemo, useRef, useState} from 'react';
-import {MergedLogs, type LogTarget} from '../../client/merged-logs.ts';
-import {namePrefix, prefixColour, smartCaseRegExp} from '../../state/log-output.ts';
-import {
-	FilterCache,
-	findNext,
-	indexOfSeq,
-	initialLogViewState,
-	jumpToTime,
-	LogBuffer,
-	type LogViewState,
-	pauseAt,
-	plainOf,
-	type RenderOptions,
-	screenRows,
-	scrollBy,
-	topSeqNow,
-} from '../../state/log-view.ts';
-import {parseTimeSpec} from '../../state/time-spec.ts';
-import {type KeyInfo, type Press, splitPresses} from '../keymap.ts';
+import type {EngineClient} from '../../client/engine-client.ts';
+import type {LogPipeline, LogTarget, PipelineEntry} from '../../client/logs/log-pipeline.ts';
+import {namePrefix, prefixColour} from '../../state/log-output.ts';
+import {FilterCache, initialLogViewState, LogBuffer, type LogLine, type LogViewState, pauseAt, plainOf, type RenderOptions, screenRows} from '../../state/log-view.ts';
+import {copyToClipboard} from '../clipboard.ts';
+import {type KeyInfo, type Keymap, type Press, splitPresses} from '../keymap.ts';
+import {handleLogKey, promptText} from '../log-view-keys.ts';
 import type {Theme} from '../theme.ts';
+import {HelpOverlay} from './help-overlay.tsx';
 
 export type LogViewerProps = {
-	docker: Docker;
+	client: EngineClient;
 	targets: LogTarget[];
-	/** Whether each target runs now; one that runs again is followed again. */
-	running: boolean[];
+	keymap: Keymap;
 	width: number;
 	height: number;
 	limit: number;
@@ -46,16 +34,19 @@ const frameMs = 33;
 const floodFrameMs = 100;
 const initialTail = 1000;
 
+const toLine = (entry: PipelineEntry): Omit<LogLine, 'seq'> => ({source: entry.source, stream: entry.stream, time: entry.time, raw: entry.body.toString('utf8')});
+
 export function LogViewer(props: LogViewerProps) {
 	const {targets, width, height, theme} = props;
 	const buffer = useMemo(() => new LogBuffer(props.limit), [props.limit]);
 	const filterCache = useMemo(() => new FilterCache(), []);
+	const lookup = props.keymap.lookupIn('logView');
 	const [, setVersion] = useState(0);
 	const [state, setState] = useState<LogViewState>(initialLogViewState);
 	const latest = useRef(state);
 	latest.current = state;
 	const [error, setError] = useState<string>();
-	const merged = useRef<MergedLogs | undefined>(undefined);
+	const pipeline = useRef<LogPipeline | undefined>(undefined);
 	const loadingOlder = useRef(false);
 	const historyComplete = useRef(false);
 
@@ -66,9 +57,10 @@ export function LogViewer(props: LogViewerProps) {
 
 	// Lines are gathered as they come and put on screen once a frame.
 	useEffect(() => {
-		let pending: Parameters<LogBuffer['append']>[0] = [];
+		let pending: Array<Omit<LogLine, 'seq'>> = [];
 		let timer: NodeJS.Timeout | undefined;
 		let flushedAt = 0;
+		let received = 0;
 		const flush = () => {
 			timer = undefined;
 			flushedAt = Date.now();
@@ -77,16 +69,18 @@ export function LogViewer(props: LogViewerProps) {
 			setVersion(version => version + 1);
 		};
 
-		const logs = new MergedLogs(props.docker, targets, {
-			onEntries(entries) {
-				for (const entry of entries) pending.push({source: entry.source, stream: entry.stream, time: entry.time, raw: entry.body.toString('utf8')});
+		const logs = props.client.logs(targets, {follow: true, tail: initialTail, reconnect: true}, {
+			entries(entries) {
+				received += entries.length;
+				for (const entry of entries) pending.push(toLine(entry));
 				timer ??= setTimeout(flush, Math.max(frameMs, flushedAt + floodFrameMs - Date.now()));
 			},
-			onError: message => setError(message),
+			failed: (failure, target) => setError(`${target.name}: ${failure.message}`),
+			reconnecting: lost => setError(lost ? 'connection lost — reconnecting' : undefined),
 		});
-		merged.current = logs;
-		void logs.start(initialTail, props.running).then(() => {
-			historyComplete.current = buffer.lines.length < initialTail * targets.length;
+		pipeline.current = logs;
+		void logs.start().then(() => {
+			historyComplete.current = received < initialTail * targets.length;
 		});
 		return () => {
 			clearTimeout(timer);
@@ -95,10 +89,6 @@ export function LogViewer(props: LogViewerProps) {
 		// The viewer is opened for one set of containers; a new set is a new viewer.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [buffer]);
-
-	useEffect(() => {
-		for (const [index, isRunning] of props.running.entries()) if (isRunning) merged.current?.follow(index);
-	}, [props.running.join(',')]);
 
 	const lines = filterCache.lines(buffer, state.filter);
 	const rows = screenRows(lines, state, options);
@@ -111,20 +101,20 @@ export function LogViewer(props: LogViewerProps) {
 
 	const fetchOlder = () => {
 		const oldest = buffer.lines[0];
-		if (!oldest?.time || loadingOlder.current || (historyComplete.current && buffer.dropped === 0)) return;
+		if (!oldest?.time || loadingOlder.current) return;
 		loadingOlder.current = true;
 		update({...latest.current, message: {text: 'loading older lines…', tone: 'info'}});
-		void merged.current?.older(oldest.time, initialTail).then(entries => {
+		void pipeline.current?.older(oldest.time, initialTail).then(entries => {
 			loadingOlder.current = false;
 			if (entries.length < initialTail * targets.length) historyComplete.current = true;
 			const topSeq = buffer.lines[0]?.seq;
-			buffer.prepend(entries.map(entry => ({source: entry.source, stream: entry.stream, time: entry.time, raw: entry.body.toString('utf8')})));
+			buffer.prepend(entries.map(entry => toLine(entry)));
 			const current = latest.current;
 			update({...pauseAt(current, current.follow ? (topSeq ?? 0) : current.topSeq, buffer.appended), message: {text: entries.length > 0 ? `${entries.length} older lines` : 'no older lines', tone: 'info'}});
 		});
 	};
 
-	const save = async (file: string, shown: typeof lines) => {
+	const save = async (file: string, shown: LogLine[]) => {
 		const text = shown.map(line => `${targets.length > 1 ? `${targets[line.source]?.name ?? ''} | ` : ''}${latest.current.timestamps && line.time ? `${line.time} ` : ''}${plainOf(line)}\n`).join('');
 		try {
 			await writeFile(file, text, {flag: 'wx'});
@@ -134,184 +124,72 @@ export function LogViewer(props: LogViewerProps) {
 		}
 	};
 
-	const acceptPrompt = (current: LogViewState): LogViewState => {
-		const prompt = current.prompt!;
-		const text = prompt.text.trim();
-		const base = {...current, prompt: undefined};
-		switch (prompt.kind) {
-			case 'search':
-			case 'filter': {
-				if (!text) return {...base, [prompt.kind]: undefined};
-				const regex = smartCaseRegExp(text);
-				if (regex instanceof Error) return {...base, message: {text: regex.message, tone: 'error'}};
-				if (prompt.kind === 'filter') return {...base, filter: regex, follow: true, markSeq: undefined};
-				return findNext(filterCache.lines(buffer, current.filter), {...base, search: regex, markSeq: undefined}, options, 1, buffer.appended);
-			}
-
-			case 'time': {
-				const seconds = parseTimeSpec(text);
-				if (seconds instanceof Error) return {...base, message: {text: seconds.message, tone: 'error'}};
-				return jumpToTime(filterCache.lines(buffer, current.filter), base, Number(seconds), buffer.appended);
-			}
-
-			case 'save': {
-				void save(text, filterCache.lines(buffer, current.filter));
-				return base;
-			}
-		}
-	};
-
-	const handle = (name: string, input: string, current: LogViewState): LogViewState | 'close' => {
-		const shown = filterCache.lines(buffer, current.filter);
-		if (current.prompt) {
-			if (name === 'esc' || name === 'ctrl+c') return {...current, prompt: undefined};
-			if (name === 'enter') return acceptPrompt(current);
-			if (name === 'backspace' || name === 'delete') return {...current, prompt: {...current.prompt, text: current.prompt.text.slice(0, -1)}};
-			if (name === 'ctrl+u') return {...current, prompt: {...current.prompt, text: ''}};
-			const printable = input.length > 0 && !name.startsWith('ctrl+') && !name.startsWith('alt+') && !/[\u0000-\u001F\u007F]/.test(input);
-			return printable ? {...current, prompt: {...current.prompt, text: current.prompt.text + input}} : current;
-		}
-
-		const page = Math.max(1, contentHeight - 1);
-		const scroll = (by: number) => {
-			const next = scrollBy(shown, current, options, by, buffer.appended);
-			// At the very top already: older lines come from the engine.
-			if (by < 0 && shown.length > 0 && indexOfSeq(shown, topSeqNow(shown, current, options)) === 0) fetchOlder();
-			return next;
-		};
-
-		switch (name) {
-			case 'q':
-			case 'esc': {
-				if (name === 'esc' && (current.search || current.message)) return {...current, search: undefined, markSeq: undefined, message: undefined};
-				if (name === 'esc' && current.filter) return {...current, filter: undefined};
-				return 'close';
-			}
-
-			case 'ctrl+c': {
-				return 'close';
-			}
-
-			case 'j':
-			case 'down':
-			case 'enter': {
-				return scroll(1);
-			}
-
-			case 'k':
-			case 'up': {
-				return scroll(-1);
-			}
-
-			case 'pagedown':
-			case 'ctrl+f':
-			case ' ': {
-				return scroll(page);
-			}
-
-			case 'pageup':
-			case 'ctrl+b':
-			case 'b': {
-				return scroll(-page);
-			}
-
-			case 'ctrl+d': {
-				return scroll(Math.ceil(page / 2));
-			}
-
-			case 'ctrl+u': {
-				return scroll(-Math.ceil(page / 2));
-			}
-
-			case 'g':
-			case 'home': {
-				if (!current.follow && shown[0] && current.topSeq <= shown[0].seq) fetchOlder();
-				return pauseAt(current, shown[0]?.seq ?? 0, buffer.appended);
-			}
-
-			case 'G':
-			case 'end': {
-				return {...current, follow: true, markSeq: undefined, message: undefined};
-			}
-
-			case 'f': {
-				return current.follow ? pauseAt(current, topSeqNow(shown, current, options), buffer.appended) : {...current, follow: true, message: undefined};
-			}
-
-			case 't': {
-				return {...current, timestamps: !current.timestamps};
-			}
-
-			case 'w': {
-				return {...current, wrap: !current.wrap};
-			}
-
-			case 'J': {
-				return {...current, json: !current.json};
-			}
-
-			case '/': {
-				return {...current, prompt: {kind: 'search', text: ''}};
-			}
-
-			case '&':
-			case 'F': {
-				return {...current, prompt: {kind: 'filter', text: current.filter?.source ?? ''}};
-			}
-
-			case '@':
-			case 'T': {
-				return {...current, prompt: {kind: 'time', text: ''}};
-			}
-
-			case 's': {
-				const stamp = new Date().toISOString().replaceAll(':', '').slice(0, 15);
-				return {...current, prompt: {kind: 'save', text: `${process.cwd()}/${targets.map(target => target.name).join('+').slice(0, 60)}-${stamp}.log`}};
-			}
-
-			case 'n':
-			case 'N': {
-				return findNext(shown, current, options, name === 'n' ? 1 : -1, buffer.appended);
-			}
-
-			case 'y': {
-				const seq = current.markSeq ?? rows.at(-1)?.seq;
-				const line = shown[indexOfSeq(shown, seq ?? 0)];
-				if (!line || line.seq !== seq) return current;
-				// OSC 52: the terminal puts it on the clipboard, also over SSH and in tmux (set-clipboard on).
-				process.stdout.write(`\u001B]52;c;${Buffer.from(plainOf(line)).toString('base64')}\u0007`);
-				return {...current, message: {text: `copied: ${plainOf(line).slice(0, Math.max(10, width - 20))}`, tone: 'info'}};
-			}
-
-			default: {
-				return current;
-			}
-		}
-	};
-
 	useInput((input, key) => {
 		let current = latest.current;
 		const presses = splitPresses(input, key as KeyInfo, () => false);
 		for (const [index, press] of presses.entries()) {
-			const next = handle(press.name, press.input, current);
-			if (next === 'close') {
-				props.onClose(presses.slice(index + 1));
-				return;
-			}
+			const shown = filterCache.lines(buffer, current.filter);
+			const stamp = new Date().toISOString().replaceAll(':', '').slice(0, 15);
+			const result = handleLogKey(
+				{
+					lookup,
+					lines: shown,
+					appended: buffer.appended,
+					options,
+					rows: screenRows(shown, current, options),
+					saveName: `${process.cwd()}/${targets.map(target => target.name).join('+').slice(0, 60)}-${stamp}.log`,
+					canFetchOlder: !(historyComplete.current && buffer.dropped === 0),
+				},
+				current,
+				press.name,
+				press.input,
+			);
+			current = result.state;
+			for (const effect of result.effects) {
+				switch (effect.kind) {
+					case 'close': {
+						props.onClose(presses.slice(index + 1));
+						return;
+					}
 
-			current = next;
+					case 'copy': {
+						copyToClipboard(process.stdout, effect.text);
+						break;
+					}
+
+					case 'save': {
+						latest.current = current;
+						void save(effect.file, effect.lines);
+						break;
+					}
+
+					case 'fetch-older': {
+						latest.current = current;
+						fetchOlder();
+						current = latest.current;
+						break;
+					}
+				}
+			}
 		}
 
 		update(current);
 	});
 
+	if (state.help) {
+		return <HelpOverlay keymap={props.keymap} where="logView" title="berth — log view keys" width={width} height={height} theme={theme} />;
+	}
+
 	const names = targets.map(target => target.name).join(', ');
 	const mode = state.follow ? 'FOLLOWING' : `PAUSED${unseen > 0 ? ` · ${unseen} new` : ''}`;
 	const flags = [state.wrap ? 'wrap' : '', state.timestamps ? 'time' : '', state.json ? 'json' : '', state.filter ? `filter /${state.filter.source}/ ${lines.length} lines` : '', state.search ? `search /${state.search.source}/` : ''].filter(Boolean).join(' · ');
 	const header = `Logs: ${names}`;
-	const footer = state.prompt
-		? `${{search: 'search /', filter: 'filter (regex) &', time: 'jump to time (10m, 14:05, 2026-11-24T10:00) @', save: 'save to '}[state.prompt.kind]}${state.prompt.text}█`
-		: (state.message?.text ?? error ?? 'q back · f follow · / search · n/N next · & filter · @ time · t time · w wrap · J json · s save · y copy');
+	const key = (command: string) => props.keymap.keys[command]?.[0] ?? '';
+	const footer =
+		promptText(state) ??
+		state.message?.text ??
+		error ??
+		`${key('log.close')} back · ${key('log.follow')} follow · ${key('log.search')} search · ${key('log.next')}/${key('log.previous')} next · ${key('log.filter')} filter · ${key('log.time')} time · ${key('log.wrap')} wrap · ${key('log.save')} save · ${key('log.copy')} copy · ${key('log.help')} keys`;
 
 	return (
 		<Box flexDirection="column" width={width} height={height}>

@@ -1,25 +1,43 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import type {Notice} from '../../state/view.ts';
+import type {Notice} from '../../state/screen.ts';
 import type {Theme} from '../theme.ts';
 
 export type StatusLineProps = {
 	width: number;
 	notice?: Notice;
 	/** A question that waits for an answer takes the whole line. */
-	prompt?: string;
+	question?: string;
+	/** A value being typed: its label, the text so far, and what it could complete to. */
+	input?: {label: string; text: string; candidates?: string[]};
 	hints: string;
 	theme: Theme;
 };
 
-/** The bottom line: a question, else the latest notice, else the keys that fit what is on screen. */
+/** The bottom line: a question or a field being typed, else the latest notice, else the keys that fit what is on screen. */
 function StatusLineView(props: StatusLineProps) {
 	const {theme} = props;
-	if (props.prompt) {
+	if (props.question) {
 		return (
 			<Box height={1} width={props.width}>
 				<Text wrap="truncate-end" backgroundColor={theme.error} color="white" bold>
-					{` ${props.prompt} `.padEnd(props.width)}
+					{` ${props.question} `.padEnd(props.width)}
+				</Text>
+			</Box>
+		);
+	}
+
+	if (props.input) {
+		const {label, text, candidates} = props.input;
+		return (
+			<Box height={1} width={props.width}>
+				<Text wrap="truncate-end">
+					<Text color={theme.accent} bold>
+						{label === ':' ? ':' : `${label}: `}
+					</Text>
+					{text}
+					<Text inverse> </Text>
+					{candidates && candidates.length > 0 ? <Text color={theme.muted}>{`   ${candidates.join('  ')}`}</Text> : null}
 				</Text>
 			</Box>
 		);

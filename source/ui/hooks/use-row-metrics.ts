@@ -1,9 +1,10 @@
-import type Docker from 'dockerode';
 import {useEffect, useRef} from 'react';
-import {readStatsOnce} from '../../client/stats.ts';
-import type {RowMetrics} from '../../state/rows.ts';
+import type {EngineClient} from '../../client/engine-client.ts';
+import type {Figures} from '../../state/list.ts';
+import type {ScreenEvent} from '../../state/screen.ts';
 import {formatBytes, formatPercent, type Sample, toSample} from '../../state/stats.ts';
-import type {ViewEvent} from '../../state/view.ts';
+
+type RowMetrics = {cpu?: number; memory?: number};
 
 /** Requests in flight at once, so that a long list does not queue a burst on the engine. */
 const concurrency = 4;
@@ -15,9 +16,9 @@ const settleMs = 250;
  * while the list is sorted by them), read every `intervalMs` with one-shot readings. CPU comes
  * from two readings in a row of the same container. Containers not asked for cost nothing.
  */
-export function useRowMetrics(docker: Docker, ids: readonly string[], intervalMs: number, dispatch: (event: ViewEvent) => void): void {
+export function useRowMetrics(client: EngineClient, ids: readonly string[], intervalMs: number, dispatch: (event: ScreenEvent) => void): void {
 	const previous = useRef(new Map<string, Sample>());
-	const shown = useRef(new Map<string, RowMetrics>());
+	const shown = useRef<ReadonlyMap<string, RowMetrics>>(new Map());
 	const wanted = useRef(ids);
 	wanted.current = ids;
 	const key = ids.join(',');
@@ -46,7 +47,7 @@ export function useRowMetrics(docker: Docker, ids: readonly string[], intervalMs
 				while (!stopped && next < targets.length) {
 					const id = targets[next++]!;
 					try {
-						const record = await readStatsOnce(docker, id, controller.signal);
+						const record = await client.containers.statsOnce(id, controller.signal);
 						samples.set(id, toSample(record, previous.current.get(id)));
 					} catch {
 						// Gone or stopped since it was listed: it simply shows no figures.
@@ -58,12 +59,12 @@ export function useRowMetrics(docker: Docker, ids: readonly string[], intervalMs
 			running = false;
 			if (stopped) return;
 			previous.current = samples;
-			const metrics = new Map<string, RowMetrics>();
+			const metrics = new Map<string, Figures>();
 			for (const [id, sample] of samples) metrics.set(id, {cpu: sample.cpu, memory: sample.memory});
 			// Figures that read the same as last time cause no render.
 			if (!sameFigures(metrics, shown.current)) {
 				shown.current = metrics;
-				dispatch({type: 'metrics', metrics});
+				dispatch({type: 'figures', panel: 'containers', figures: metrics});
 			}
 
 			timer = setTimeout(readAll, again ? settleMs : intervalMs);
@@ -81,7 +82,7 @@ export function useRowMetrics(docker: Docker, ids: readonly string[], intervalMs
 			clearTimeout(timer);
 			controller.abort();
 		};
-	}, [docker, intervalMs, dispatch]);
+	}, [client, intervalMs, dispatch]);
 
 	// Rows that came into view are read soon, not at the next round.
 	useEffect(() => {

@@ -1,6 +1,5 @@
-import type Docker from 'dockerode';
 import {useEffect, useState} from 'react';
-import {streamStats} from '../../client/stats.ts';
+import type {EngineClient} from '../../client/engine-client.ts';
 import {SampleHistory, toSample} from '../../state/stats.ts';
 
 /** Five minutes of one-second readings. */
@@ -25,13 +24,13 @@ function historyOf(id: string): SampleHistory {
 export type StatsView = {history?: SampleHistory; error?: string; version: number};
 
 /** Follows the container's stats while `active` (its Stats tab is showing); one render a reading. */
-export function useStatsHistory(docker: Docker, id: string | undefined, active: boolean, startedAt: string | undefined): StatsView {
+export function useStatsHistory(client: EngineClient, id: string | undefined, active: boolean, startedAt: string | undefined): StatsView {
 	const [view, setView] = useState<StatsView>({version: 0});
 	useEffect(() => {
 		if (!active || !id) return;
 		const history = historyOf(id);
 		setView(current => ({history, version: current.version + 1}));
-		const stream = streamStats(docker, id, {
+		const stream = client.containers.stats(id, {
 			onRecord(record) {
 				history.add(toSample(record, history.latest));
 				setView(current => ({history, version: current.version + 1}));
@@ -41,7 +40,7 @@ export function useStatsHistory(docker: Docker, id: string | undefined, active: 
 			},
 		});
 		return () => stream.stop();
-	}, [docker, id, active, startedAt]);
+	}, [client, id, active, startedAt]);
 
 	return view.history && histories.get(id ?? '') === view.history ? view : {version: view.version};
 }

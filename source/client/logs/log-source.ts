@@ -3,9 +3,9 @@
 // without repeating itself), the multiplexed frames or the raw TTY stream taken apart, and the
 // timestamp cut off each entry. Bytes stay bytes: decoding is for whoever shows them.
 import type Docker from 'dockerode';
-import {daemonMessage, isConnectionError, statusCode} from './errors.ts';
+import {daemonMessage, isConnectionError, statusCode} from '../errors.ts';
 import {FrameDecoder} from './log-frames.ts';
-import {parseTimeSpec} from '../state/time-spec.ts';
+import {parseTimeSpec} from '../../state/time-spec.ts';
 
 export type LogEntry = {stream: 'stdout' | 'stderr'; /** RFC 3339 with nanoseconds, as the daemon sent it. */ time: string; body: Buffer};
 

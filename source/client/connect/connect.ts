@@ -11,7 +11,8 @@ export const clientApiVersion = '1.47';
 /** Below this the fields berth reads are missing. */
 export const minimumApiVersion = '1.24';
 
-export type Engine = {
+/** An open connection to an engine (dockerd or berth's own), with what it said of itself. */
+export type Connection = {
 	docker: Docker;
 	endpoint: Endpoint;
 	apiVersion: string;
@@ -23,11 +24,11 @@ export type Engine = {
 };
 
 /** "Docker 20.10.24", "berth engine 0.1.0": how the header names the engine. */
-export const engineLabelOf = (engine: Pick<Engine, 'serverName' | 'serverVersion'>) =>
+export const engineLabelOf = (engine: Pick<Connection, 'serverName' | 'serverVersion'>) =>
 	engine.serverName === 'berth' ? `berth engine ${engine.serverVersion}` : `${engine.serverName} ${engine.serverVersion}`;
 
 /** "Docker/20.10.24 (linux)" (or another engine's own name) as the name and version it gives. */
-export function serverOf(header: string | undefined): Pick<Engine, 'serverName' | 'serverVersion'> {
+export function serverOf(header: string | undefined): Pick<Connection, 'serverName' | 'serverVersion'> {
 	const server = /^([^/\s]+)\/(\S+)/.exec(header ?? '');
 	return {serverName: server?.[1] ?? 'Docker', serverVersion: server?.[2] ?? ''};
 }
@@ -86,7 +87,7 @@ export function negotiateVersion(serverApiVersion: string | undefined): string {
  * answers in its own current version (for one quick request whose shape has not changed, such as
  * a log read, where a round trip first would be most of the wait).
  */
-export async function connect(endpoint: Endpoint, {timeoutMs = 8000, negotiate = true} = {}): Promise<Engine> {
+export async function connect(endpoint: Endpoint, {timeoutMs = 8000, negotiate = true} = {}): Promise<Connection> {
 	if (!negotiate) {
 		const docker = createDocker(endpoint);
 		return {docker, close: () => closeDocker(docker, endpoint), endpoint, apiVersion: '', serverVersion: '', serverName: ''};

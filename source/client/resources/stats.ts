@@ -1,9 +1,9 @@
 // Resource readings from the engine: a stream of one record a second for the container whose
 // Stats tab is open, one-shot readings for the rows on screen, and the process table.
 import type Docker from 'dockerode';
-import {daemonMessage} from './errors.ts';
-import {LineSplitter} from './line-splitter.ts';
-import type {StatsRecord} from '../state/stats.ts';
+import {daemonMessage} from '../errors.ts';
+import {LineSplitter} from '../line-splitter.ts';
+import type {StatsRecord} from '../../state/stats.ts';
 
 export type StatsStream = {stop(): void};
 

@@ -2,11 +2,11 @@
 // socket where there is one, DOCKER_HOST, every docker context, and the hosts saved in berth's
 // config. Each is probed for reachability and version; switching connects to one.
 import {listContexts} from './contexts.ts';
-import {describeConnectError} from './errors.ts';
+import {describeConnectError} from '../errors.ts';
 import {engineLabelOf, serverOf} from './connect.ts';
 import {contextEndpoint, type Endpoint, localDockerEndpointOf, parseHost} from './endpoint.ts';
 import {ping} from './ping.ts';
-import {enginePaths} from '../shared/engine-paths.ts';
+import {enginePaths} from '../../shared/engine-paths.ts';
 
 type Env = Record<string, string | undefined>;
 

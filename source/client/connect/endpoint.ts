@@ -2,7 +2,7 @@
 // docker CLI reads them. Pure apart from the file-system checks in `localDockerEndpoint`.
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {enginePaths} from '../shared/engine-paths.ts';
+import {enginePaths} from '../../shared/engine-paths.ts';
 import {ContextError, currentContextName, defaultContextName, type DockerContext, readContext} from './contexts.ts';
 
 export type Tls = {ca?: Buffer; cert?: Buffer; key?: Buffer; verify: boolean};

@@ -1,8 +1,7 @@
-// Container requests: list, fetch, inspect and the lifecycle actions. The only module besides the
-// watchers that calls dockerode for containers.
+// Container requests: list, fetch, inspect and the lifecycle actions.
 import type Docker from 'dockerode';
-import {composeProjectLabel, type Container, formatPorts, normaliseState} from '../state/container.ts';
-import type {ActionVerb} from '../state/view.ts';
+import {composeProjectLabel, type Container, formatPorts, normaliseState} from '../../state/container.ts';
+import type {InspectRecord} from '../../state/details.ts';
 
 export function toContainer(info: Docker.ContainerInfo, now = Date.now()): Container {
 	const name = (info.Names?.[0] ?? info.Id.slice(0, 12)).replace(/^\//, '');
@@ -16,6 +15,9 @@ export function toContainer(info: Docker.ContainerInfo, now = Date.now()): Conta
 		created: info.Created ?? 0,
 		ports: formatPorts(info.Ports),
 		project: info.Labels?.[composeProjectLabel] || undefined,
+		imageId: info.ImageID || undefined,
+		volumes: (info.Mounts ?? []).flatMap(mount => (mount.Type === 'volume' && mount.Name ? [mount.Name] : [])),
+		networks: Object.values(info.NetworkSettings?.Networks ?? {}).flatMap(network => (network.NetworkID ? [network.NetworkID] : [])),
 	};
 }
 
@@ -32,14 +34,14 @@ export async function fetchContainers(docker: Docker, ids: string[]): Promise<Co
 	return list.map(info => toContainer(info, now));
 }
 
-export async function inspectContainer(docker: Docker, id: string): Promise<Docker.ContainerInspectInfo> {
-	return docker.getContainer(id).inspect();
+export async function inspectContainer(docker: Docker, id: string): Promise<InspectRecord> {
+	return (await docker.getContainer(id).inspect()) as unknown as InspectRecord;
 }
 
 export type RemoveOptions = {force?: boolean};
 
 /** Runs one lifecycle action; rejects with dockerode's error (the daemon's message is in it). */
-export async function runAction(docker: Docker, id: string, verb: ActionVerb, options: RemoveOptions = {}): Promise<void> {
+export async function runAction(docker: Docker, id: string, verb: string, options: RemoveOptions = {}): Promise<void> {
 	const container = docker.getContainer(id);
 	switch (verb) {
 		case 'start': {
@@ -74,6 +76,11 @@ export async function runAction(docker: Docker, id: string, verb: ActionVerb, op
 
 		case 'remove': {
 			await container.remove({force: Boolean(options.force)});
+			return;
+		}
+
+		default: {
+			throw new Error(`unknown container action "${verb}"`);
 		}
 	}
 }
