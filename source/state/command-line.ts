@@ -75,15 +75,17 @@ export function parseCommandLine(text: string, hostNames: readonly string[] = []
 	return {kind: 'error', message: `unknown command "${word}"${guess ? `; did you mean :${guess}?` : ''}`};
 }
 
-/** What Tab makes of the typed text: the longest common completion, and the candidates. */
+/** What Tab makes of the typed text: the longest common completion, and the candidates (full names first, aliases only when no full name fits). */
 export function completeCommandLine(text: string, hostNames: readonly string[] = []): {text: string; candidates: string[]} {
 	const typed = text.replace(/^:/, '');
 	const hostMatch = /^(host)\s+(.*)$/i.exec(typed);
-	const [prefix, pool, part] = hostMatch ? [`${hostMatch[1]} `, hostNames, hostMatch[2]!] : ['', [...primary, ...words.map(entry => entry.word).filter(word => !primary.includes(word))], typed];
-	const candidates = [...new Set(pool.filter(candidate => candidate.toLowerCase().startsWith(part.toLowerCase())))];
+	const part = hostMatch ? hostMatch[2]! : typed;
+	const fits = (pool: readonly string[]) => [...new Set(pool.filter(candidate => candidate.toLowerCase().startsWith(part.toLowerCase())))];
+	const candidates = hostMatch ? fits(hostNames) : fits(primary).length > 0 ? fits(primary) : fits(words.map(entry => entry.word));
 	if (candidates.length === 0) return {text, candidates};
 	let common = candidates[0]!;
 	for (const candidate of candidates) while (!candidate.toLowerCase().startsWith(common.toLowerCase())) common = common.slice(0, -1);
-	const completed = candidates.length === 1 ? `${candidates[0]}${hostMatch || candidates[0] !== 'host' ? '' : ' '}` : common.length > part.length ? common : part;
-	return {text: `${prefix}${completed}`, candidates: candidates.slice(0, 12)};
+	// One full match is completed; `host` then waits for the name.
+	const completed = candidates.length === 1 ? `${candidates[0]}${!hostMatch && candidates[0] === 'host' ? ' ' : ''}` : common.length > part.length ? common : part;
+	return {text: `${hostMatch ? `${hostMatch[1]} ` : ''}${completed}`, candidates: candidates.slice(0, 12)};
 }

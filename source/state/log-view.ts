@@ -234,24 +234,36 @@ export function scrollBy(lines: LogLine[], state: LogViewState, options: RenderO
 	return pauseAt(state, lines[next]!.seq, appended);
 }
 
-/** The next (or previous) line after the mark or the top that the search matches. */
+/**
+ * The next (or previous) line the search matches, after the mark, or from the top of a paused
+ * screen; a followed view, being at the end, looks for the newest match first. Past either end
+ * the search wraps around, as a pager's does, and says so.
+ */
 export function findNext(lines: LogLine[], state: LogViewState, options: RenderOptions, direction: 1 | -1, appended: number): LogViewState {
 	const regex = state.search;
 	if (!regex) return state;
-	const from = state.markSeq ?? topSeqNow(lines, state, options) - (direction === 1 ? 1 : 0);
-	let index = indexOfSeq(lines, from);
-	if (direction === 1 && lines[index]?.seq === from) index++;
-	if (direction === -1) index--;
-	for (; index >= 0 && index < lines.length; index += direction) {
-		if (regex.test(plainOf(lines[index]!))) {
-			const seq = lines[index]!.seq;
-			// The match is put a few lines below the top, so what leads to it shows too.
-			const top = lines[Math.max(0, index - 3)]!.seq;
-			return {...pauseAt(state, top, appended), markSeq: seq, message: undefined};
-		}
+	const matches = (index: number) => regex.test(plainOf(lines[index]!));
+	let start: number;
+	if (state.markSeq !== undefined) {
+		start = indexOfSeq(lines, state.markSeq);
+		start = direction === 1 ? (lines[start]?.seq === state.markSeq ? start + 1 : start) : start - 1;
+	} else if (state.follow) {
+		// At the end: the newest match is the one wanted, whichever the key.
+		direction = -1;
+		start = lines.length - 1;
+	} else {
+		start = indexOfSeq(lines, state.topSeq) + (direction === 1 ? 0 : -1);
 	}
 
-	return {...state, message: {text: `no more matches ${direction === 1 ? 'below' : 'above'}`, tone: 'info'}};
+	const land = (index: number, wrapped: boolean): LogViewState => {
+		// The match is put a few lines below the top, so what leads to it shows too.
+		const top = lines[Math.max(0, index - 3)]!.seq;
+		return {...pauseAt(state, top, appended), markSeq: lines[index]!.seq, message: wrapped ? {text: `search wrapped to the ${direction === 1 ? 'top' : 'bottom'}`, tone: 'info'} : undefined};
+	};
+
+	for (let index = start; index >= 0 && index < lines.length; index += direction) if (matches(index)) return land(index, false);
+	for (let index = direction === 1 ? 0 : lines.length - 1; index >= 0 && index < lines.length && index !== start; index += direction) if (matches(index)) return land(index, true);
+	return {...state, message: {text: `no line matches /${regex.source}/`, tone: 'info'}};
 }
 
 /** Jumps to the first line at or after a time (seconds since the epoch). */

@@ -1,29 +1,49 @@
-// The real Docker daemon the tests talk to: $DOCKER_HOST, or the local socket. Under CI=true a
-// missing daemon fails the test; elsewhere the test is skipped and says why.
+// The real Docker daemon the tests talk to, named explicitly: $DOCKER_HOST, or else the local
+// socket (never the user's current docker context). Under CI=true a missing daemon fails the
+// test; elsewhere the test is skipped and says why. Everything a test makes carries an owner
+// label; leftovers of earlier runs that were killed are removed before the first test.
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync, writeFileSync, copyFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import type {TestContext} from 'node:test';
 import type Docker from 'dockerode';
-import {connect, type Engine} from '../../source/client/connect.ts';
-import {chooseEndpoint} from '../../source/client/endpoint.ts';
+import {connect, type Connection} from '../../source/client/connect/connect.ts';
+import {type Endpoint, parseHost} from '../../source/client/connect/endpoint.ts';
+import {inCi, requirePart} from './ci.ts';
+
+export {inCi} from './ci.ts';
 
 export const testImage = process.env.BERTH_TEST_IMAGE ?? 'berth-test/busybox';
-export const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
-let cached: Promise<Engine | string> | undefined;
+/** The label every container, volume and network a test makes carries: the test process's pid. */
+export const ownerLabel = 'berth.test.owner';
+const owner = String(process.pid);
+export const ownerLabels = {[ownerLabel]: owner};
+
+/** The daemon the tests use: DOCKER_HOST, else the local socket. */
+export function testDaemonEndpoint(env = process.env): Endpoint | undefined {
+	if (env.DOCKER_HOST) return parseHost(env.DOCKER_HOST, env);
+	return existsSync('/var/run/docker.sock') ? {kind: 'unix', url: 'unix:///var/run/docker.sock', socketPath: '/var/run/docker.sock'} : undefined;
+}
+
+/** The environment for a program that must reach the test daemon and nothing else (no contexts). */
+export function daemonEnv(connection: Connection): Record<string, string | undefined> {
+	return {DOCKER_HOST: connection.endpoint.url, DOCKER_CONTEXT: undefined, DOCKER_TLS_VERIFY: undefined};
+}
+
+let cached: Promise<Connection | string> | undefined;
 
 /** The daemon, or the reason there is none. */
-function reach(): Promise<Engine | string> {
+function reach(): Promise<Connection | string> {
 	cached ??= (async () => {
-		const {endpoint, source} = chooseEndpoint(undefined);
-		// These tests are for a real Docker daemon; berth's own engine has tests of its own.
-		if (source === 'engine') return 'no Docker daemon: set DOCKER_HOST, or run one on /var/run/docker.sock';
+		const endpoint = testDaemonEndpoint();
+		if (!endpoint) return 'no Docker daemon: set DOCKER_HOST, or run one on /var/run/docker.sock';
 		try {
-			const engine = await connect(endpoint, {timeoutMs: 3000});
-			await ensureTestImage(engine.docker);
-			return engine;
+			const connection = await connect(endpoint, {timeoutMs: 3000});
+			await ensureTestImage(connection);
+			await removeLeftovers(connection.docker);
+			return connection;
 		} catch (error) {
 			return `no Docker daemon at ${endpoint.url}: ${(error as Error).message}`;
 		}
@@ -31,27 +51,26 @@ function reach(): Promise<Engine | string> {
 	return cached;
 }
 
-/** The daemon for a whole suite: its engine, or undefined when there is none (an error under CI). */
-export async function daemonForSuite(): Promise<Engine | undefined> {
+/** The daemon for a whole suite: its connection, or undefined when there is none (an error under CI). */
+export async function daemonForSuite(): Promise<Connection | undefined> {
 	const result = await reach();
 	if (typeof result !== 'string') return result;
 	if (inCi) throw new Error(`${result} (CI=true: tests that need a daemon must not be skipped)`);
 	return undefined;
 }
 
-/** The engine, or undefined after failing (CI) or skipping (elsewhere) the test. */
-export async function requireDaemon(t: TestContext): Promise<Engine | undefined> {
+/** The connection, or undefined after failing (CI) or skipping (elsewhere) the test. */
+export async function requireDaemon(t: TestContext): Promise<Connection | undefined> {
 	const result = await reach();
 	if (typeof result !== 'string') return result;
-	if (inCi) throw new Error(`${result} (CI=true: tests that need a daemon must not be skipped)`);
-	t.skip(`skipped: ${result}`);
+	requirePart(t, result);
 	return undefined;
 }
 
 /** Builds the test image (a static busybox FROM scratch) when the daemon does not have it yet. */
-async function ensureTestImage(docker: Docker): Promise<void> {
+async function ensureTestImage(connection: Connection): Promise<void> {
 	try {
-		await docker.getImage(testImage).inspect();
+		await connection.docker.getImage(testImage).inspect();
 		return;
 	} catch {
 		// Not there yet: build it.
@@ -63,41 +82,66 @@ async function ensureTestImage(docker: Docker): Promise<void> {
 	try {
 		copyFileSync(busybox, path.join(context, 'busybox'));
 		writeFileSync(path.join(context, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCMD ["/bin/sh"]\n');
-		execFileSync('docker', ['build', '-q', '-t', testImage, context], {stdio: 'pipe', env: process.env});
+		execFileSync('docker', ['-H', connection.endpoint.url, 'build', '-q', '-t', testImage, context], {stdio: 'pipe', env: {...process.env, DOCKER_CONTEXT: ''}});
 	} finally {
 		rmSync(context, {recursive: true, force: true});
 	}
 }
 
-/** Every container a test makes carries this label, so that the run can remove exactly its own. */
-const ownerLabel = 'berth.test.owner';
-const owner = String(process.pid);
+const alive = (pid: number) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+};
+
+/** What earlier test runs made and could not remove (they were killed): their owner is gone. */
+async function removeLeftovers(docker: Docker): Promise<void> {
+	const dead = (labels: Record<string, string> | null | undefined) => {
+		const pid = Number(labels?.[ownerLabel]);
+		return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid);
+	};
+
+	const containers = await docker.listContainers({all: true, filters: {label: [ownerLabel]}});
+	await Promise.all(containers.filter(info => dead(info.Labels)).map(info => docker.getContainer(info.Id).remove({force: true}).catch(() => undefined)));
+	const volumes = ((await docker.listVolumes({filters: {label: [ownerLabel]}})) as {Volumes?: Array<{Name: string; Labels?: Record<string, string>}> | null}).Volumes ?? [];
+	await Promise.all(volumes.filter(volume => dead(volume.Labels)).map(volume => docker.getVolume(volume.Name).remove().catch(() => undefined)));
+	const networks = await docker.listNetworks({filters: {label: [ownerLabel]}});
+	await Promise.all(networks.filter(network => dead(network.Labels)).map(network => docker.getNetwork(network.Id).remove().catch(() => undefined)));
+}
 
 /** A short name no other test run uses (short, so that it is not truncated at 80 columns). */
 export function uniqueName(label: string): string {
 	return `bt-${label}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
-export type RunOptions = {name?: string; cmd: string[]; tty?: boolean; labels?: Record<string, string>; start?: boolean};
+export type RunOptions = {name?: string; cmd: string[]; tty?: boolean; labels?: Record<string, string>; start?: boolean; image?: string};
 
 /** Creates (and by default starts) a container from the test image with no network. */
 export async function runContainer(docker: Docker, options: RunOptions): Promise<Docker.Container> {
 	const container = await docker.createContainer({
 		name: options.name ?? uniqueName('c'),
-		Image: testImage,
+		Image: options.image ?? testImage,
 		Cmd: options.cmd,
 		Tty: options.tty ?? false,
-		Labels: {...options.labels, [ownerLabel]: owner},
+		Labels: {...options.labels, ...ownerLabels},
 		HostConfig: {NetworkMode: 'none'},
 	});
 	if (options.start !== false) await container.start();
 	return container;
 }
 
-/** Removes every container this test process made. */
+/** Removes every container, volume and network this test process made. */
 export async function removeTestContainers(docker: Docker): Promise<void> {
-	const list = await docker.listContainers({all: true, filters: {label: [`${ownerLabel}=${owner}`]}});
+	const filters = {label: [`${ownerLabel}=${owner}`]};
+	const list = await docker.listContainers({all: true, filters});
 	await Promise.all(list.map(info => docker.getContainer(info.Id).remove({force: true}).catch(() => undefined)));
+	const volumes = ((await docker.listVolumes({filters})) as {Volumes?: Array<{Name: string}> | null}).Volumes ?? [];
+	await Promise.all(volumes.map(volume => docker.getVolume(volume.Name).remove().catch(() => undefined)));
+	const networks = await docker.listNetworks({filters});
+	await Promise.all(networks.map(network => docker.getNetwork(network.Id).remove().catch(() => undefined)));
 }
 
 /** Polls until `check` holds or the time is up; returns whether it held. */

@@ -6,15 +6,15 @@ import http from 'node:http';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
-import {connect, type Engine} from '../../source/client/connect.ts';
-import {parseHost} from '../../source/client/endpoint.ts';
+import {connect, type Connection} from '../../source/client/connect/connect.ts';
+import {parseHost} from '../../source/client/connect/endpoint.ts';
 import {berthBin} from './terminal.ts';
 
 export type TestEngine = {
 	socketPath: string;
 	url: string;
 	env: Record<string, string>;
-	client: Engine;
+	client: Connection;
 	process: ChildProcess;
 	/** Stops the engine (SIGTERM) and waits for it to exit. */
 	stop(): Promise<void>;

@@ -1,7 +1,7 @@
 // A container's log read to its end (the container's exit, with follow) as text lines, through
 // the client's own reader.
 import type Docker from 'dockerode';
-import {readLog} from '../../source/client/log-source.ts';
+import {readLog} from '../../source/client/logs/log-source.ts';
 
 export type TextLine = {stream: 'stdout' | 'stderr'; text: string};
 

@@ -4,12 +4,11 @@
 // reads ~/.ssh/config from the passwd home, not $HOME).
 import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import net from 'node:net';
 import {tmpdir, userInfo} from 'node:os';
 import path from 'node:path';
 import type {TestContext} from 'node:test';
-import {inCi} from './daemon.ts';
-import {freePort} from './free-port.ts';
+import {requirePart} from './ci.ts';
+import {onFreePort, portOpens} from './free-port.ts';
 
 export type SshServer = {port: number; user: string; pathWithWrapper: string; stop(): void};
 
@@ -21,17 +20,17 @@ function sshdMissing(): string | undefined {
 
 /** A started server, or undefined after failing (CI) or skipping (elsewhere) the test. */
 export async function requireSshServer(t: TestContext, dockerHost: string, remoteEnvironment?: Record<string, string>): Promise<SshServer | undefined> {
-	const missing = sshdMissing();
-	if (!missing) return startSshServer(dockerHost, remoteEnvironment);
-	if (inCi) throw new Error(`${missing} (CI=true: this test must not be skipped)`);
-	t.skip(missing);
-	return undefined;
+	if (!requirePart(t, sshdMissing())) return undefined;
+	return startSshServer(dockerHost, remoteEnvironment);
 }
 
 /** `remoteEnvironment` replaces what a login gets (DOCKER_HOST and this PATH) when given. */
 export async function startSshServer(dockerHost: string, remoteEnvironment?: Record<string, string>): Promise<SshServer> {
+	return onFreePort(port => startOn(port, dockerHost, remoteEnvironment));
+}
+
+async function startOn(port: number, dockerHost: string, remoteEnvironment?: Record<string, string>): Promise<SshServer> {
 	const directory = mkdtempSync(path.join(tmpdir(), 'berth-sshd-'));
-	const port = await freePort();
 	const user = userInfo().username;
 	const key = path.join(directory, 'client_key');
 	const hostKey = path.join(directory, 'host_key');
@@ -62,7 +61,8 @@ export async function startSshServer(dockerHost: string, remoteEnvironment?: Rec
 		].join('\n') + '\n',
 	);
 	const server: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], {stdio: ['ignore', 'ignore', 'pipe']});
-	server.stderr?.resume();
+	let said = '';
+	server.stderr?.on('data', chunk => (said += String(chunk)));
 
 	// The wrapper: the real ssh, with this test's key and no host-key prompts.
 	const bin = path.join(directory, 'bin');
@@ -72,17 +72,11 @@ export async function startSshServer(dockerHost: string, remoteEnvironment?: Rec
 	writeFileSync(path.join(bin, 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${clientConfig} "$@"\n`);
 	chmodSync(path.join(bin, 'ssh'), 0o755);
 
-	const deadline = Date.now() + 5000;
-	while (Date.now() < deadline) {
-		const open = await new Promise<boolean>(resolve => {
-			const socket = net.connect(port, '127.0.0.1', () => {
-				socket.destroy();
-				resolve(true);
-			});
-			socket.on('error', () => resolve(false));
-		});
-		if (open) break;
-		await new Promise(resolve => setTimeout(resolve, 50));
+	// Its own port, opened by this server (not by whatever took the port first), or a failure.
+	if (!(await portOpens(port, 10_000, () => server.exitCode === null)) || server.exitCode !== null) {
+		server.kill();
+		rmSync(directory, {recursive: true, force: true});
+		throw new Error(`sshd did not open 127.0.0.1:${port}: ${said.trim() || 'no output'}`);
 	}
 
 	return {

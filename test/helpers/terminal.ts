@@ -1,6 +1,11 @@
 // A real terminal for end-to-end tests: tmux runs berth in a pseudo-terminal of a given size, keys
-// are typed with send-keys, and the screen a person would see is read with capture-pane.
+// are typed with send-keys, and the screen a person would see is read with capture-pane. The
+// program's environment is pinned, not inherited: a UTF-8 locale, a known TERM (set inside the
+// pane, where tmux would otherwise set its own), no NO_COLOR or COLORFGBG from the calling shell,
+// no docker context, and a config directory of its own, empty unless the test writes one.
 import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -12,25 +17,51 @@ export type TerminalOptions = {
 	args?: string[];
 	/** Another program to run instead of berth (the docker CLI, say). */
 	command?: string[];
+	/** Laid over the pinned environment; undefined removes a variable. */
 	env?: Record<string, string | undefined>;
 	columns?: number;
 	rows?: number;
+};
+
+/** What every program under test starts with, whatever the calling shell has. */
+const pinned: Record<string, string | undefined> = {
+	LANG: 'C.UTF-8',
+	LC_ALL: undefined,
+	LC_CTYPE: undefined,
+	TERM: 'xterm-256color',
+	NO_COLOR: undefined,
+	COLORFGBG: undefined,
+	DOCKER_CONTEXT: undefined,
+	DOCKER_CONFIG: undefined,
+	XDG_CONFIG_HOME: undefined,
+	// Benchmarks run without it; tests need not pay for it either.
+	NODE_EXTRA_CA_CERTS: undefined,
+	TMUX: undefined,
 };
 
 const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
 export class Terminal {
 	private readonly socket = `berth-e2e-${process.pid}-${++sessions}`;
+	/** The config directory berth reads here (BERTH_CONFIG_DIR), its own unless the test names one. */
+	readonly configDirectory: string;
+	private readonly ownConfig: boolean;
 
 	constructor(options: TerminalOptions = {}) {
 		const program = (options.command ?? ['node', berthBin, ...(options.args ?? [])]).map(quote).join(' ');
+		this.ownConfig = options.env?.BERTH_CONFIG_DIR === undefined;
+		this.configDirectory = options.env?.BERTH_CONFIG_DIR ?? mkdtempSync(path.join(tmpdir(), 'berth-config-'));
+		const env: Record<string, string | undefined> = {...process.env, ...pinned, BERTH_CONFIG_DIR: this.configDirectory, ...options.env};
+		// Set inside the pane, after tmux has set its own TERM there.
+		const settings = Object.entries(env)
+			.filter(([name]) => name in pinned || name in (options.env ?? {}))
+			.map(([name, value]) => (value === undefined ? `unset ${name}` : `export ${name}=${quote(value)}`))
+			.join('; ');
 		// After the program exits, the shell reports its exit code and whether the tty is back in cooked mode.
-		const script = `${program}; code=$?; printf '\\n[exit %s] ' "$code"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; printf '[end]'; sleep 600`;
-		// The tmux server, and so berth, gets this environment: it is started by this very call.
-		const env: NodeJS.ProcessEnv = {...process.env, TERM: 'xterm-256color', ...options.env};
-		delete env.TMUX;
-		for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
-		execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'berth', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), 'sh', '-c', script], {env});
+		const script = `${settings}; ${program}; code=$?; printf '\\n[exit %s] ' "$code"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; printf '[end]'; sleep 600`;
+		const serverEnv: NodeJS.ProcessEnv = {};
+		for (const [key, value] of Object.entries(env)) if (value !== undefined) serverEnv[key] = value;
+		execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'berth', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), 'sh', '-c', script], {env: serverEnv});
 	}
 
 	private tmux(...args: string[]): string {
@@ -93,5 +124,7 @@ export class Terminal {
 		} catch {
 			// Already gone.
 		}
+
+		if (this.ownConfig) rmSync(this.configDirectory, {recursive: true, force: true});
 	}
 }

@@ -19,7 +19,7 @@ export type HelpOverlayProps = {
 export function HelpOverlay(props: HelpOverlayProps) {
 	const {theme} = props;
 	const lines = keysIn(props.keymap, props.where).map(({command, keys}) => ({keys: keys.map(key => displayKey(key)).join(' '), text: helpOf(command, props.where)}));
-	lines.push({keys: 'Esc', text: props.where === 'logView' ? 'clear search, then back' : 'back: details, marks, filter, panel'});
+	lines.push({keys: 'Esc', text: props.where === 'logView' ? 'clear, then back' : 'undo / go back'});
 	const rows = Math.max(1, props.height - 5);
 	const columns = Math.max(1, Math.ceil(lines.length / rows));
 	const perColumn = Math.ceil(lines.length / columns);

@@ -1,0 +1,95 @@
+// berth run, berth load and berth import: flags parsed as the docker CLI parses them, and the
+// built commands run against the engine and against dockerd.
+import assert from 'node:assert/strict';
+import {execFile, execFileSync} from 'node:child_process';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {parseBytes, parseRestart, parseRun} from '../../source/cli/client-commands.ts';
+import {requireDaemon, testImage} from '../helpers/daemon.ts';
+import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
+import {berthBin} from '../helpers/terminal.ts';
+
+test('berth run: flags before the image are run\'s own, everything after belongs to the command', () => {
+	const plan = parseRun(['-it', '-e', 'A=1', '-eB=2', '--name=web', '-v', '/srv:/data:ro', '--memory', '64m', '--cpus', '1.5', '--restart', 'on-failure:3', 'host', 'ls', '-l', '--color']);
+	assert.equal(plan.interactive, true);
+	assert.equal(plan.tty, true);
+	assert.equal(plan.detach, false);
+	assert.equal(plan.create.Image, 'host');
+	assert.deepEqual(plan.create.Cmd, ['ls', '-l', '--color']);
+	assert.deepEqual(plan.create.Env, ['A=1', 'B=2']);
+	assert.equal(plan.create.name, 'web');
+	assert.deepEqual(plan.create.HostConfig?.Binds, ['/srv:/data:ro']);
+	assert.equal(plan.create.HostConfig?.Memory, 64 * 1024 * 1024);
+	assert.equal(plan.create.HostConfig?.NanoCpus, 1.5e9);
+	assert.deepEqual(plan.create.HostConfig?.RestartPolicy, {Name: 'on-failure', MaximumRetryCount: 3});
+	assert.equal(parseRun(['--rm', 'host']).create.HostConfig?.AutoRemove, true);
+	assert.equal(plan.create.OpenStdin, true);
+	assert.deepEqual(parseRun(['host']).create.Cmd, undefined, 'no command: the image\'s own');
+});
+
+test('berth run refuses bad flags with a clear message', () => {
+	assert.throws(() => parseRun([]), /needs an image/);
+	assert.throws(() => parseRun(['--bogus', 'host']), /unknown option --bogus/);
+	assert.throws(() => parseRun(['--cpus', 'many', 'host']), /invalid --cpus/);
+	assert.throws(() => parseRun(['--rm', '--restart', 'always', 'host']), /cannot be used together/);
+	assert.throws(() => parseBytes('lots'), /invalid size/);
+	assert.equal(parseBytes('1g'), 1024 ** 3);
+	assert.throws(() => parseRestart('sometimes'), /invalid restart policy/);
+	assert.throws(() => parseRestart('always:3'), /invalid restart policy/);
+});
+
+let engine: TestEngine;
+before(async () => {
+	engine = await startTestEngine();
+});
+after(async () => engine?.cleanup());
+
+function berth(args: string[], input?: string, env: Record<string, string | undefined> = {}): Promise<{code: number; stdout: string; stderr: string}> {
+	return new Promise(resolve => {
+		const child = execFile(process.execPath, [berthBin, ...args], {env: {...process.env, ...env}}, (error, stdout, stderr) => {
+			resolve({code: error ? ((error as {code?: number}).code ?? 1) : 0, stdout, stderr});
+		});
+		child.stdin?.end(input ?? '');
+	});
+}
+
+test('berth run against the engine: output, exit code, -i input, -d, and a missing image', async () => {
+	const host = ['-H', engine.url];
+	const foreground = await berth([...host, 'run', '--rm', 'host', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+	assert.deepEqual([foreground.code, foreground.stdout, foreground.stderr], [3, 'out\n', 'err\n']);
+	const piped = await berth([...host, 'run', '--rm', '-i', 'host', 'sh', '-c', 'while read line; do echo "got $line"; done'], 'one\ntwo\n');
+	assert.equal(piped.stdout, 'got one\ngot two\n');
+	const detached = await berth([...host, 'run', '-d', '--name', 'client-detached', 'host', 'sleep', '300']);
+	assert.match(detached.stdout, /^[0-9a-f]{64}\n$/);
+	assert.equal((await engine.client.docker.getContainer('client-detached').inspect()).State.Running, true);
+	await engine.client.docker.getContainer('client-detached').remove({force: true});
+	const missing = await berth([...host, 'run', 'no-such-image']);
+	assert.equal(missing.code, 125);
+	assert.match(missing.stderr, /No such image: no-such-image \(berth does not pull images/);
+});
+
+test('berth import and berth load; berth run on dockerd too', async t => {
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-client-'));
+	const root = path.join(directory, 'root');
+	execFileSync('mkdir', ['-p', `${root}/bin`, `${root}/etc`]);
+	execFileSync('cp', [execFileSync('sh', ['-c', 'command -v busybox'], {encoding: 'utf8'}).trim(), `${root}/bin/busybox`]);
+	execFileSync('ln', ['-s', 'busybox', `${root}/bin/sh`]);
+	writeFileSync(`${root}/etc/motd`, 'imported\n');
+	const tarFile = path.join(directory, 'root.tar');
+	execFileSync('tar', ['-cf', tarFile, '-C', root, '.']);
+	const imported = await berth(['-H', engine.url, 'import', tarFile, 'client/mini:1']);
+	assert.match(imported.stdout, /^sha256:[0-9a-f]{64}\n$/);
+	const ran = await berth(['-H', engine.url, 'run', '--rm', 'client/mini:1', 'sh', '-c', 'cat /etc/motd']);
+	assert.equal(ran.stdout, 'imported\n');
+
+	const daemon = await requireDaemon(t);
+	if (!daemon) return;
+	const archive = path.join(directory, 'saved.tar');
+	execFileSync('docker', ['save', '-o', archive, testImage]);
+	const loaded = await berth(['-H', engine.url, 'load', '-i', archive]);
+	assert.equal(loaded.stdout, `Loaded image: ${testImage}:latest\n`);
+	const onDockerd = await berth(['run', '--rm', '--network', 'none', testImage, 'echo', 'on dockerd'], undefined, {DOCKER_HOST: daemon.endpoint.url});
+	assert.deepEqual([onDockerd.code, onDockerd.stdout], [0, 'on dockerd\n']);
+});

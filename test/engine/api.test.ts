@@ -1,0 +1,320 @@
+// berth's engine, run for real, driven through dockerode and checked through its API.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import {after, before, test} from 'node:test';
+import type Docker from 'dockerode';
+import {collectLogs as readLines, type TextLine} from '../helpers/logs.ts';
+import {listContainers} from '../../source/client/resources/containers.ts';
+import {eventually} from '../helpers/daemon.ts';
+import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
+
+let engine: TestEngine;
+let docker: Docker;
+before(async () => {
+	engine = await startTestEngine();
+	docker = engine.client.docker;
+});
+after(async () => engine?.cleanup());
+
+/** A raw request to the engine's socket, for what dockerode would not send. */
+function raw(method: string, path: string, body?: string | Buffer, headers: Record<string, string | number> = {}): Promise<{status: number; headers: http.IncomingHttpHeaders; text: string}> {
+	return new Promise((resolve, reject) => {
+		const request = http.request({socketPath: engine.socketPath, method, path, headers: {'Content-Type': 'application/json', ...headers}}, response => {
+			let text = '';
+			response.setEncoding('utf8');
+			response.on('data', chunk => (text += chunk));
+			response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, text}));
+		});
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+const name = (label: string) => `e-${label}-${Math.random().toString(36).slice(2, 7)}`;
+
+async function collectLogs(id: string, tty = false): Promise<TextLine[]> {
+	return readLines(docker, id, {tty, tail: 1000});
+}
+
+test('/_ping answers with the headers the docker CLI reads; versioned and unversioned paths both work', async () => {
+	const pong = await raw('GET', '/_ping');
+	assert.equal(pong.status, 200);
+	assert.equal(pong.text, 'OK');
+	assert.equal(pong.headers['api-version'], '1.41');
+	assert.equal(pong.headers.ostype, 'linux');
+	assert.match(String(pong.headers.server), /^berth\//);
+	assert.equal((await raw('HEAD', '/_ping')).status, 200);
+	assert.equal((await raw('GET', '/v1.41/version')).status, 200);
+	assert.equal((await raw('GET', '/v1.24/info')).status, 200);
+	const tooNew = await raw('GET', '/v1.99/version');
+	assert.equal(tooNew.status, 400);
+	assert.match(JSON.parse(tooNew.text).message, /too new/);
+	assert.equal(engine.client.apiVersion, '1.41', 'dockerode negotiated the engine\'s version');
+	assert.equal(engine.client.serverName, 'berth');
+});
+
+test('/info says which isolation is in force', async () => {
+	const info = (await docker.info()) as Record<string, unknown>;
+	assert.ok(['namespaces', 'process'].includes(String(info.Isolation)));
+	if (process.getuid?.() === 0 && process.platform === 'linux') assert.equal(info.Isolation, 'namespaces');
+});
+
+test('/info sums what all containers use, from the cgroups, and one-shot stats answer at once', async () => {
+	const info = (await docker.info()) as {Isolation: string; BerthUsage?: {CpuNanoseconds: number; MemoryBytes: number; Read: number}};
+	if (info.Isolation !== 'namespaces') {
+		assert.equal(info.BerthUsage, undefined, 'no cgroups, no totals');
+		return;
+	}
+
+	const busy = await docker.createContainer({name: name('usage'), Image: 'host', Cmd: ['sh', '-c', 'while :; do :; done']});
+	await busy.start();
+	try {
+		const first = ((await docker.info()) as typeof info).BerthUsage!;
+		await new Promise(resolve => setTimeout(resolve, 1000));
+		const second = ((await docker.info()) as typeof info).BerthUsage!;
+		const share = (second.CpuNanoseconds - first.CpuNanoseconds) / ((second.Read - first.Read) * 1e6);
+		assert.ok(share > 0.5 && share < 1.3, `a busy loop shows as about one core in the total (${share.toFixed(2)})`);
+		assert.ok(second.MemoryBytes > 0);
+		const started = Date.now();
+		const record = (await busy.stats({stream: false, 'one-shot': true} as never)) as unknown as {cpu_stats: {cpu_usage: {total_usage: number}}; memory_stats: {usage: number}};
+		assert.ok(Date.now() - started < 400, 'one-shot does not wait for a second reading');
+		assert.ok(record.cpu_stats.cpu_usage.total_usage > 0 && record.memory_stats.usage > 0);
+	} finally {
+		await busy.remove({force: true});
+	}
+});
+
+test('a container runs in its own namespaces on the read-only host image, and its output is logged', async () => {
+	const container = await docker.createContainer({
+		name: name('ns'),
+		Image: 'host',
+		Cmd: ['sh', '-c', 'echo "processes $(ls /proc | grep -c "^[0-9]")"; echo "host $(hostname)"; touch /written 2>/dev/null && echo rw || echo ro; echo tmp > /tmp/t && echo tmp-ok; echo to-stderr >&2'],
+		Env: ['GREETING=hi'],
+	});
+	await container.start();
+	const result = await container.wait();
+	assert.equal(result.StatusCode, 0);
+	const lines = await collectLogs(container.id);
+	const text = lines.map(line => `${line.stream}:${line.text}`);
+	if ((await docker.info() as {Isolation: string}).Isolation === 'namespaces') {
+		const processes = Number(/stdout:processes (\d+)/.exec(text.join('\n'))?.[1]);
+		assert.ok(processes > 0 && processes < 10, `its own pid namespace sees only its own few processes: ${text.join(' | ')}`);
+		assert.ok(text.includes(`stdout:host ${container.id.slice(0, 12)}`), 'its own hostname');
+		assert.ok(text.includes('stdout:ro'), 'the host image is read-only');
+	}
+
+	assert.ok(text.includes('stdout:tmp-ok'), '/tmp is writable');
+	assert.ok(text.includes('stderr:to-stderr'), 'stderr is kept apart');
+	await container.remove();
+});
+
+test('stop sends SIGTERM then SIGKILL after the timeout; kill, wait, restart and rename behave as dockerd', async () => {
+	const polite = await docker.createContainer({name: name('polite'), Image: 'host', Cmd: ['sleep', '300']});
+	await polite.start();
+	await polite.stop({t: 5});
+	assert.equal((await polite.inspect()).State.ExitCode, 143, 'SIGTERM ends sleep: 128 + 15');
+
+	const stubborn = await docker.createContainer({name: name('stubborn'), Image: 'host', Cmd: ['sh', '-c', 'trap "" TERM; sleep 300 & wait; wait']});
+	await stubborn.start();
+	const started = Date.now();
+	await stubborn.stop({t: 1});
+	assert.ok(Date.now() - started >= 900, 'waited for the timeout');
+	assert.equal((await stubborn.inspect()).State.ExitCode, 137, 'then SIGKILL: 128 + 9');
+
+	const stopped = await polite.stop().catch((error: {statusCode: number}) => error);
+	assert.equal((stopped as {statusCode: number}).statusCode, 304, 'stopping a stopped container is 304');
+
+	await polite.start();
+	const waiting = polite.wait();
+	await polite.kill({signal: 'SIGUSR1'});
+	assert.equal((await waiting).StatusCode, 138, 'kill with a signal: 128 + 10');
+
+	await polite.start();
+	const before = (await polite.inspect()).State.StartedAt;
+	await polite.restart({t: 1});
+	const after = await polite.inspect();
+	assert.equal(after.State.Running, true);
+	assert.notEqual(after.State.StartedAt, before);
+
+	const renamed = name('renamed');
+	await polite.rename({name: renamed});
+	assert.equal((await polite.inspect()).Name, `/${renamed}`);
+	await polite.remove({force: true});
+	await stubborn.remove();
+});
+
+test('list filters: status, name, label, id, ancestor', async () => {
+	const tag = name('list');
+	const a = await docker.createContainer({name: `${tag}-a`, Image: 'host', Cmd: ['sleep', '300'], Labels: {tier: 'web'}});
+	const b = await docker.createContainer({name: `${tag}-b`, Image: 'host', Cmd: ['true'], Labels: {tier: 'db'}});
+	await a.start();
+	const names = async (filters: Record<string, string[]>, all = true) => (await docker.listContainers({all, filters})).map(item => item.Names[0]).sort();
+	assert.deepEqual(await names({name: [tag]}), [`/${tag}-a`, `/${tag}-b`]);
+	assert.deepEqual(await names({name: [tag]}, false), [`/${tag}-a`], 'without all, only running ones');
+	assert.deepEqual(await names({name: [tag], status: ['created']}), [`/${tag}-b`]);
+	assert.deepEqual(await names({name: [tag], label: ['tier=web']}), [`/${tag}-a`]);
+	assert.deepEqual(await names({name: [tag], label: ['tier']}), [`/${tag}-a`, `/${tag}-b`]);
+	assert.deepEqual(await names({id: [b.id.slice(0, 10)]}), [`/${tag}-b`]);
+	assert.deepEqual(await names({name: [tag], ancestor: ['host']}), [`/${tag}-a`, `/${tag}-b`]);
+	const listed = (await listContainers(docker)).find(item => item.id === a.id);
+	assert.equal(listed?.state, 'running');
+	assert.match(listed?.status ?? '', /^Up /);
+	await a.remove({force: true});
+	await b.remove();
+});
+
+test('events stream container changes with dockerd\'s types and actions, filtered', async () => {
+	const stream = (await docker.getEvents({filters: {type: ['container'], event: ['create', 'start', 'die', 'destroy']}})) as NodeJS.ReadableStream;
+	const seen: Array<{Action: string; Actor: {ID: string; Attributes: Record<string, string>}}> = [];
+	stream.on('data', (chunk: Buffer) => {
+		for (const line of chunk.toString().split('\n').filter(Boolean)) seen.push(JSON.parse(line));
+	});
+	const container = await docker.createContainer({name: name('events'), Image: 'host', Cmd: ['sh', '-c', 'exit 2']});
+	await container.start();
+	await container.wait();
+	await container.remove();
+	assert.ok(await eventually(() => seen.filter(event => event.Actor.ID === container.id).length === 4, 3000));
+	const mine = seen.filter(event => event.Actor.ID === container.id);
+	assert.deepEqual(mine.map(event => event.Action), ['create', 'start', 'die', 'destroy']);
+	assert.equal(mine[2]!.Actor.Attributes.exitCode, '2');
+	assert.equal(mine[0]!.Actor.Attributes.image, 'host');
+	(stream as unknown as {destroy(): void}).destroy();
+});
+
+test('logs: tail, timestamps, since and follow across the end of the container', async () => {
+	const container = await docker.createContainer({name: name('logs'), Image: 'host', Cmd: ['sh', '-c', 'for i in 1 2 3 4 5; do echo line $i; done; sleep 0.3; echo late']});
+	await container.start();
+	const following = collectLogs(container.id);
+	const lines = await following;
+	assert.deepEqual(lines.map(line => line.text), ['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'late'], 'follow delivers everything and ends when the container does');
+	const tail = (await container.logs({stdout: true, stderr: true, tail: 2, timestamps: true})) as unknown as Buffer;
+	const text = tail.toString();
+	assert.match(text, /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z line 5\n/);
+	assert.ok(!text.includes('line 4'));
+	const future = (await container.logs({stdout: true, stderr: true, since: Math.floor(Date.now() / 1000) + 60})) as unknown as Buffer;
+	assert.equal(future.length, 0);
+	await container.remove();
+});
+
+test('bad input gets a Docker-style error and the engine keeps serving', async () => {
+	const message = async (response: Promise<{status: number; text: string}>) => {
+		const {status, text} = await response;
+		return {status, message: (JSON.parse(text) as {message: string}).message};
+	};
+
+	assert.deepEqual((await message(raw('POST', '/containers/create', '{"Image": "host",'))).status, 400);
+	assert.match((await message(raw('POST', '/containers/create', '{"Image": "host",'))).message, /invalid JSON/);
+	assert.match((await message(raw('POST', '/containers/create', JSON.stringify({Image: 'host', Env: 'A=1'})))).message, /Config\.Env/);
+	assert.match((await message(raw('POST', '/containers/create', JSON.stringify({Image: 42})))).message, /Config\.Image/);
+	assert.deepEqual(await message(raw('POST', '/containers/create', JSON.stringify({Image: 'nope', Cmd: ['true']}))), {status: 404, message: 'No such image: nope'});
+	assert.match((await message(raw('POST', '/containers/create?name=bad%20name', JSON.stringify({Image: 'host', Cmd: ['true']})))).message, /Invalid container name/);
+	assert.equal((await raw('POST', '/containers/create', JSON.stringify({Image: 'host', Cmd: ['true'], Unknown: {deep: true}}))).status, 201, 'unknown fields are ignored, as dockerd does');
+	const duplicate = name('dup');
+	assert.equal((await raw('POST', `/containers/create?name=${duplicate}`, JSON.stringify({Image: 'host', Cmd: ['true']}))).status, 201);
+	const again = await message(raw('POST', `/containers/create?name=${duplicate}`, JSON.stringify({Image: 'host', Cmd: ['true']})));
+	assert.equal(again.status, 409);
+	assert.match(again.message, /is already in use/);
+	assert.equal((await raw('POST', '/containers/create', Buffer.alloc(2 * 1024 * 1024, 32))).status, 413);
+	assert.deepEqual(await message(raw('GET', '/nothing/here')), {status: 404, message: 'page not found: /nothing/here'});
+	assert.deepEqual((await message(raw('GET', '/containers/nope/json'))).status, 404);
+	assert.equal((await raw('GET', '/containers/json?filters=notjson')).status, 400);
+	assert.equal((await raw('POST', `/containers/${duplicate}/kill?signal=SIGNOPE`)).status, 409, 'killing a stopped container conflicts');
+
+	// A request cut off midway: the engine drops it and serves the next.
+	await new Promise<void>(resolve => {
+		const socket = net.connect(engine.socketPath, () => {
+			socket.write('POST /containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"Image": "ho');
+			setTimeout(() => {
+				socket.destroy();
+				resolve();
+			}, 100);
+		});
+	});
+	assert.equal((await raw('GET', '/_ping')).status, 200);
+
+	// Start and remove at once: one of them wins, the store stays consistent.
+	const racer = await docker.createContainer({name: name('race'), Image: 'host', Cmd: ['sleep', '300']});
+	const [, removed] = await Promise.allSettled([racer.start(), racer.remove({force: true})]);
+	assert.equal(removed.status, 'fulfilled', 'a forced remove wins over a start, whichever comes first');
+	assert.equal((await docker.listContainers({all: true, filters: {id: [racer.id]}})).length, 0, 'and it is gone from the list');
+	assert.equal(await racer.inspect().then(() => 200, (error: {statusCode: number}) => error.statusCode), 404, 'and from inspect');
+	assert.equal((await raw('GET', '/_ping')).status, 200);
+});
+
+test('state survives an engine restart: records, exit codes and logs; running containers come back exited', async () => {
+	const done = await docker.createContainer({name: name('kept'), Image: 'host', Cmd: ['sh', '-c', 'echo remembered; exit 4']});
+	await done.start();
+	await done.wait();
+	const running = await docker.createContainer({name: name('cut'), Image: 'host', Cmd: ['sleep', '300']});
+	await running.start();
+	await engine.restart();
+	const {connect} = await import('../../source/client/connect/connect.ts');
+	const {parseHost} = await import('../../source/client/connect/endpoint.ts');
+	docker = (await connect(parseHost(engine.url))).docker;
+	const kept = await docker.getContainer(done.id).inspect();
+	assert.equal(kept.State.Status, 'exited');
+	assert.equal(kept.State.ExitCode, 4);
+	assert.deepEqual((await collectLogs(done.id)).map(line => line.text), ['remembered']);
+	const cut = await docker.getContainer(running.id).inspect();
+	assert.equal(cut.State.Running, false, 'the engine stopped its containers when it stopped');
+	await docker.getContainer(done.id).remove();
+	await docker.getContainer(running.id).remove();
+});
+
+test('restart policies: on-failure with a count, always until stopped by hand, and on engine start', async () => {
+	const failing = await docker.createContainer({name: name('onfail'), Image: 'host', Cmd: ['sh', '-c', 'exit 1'], HostConfig: {RestartPolicy: {Name: 'on-failure', MaximumRetryCount: 2}}});
+	await failing.start();
+	assert.ok(await eventually(async () => {
+		const {State, RestartCount} = await failing.inspect();
+		return RestartCount === 2 && State.Status === 'exited';
+	}, 5000), 'restarted twice, then left exited');
+	await new Promise(resolve => setTimeout(resolve, 500));
+	assert.equal((await failing.inspect()).RestartCount, 2, 'and no more');
+
+	const always = await docker.createContainer({name: name('always'), Image: 'host', Cmd: ['sh', '-c', 'sleep 0.2'], HostConfig: {RestartPolicy: {Name: 'always'}}});
+	await always.start();
+	assert.ok(await eventually(async () => (await always.inspect()).RestartCount >= 2, 5000), 'always restarts after a clean exit');
+	await always.stop({t: 1}).catch(() => undefined);
+	const stoppedCount = (await always.inspect()).RestartCount;
+	await new Promise(resolve => setTimeout(resolve, 800));
+	const after = await always.inspect();
+	assert.equal(after.State.Running, false, 'stopped by hand, it stays stopped');
+	assert.equal(after.RestartCount, stoppedCount);
+
+	const unless = await docker.createContainer({name: name('unless'), Image: 'host', Cmd: ['sleep', '300'], HostConfig: {RestartPolicy: {Name: 'unless-stopped'}}});
+	await unless.start();
+	const handStopped = await docker.createContainer({name: name('handstopped'), Image: 'host', Cmd: ['sleep', '300'], HostConfig: {RestartPolicy: {Name: 'unless-stopped'}}});
+	await handStopped.start();
+	await handStopped.stop({t: 1});
+	await engine.restart();
+	const {connect} = await import('../../source/client/connect/connect.ts');
+	const {parseHost} = await import('../../source/client/connect/endpoint.ts');
+	docker = (await connect(parseHost(engine.url))).docker;
+	assert.equal((await docker.getContainer(unless.id).inspect()).State.Running, true, 'unless-stopped comes back with the engine');
+	assert.equal((await docker.getContainer(handStopped.id).inspect()).State.Running, false, 'unless it was stopped by hand');
+	// It exits every 0.2 s, so it is either running or waiting out its back-off.
+	assert.ok(['running', 'restarting'].includes((await docker.getContainer(always.id).inspect()).State.Status), 'always comes back even after a stop by hand');
+	for (const id of [failing.id, always.id, unless.id, handStopped.id]) await docker.getContainer(id).remove({force: true});
+});
+
+test('TTY containers and execs run on a pseudo-terminal, raw, and can be resized', async () => {
+	const container = await docker.createContainer({name: name('tty'), Image: 'host', Tty: true, Cmd: ['sh', '-c', 'tty; sleep 300']});
+	await container.start();
+	await container.resize({h: 33, w: 111});
+	assert.ok(await eventually(async () => ((await container.logs({stdout: true, stderr: true})) as unknown as Buffer).toString().includes('/dev/pts/'), 3000), 'the command sees a terminal');
+	const raw = ((await container.logs({stdout: true, stderr: true})) as unknown as Buffer).toString();
+	assert.match(raw, /^\/dev\/pts\/\d+\r\n/, 'raw output (no multiplexing headers), with the terminal\'s CRLF');
+	const exec = await container.exec({Cmd: ['sh', '-c', 'stty size; tty'], Tty: true, AttachStdout: true, AttachStderr: true});
+	const stream = await exec.start({hijack: true, stdin: false});
+	const output = await new Promise<string>(resolve => {
+		let text = '';
+		stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+		stream.on('end', () => resolve(text));
+	});
+	assert.match(output, /^\d+ \d+\r\n\/dev\/pts\/\d+\r\n$/, `exec on its own terminal: ${JSON.stringify(output)}`);
+	assert.equal((await exec.inspect()).ExitCode, 0);
+	await container.stop({t: 1});
+	assert.equal((await container.inspect()).State.ExitCode, 143);
+	await container.remove();
+});

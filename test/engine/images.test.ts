@@ -1,0 +1,149 @@
+// Images on berth's engine: docker load (of a real `docker save`), docker import, tag, rmi, and
+// tarballs made to escape the image root.
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import http from 'node:http';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import {pack} from 'tar-stream';
+import {requireDaemon, testImage} from '../helpers/daemon.ts';
+import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
+
+let engine: TestEngine;
+before(async () => {
+	engine = await startTestEngine();
+});
+after(async () => engine?.cleanup());
+
+type Entry = {name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; body?: string; linkname?: string; mode?: number};
+
+async function tarball(entries: Entry[]): Promise<Buffer> {
+	const archive = pack();
+	const chunks: Buffer[] = [];
+	archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+	const done = new Promise<void>(resolve => archive.on('end', () => resolve()));
+	for (const entry of entries) {
+		await new Promise<void>((resolve, reject) => {
+			archive.entry({name: entry.name, type: entry.type ?? 'file', linkname: entry.linkname, mode: entry.mode ?? (entry.type === 'directory' ? 0o755 : 0o644)}, entry.body ?? '', error => (error ? reject(error) : resolve()));
+		});
+	}
+
+	archive.finalize();
+	await done;
+	return Buffer.concat(chunks);
+}
+
+function post(pathName: string, body: Buffer): Promise<{status: number; text: string}> {
+	return new Promise((resolve, reject) => {
+		const request = http.request({socketPath: engine.socketPath, method: 'POST', path: pathName, headers: {'Content-Type': 'application/x-tar'}}, response => {
+			let text = '';
+			response.on('data', chunk => (text += chunk));
+			response.on('end', () => resolve({status: response.statusCode ?? 0, text}));
+		});
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+const busyboxTree = (extra: Entry[] = []): Entry[] => [
+	{name: 'bin/', type: 'directory'},
+	{name: 'etc/', type: 'directory'},
+	{name: 'etc/greeting', body: 'hello from an imported root\n'},
+	...extra,
+];
+
+test('docker load of a real `docker save` archive gives an image that runs, with the same id as dockerd\'s', async t => {
+	const daemon = await requireDaemon(t);
+	if (!daemon) return;
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-save-'));
+	const archive = path.join(directory, 'image.tar');
+	execFileSync('docker', ['save', '-o', archive, testImage], {env: {...process.env}});
+	const loaded = await engine.docker('load', '-i', archive);
+	assert.match(loaded.stdout, new RegExp(`Loaded image: ${testImage}:latest`));
+	const dockerdId = (await daemon.docker.getImage(testImage).inspect()).Id;
+	const engineId = (await engine.docker('image', 'inspect', '-f', '{{.Id}}', testImage)).stdout.trim();
+	assert.equal(engineId, dockerdId, 'content-addressed: the same config, the same id');
+	const {stdout} = await engine.docker('run', '--rm', testImage, 'sh', '-c', 'echo written > /new && cat /new && ls /dev/null && busybox | head -1');
+	assert.match(stdout, /^written\n\/dev\/null\nBusyBox v/);
+	// Each container writes to its own layer: the image is untouched.
+	const again = await engine.docker('run', '--rm', testImage, 'sh', '-c', 'test -e /new && echo leaked || echo clean');
+	assert.equal(again.stdout.trim(), 'clean');
+});
+
+test('docker import of a root filesystem; tag; rmi refuses an image in use unless forced', async t => {
+	const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(candidate => existsSync(candidate));
+	if (!busybox) {
+		if (process.env.CI === 'true') throw new Error('no static busybox (apt-get install busybox-static)');
+		t.skip('no static busybox');
+		return;
+	}
+
+	// A root filesystem as `tar` makes it: a static busybox, a symlink, a hard link, gzip.
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-import-'));
+	const rootfs = path.join(directory, 'root');
+	execFileSync('mkdir', ['-p', `${rootfs}/bin`, `${rootfs}/etc`]);
+	execFileSync('cp', [busybox, `${rootfs}/bin/busybox`]);
+	execFileSync('ln', ['-s', 'busybox', `${rootfs}/bin/sh`]);
+	execFileSync('ln', [`${rootfs}/bin/busybox`, `${rootfs}/bin/cat`]);
+	writeFileSync(`${rootfs}/etc/greeting`, 'hello from an imported root\n');
+	const tarFile = path.join(directory, 'root.tar.gz');
+	execFileSync('tar', ['-czf', tarFile, '-C', rootfs, '.']);
+	const since = Math.floor(Date.now() / 1000) - 1;
+	const imported = await engine.docker('import', tarFile, 'mini:1');
+	assert.match(imported.stdout.trim(), /^sha256:[0-9a-f]{64}$/);
+	const {stdout} = await engine.docker('run', '--rm', 'mini:1', 'cat', '/etc/greeting');
+	assert.equal(stdout, 'hello from an imported root\n');
+	// Its own /etc/hostname, /etc/hosts and /etc/resolv.conf, written in its own layer.
+	const etc = await engine.docker('run', '--rm', '--hostname', 'box1', 'mini:1', 'sh', '-c', 'cat /etc/hostname /etc/hosts /etc/resolv.conf; echo "10.0.0.1 other" >> /etc/hosts && echo appended');
+	assert.equal(etc.stdout, 'box1\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\tbox1\n# network mode "none": no name servers\nappended\n');
+
+	await engine.docker('tag', 'mini:1', 'mini:stable');
+	const tags = (await engine.docker('images', '--format', '{{.Repository}}:{{.Tag}}')).stdout;
+	assert.match(tags, /^mini:1$/m);
+	assert.match(tags, /^mini:stable$/m);
+	const untagged = await engine.docker('rmi', 'mini:stable');
+	assert.match(untagged.stdout, /Untagged: mini:stable/);
+
+	await engine.docker('create', '--name', 'uses-mini', 'mini:1', 'true');
+	const refused = await engine.docker('rmi', 'mini:1').catch((error: {stderr: string}) => error);
+	assert.match((refused as {stderr: string}).stderr, /container [0-9a-f]{12} is using its referenced image/);
+	await engine.docker('rm', 'uses-mini');
+	const removed = await engine.docker('rmi', 'mini:1');
+	assert.match(removed.stdout, /Deleted: sha256:/);
+
+	// Each step was an image event, with dockerd's actions, and the type filter keeps them apart.
+	const until = Math.ceil(Date.now() / 1000) + 1;
+	const events = await engine.docker('events', '--since', String(since), '--until', String(until), '--filter', 'type=image', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}');
+	assert.deepEqual(events.stdout.trim().split('\n').filter(line => line.includes(' mini:')), ['image tag mini:1', 'image import mini:1', 'image tag mini:stable', 'image untag mini:stable', 'image untag mini:1', 'image delete mini:1']);
+});
+
+test('hostile tarballs are refused and write nothing outside the image root', async () => {
+	const outside = mkdtempSync(path.join(tmpdir(), 'berth-outside-'));
+	const cases: Array<[string, Entry[]]> = [
+		['a .. path', busyboxTree([{name: `../../../../../../${outside.slice(1)}/dotdot.txt`, body: 'escaped'}])],
+		['a write through an absolute symlink', busyboxTree([{name: 'escape', type: 'symlink', linkname: outside}, {name: 'escape/through-link.txt', body: 'escaped'}])],
+		['a write through a relative symlink out', busyboxTree([{name: 'up', type: 'symlink', linkname: '../../../../../../..'}, {name: `up/${outside.slice(1)}/relative.txt`, body: 'escaped'}])],
+		['a hard link out', busyboxTree([{name: 'passwd', type: 'link', linkname: '../../../etc/passwd'}])],
+		['a hard link to a file the image lacks', busyboxTree([{name: 'passwd', type: 'link', linkname: '/etc/passwd'}])],
+	];
+	for (const [label, entries] of cases) {
+		const response = await post('/images/create?fromSrc=-&repo=hostile', await tarball(entries));
+		assert.equal(response.status, 400, `${label}: ${response.text}`);
+		assert.match(JSON.parse(response.text).message, /outside|symlink|not a file/, label);
+	}
+
+	for (const file of ['dotdot.txt', 'through-link.txt', 'relative.txt']) assert.ok(!existsSync(path.join(outside, file)), `${file} was not written`);
+	assert.ok(!(await engine.docker('images', '--format', '{{.Repository}}')).stdout.includes('hostile'), 'no half image is listed');
+
+	// A docker-save archive whose manifest points out of the archive.
+	const save = await tarball([{name: 'manifest.json', body: JSON.stringify([{Config: '../../../../etc/hostname', RepoTags: ['evil:1'], Layers: []}])}]);
+	const load = await post('/images/load', save);
+	assert.equal(load.status, 400);
+	assert.match(JSON.parse(load.text).message, /outside|does not contain/);
+	const garbage = await post('/images/load', Buffer.from('this is not a tar archive at all'.repeat(40)));
+	assert.equal(garbage.status, 400);
+	// The engine still serves.
+	assert.equal((await engine.docker('version', '--format', '{{.Server.APIVersion}}')).stdout.trim(), '1.41');
+});
