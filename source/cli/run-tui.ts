@@ -39,6 +39,13 @@ export async function runTui(target: HostFlags, looks: {noColor?: boolean; theme
 		return 1;
 	}
 
+	// A dumb terminal cannot move its cursor: the screen could not be drawn, only scrolled garbage.
+	if (process.env.TERM === 'dumb') {
+		feed?.stop();
+		process.stderr.write('berth: this terminal (TERM=dumb) cannot draw the interface; use berth logs, berth run and the other commands here\n');
+		return 1;
+	}
+
 	feed ??= startResourceFeed(engine.docker);
 	const theme = chooseTheme({noColor: looks.noColor, theme: looks.theme ?? readEarlySettings(process.env).theme}, process.env);
 	if (!localeIsUtf8(process.env)) writeAsciiFrom(process.stdout);

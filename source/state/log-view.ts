@@ -123,6 +123,8 @@ export type RenderOptions = {
 	/** Name prefix for each source, already padded and coloured; empty for a single container. */
 	prefixes: string[];
 	prefixWidth: number;
+	/** Without colour (NO_COLOR, --no-color) lines lose the container's own colours and levels go uncoloured; inverse search marks stay. */
+	colour?: boolean;
 };
 
 export type ScreenRow = {text: string; seq: number};
@@ -168,15 +170,16 @@ export function wrapColoured(text: string, width: number): string[] {
 
 /** A line as it appears: prefix, time, level colour, search marks, and JSON expanded if asked. */
 export function renderLine(line: LogLine, state: LogViewState, options: RenderOptions): string[] {
-	let body = cleanOf(line);
+	const colour = options.colour !== false;
 	const plain = plainOf(line);
+	let body = colour ? cleanOf(line) : plain;
 	const pretty = state.json ? prettyJson(plain) : undefined;
 	const bodies = pretty ?? [body];
 	const rendered: string[] = [];
 	for (const [index, text] of bodies.entries()) {
 		body = text;
 		const plainText = pretty ? text : plain;
-		if (index === 0 && !pretty) {
+		if (index === 0 && !pretty && colour) {
 			const level = levelOf(plainText);
 			if (level) body = markRanges(body, [[level.start, level.end]], levelColours[level.level], '\u001B[22;39m');
 		}

@@ -22,8 +22,10 @@ export type VisibleRow =
 	| {kind: 'group'; key: string; group: string; detail: string}
 	| {kind: 'item'; key: string; selected: boolean; marked: boolean; pending?: string; outcome?: Outcome; cells: Cell[]};
 
-/** "Containers (12)", or "Containers (3 of 12)" while filtered. */
+/** "Containers (12)", or "Containers (3 of 12)" while filtered; the title alone until the list has come. */
 export function listTitle(panel: PanelModel<Item>, list: ListState<Item>): string {
+	// No count before the list has come: "(0)" would say something untrue.
+	if (!list.loaded) return panel.title;
 	const total = list.items.size;
 	if (!list.filter) return `${panel.title} (${total})`;
 	let shown = 0;

@@ -1,4 +1,6 @@
-// berth's TUI, unchanged, in a real terminal against berth's own engine.
+// berth's TUI, unchanged, in a real terminal against berth's own engine: the containers panel,
+// the other panels (and one line where the engine lacks an endpoint), an engine that goes away
+// and comes back, and the host switcher between the engine and a real dockerd.
 import assert from 'node:assert/strict';
 import {after, afterEach, before, test} from 'node:test';
 import type Docker from 'dockerode';
@@ -51,31 +53,63 @@ test('the TUI lists, tails, stops and removes containers on the engine', async (
 	await done.remove();
 });
 
-test('the engine stopped and started again under a running berth: disconnected, retrying, then the list comes back; no action is sent meanwhile', async () => {
+test('the engine stopped and started again under a running berth: disconnected, retrying, then the list comes back; an action refused meanwhile is never sent later', async () => {
 	const {docker} = engine.client;
-	const before = await docker.createContainer({name: 'outage-before', Image: 'host', Cmd: ['sleep', '300']});
-	await before.start();
+	// It comes back running after the engine restarts (its policy): a stop replayed on reconnect would show.
+	const kept = await docker.createContainer({name: 'outage-kept', Image: 'host', Cmd: ['sleep', '300'], HostConfig: {RestartPolicy: {Name: 'always'}}});
+	await kept.start();
+	const other = await docker.createContainer({name: 'outage-other', Image: 'host', Cmd: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done']});
+	await other.start();
 	terminal = new Terminal({args: ['--host', engine.url], columns: 100, rows: 30, env: {DOCKER_HOST: undefined}});
-	await terminal.waitFor(/outage-before +host +running/);
+	await terminal.waitFor(/outage-kept +host +running/);
 
 	await engine.stop();
 	await terminal.waitFor('disconnected — retrying', 10_000);
 	// An action while the engine is away is refused on the spot, not queued for later.
-	terminal.type('/outage-before');
+	terminal.type('/outage-kept');
 	terminal.press('Enter');
 	terminal.press('s');
 	await terminal.waitFor('not connected: stop not sent');
 
 	await engine.restart();
-	// The engine brings the container back exited (it was running when the engine stopped);
-	// one made while berth was cut off must show too.
+	// One made while berth was cut off must show too.
 	const created = await engine.client.docker.createContainer({name: 'outage-after', Image: 'host', Cmd: ['true']});
 	terminal.press('Escape');
-	const shown = await terminal.waitFor(screen => /\d+\/\d+ running/.test(screen) && screen.includes('outage-after'), 20_000);
+	const shown = await terminal.waitFor(screen => /\d+\/\d+ running/.test(screen) && screen.includes('outage-after') && /outage-kept +host +running/.test(screen), 20_000);
 	assert.doesNotMatch(shown, /disconnected/);
-	assert.match(shown, /outage-before +host +exited/);
-	await created.remove({force: true});
-	await (await engine.client.docker.getContainer('outage-before')).remove({force: true});
+	const startedAt = (await engine.client.docker.getContainer('outage-kept').inspect()).State.StartedAt;
+	// An action berth does send now goes out and comes back; by then a replayed stop would have gone out before it.
+	terminal.type('/outage-other');
+	terminal.press('Enter');
+	terminal.press('r');
+	await terminal.waitFor('restarted outage-other', 15_000);
+	const after = (await engine.client.docker.getContainer('outage-kept').inspect()).State;
+	assert.equal(after.Running, true, 'still running: the refused stop was never sent');
+	assert.equal(after.StartedAt, startedAt);
+	for (const name of ['outage-after', 'outage-kept', 'outage-other']) await engine.client.docker.getContainer(name).remove({force: true});
+	await created.inspect().catch(() => undefined);
+});
+
+test('the other panels on the engine: images and volumes listed; networks and disk usage, which it does not offer, say so in one line', async () => {
+	const {docker} = engine.client;
+	await docker.createVolume({Name: 'engine-vol'});
+	const user = await docker.createContainer({name: 'engine-vol-user', Image: 'host', Cmd: ['sleep', '300'], HostConfig: {Binds: ['engine-vol:/tmp/data']}});
+	terminal = new Terminal({args: ['--host', engine.url], columns: 120, rows: 30, env: {DOCKER_HOST: undefined}});
+	await terminal.waitFor(/Containers \(\d+\)/);
+	terminal.press('2');
+	await terminal.waitFor(/Images \(\d+\)[\s\S]*host:latest +[0-9a-f]{12}/);
+	terminal.press('3');
+	await terminal.waitFor(/engine-vol +local +\S+ .*engine-vol-user/);
+	terminal.press('4');
+	await terminal.waitFor(/berth engine [\d.]+ does not offer networks/);
+	terminal.press('6');
+	await terminal.waitFor(/berth engine [\d.]+ does not offer disk usage/);
+	terminal.press('5');
+	await terminal.waitFor(/Events/);
+	await user.start();
+	await terminal.waitFor(/container +start +engine-vol-user/, 5000);
+	await user.remove({force: true});
+	await docker.getVolume('engine-vol').remove();
 });
 
 test('H switches between berth\'s engine and a saved dockerd host, shows each one\'s version, and remembers the choice', async t => {
@@ -90,7 +124,8 @@ test('H switches between berth\'s engine and a saved dockerd host, shows each on
 	const daemonName = (await onDaemon.inspect()).Name.slice(1);
 	try {
 		const env = {...engine.env, DOCKER_HOST: undefined, DOCKER_CONFIG: config, BERTH_CONFIG_DIR: config};
-		terminal = new Terminal({columns: 120, rows: 30, env});
+		// Named explicitly: a machine with a Docker socket of its own would otherwise open on that.
+		terminal = new Terminal({columns: 120, rows: 30, env, args: ['--host', engine.url]});
 		await terminal.waitFor(/berth engine [\d.]+ │ .*switch-on-engine/s);
 		terminal.press('H');
 		// Each host is probed: the engine and the daemon answer with their versions, the other does not.

@@ -61,7 +61,17 @@ export class Terminal {
 		const script = `${settings}; ${program}; code=$?; printf '\\n[exit %s] ' "$code"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; printf '[end]'; sleep 600`;
 		const serverEnv: NodeJS.ProcessEnv = {};
 		for (const [key, value] of Object.entries(env)) if (value !== undefined) serverEnv[key] = value;
-		execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'berth', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), 'sh', '-c', script], {env: serverEnv});
+		// OSC 52 from the program sets a tmux buffer, as it sets a terminal's clipboard: `copied()` reads it.
+		execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'berth', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), 'sh', '-c', script, ';', 'set-option', '-g', 'set-clipboard', 'on'], {env: serverEnv});
+	}
+
+	/** What the program last copied to the clipboard (OSC 52), or undefined. */
+	copied(): string | undefined {
+		try {
+			return this.tmux('show-buffer');
+		} catch {
+			return undefined;
+		}
 	}
 
 	private tmux(...args: string[]): string {

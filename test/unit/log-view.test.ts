@@ -82,3 +82,13 @@ test('a jump to a time pauses there and counts what comes after as new', () => {
 	fill(buffer, 20, 23);
 	assert.equal(buffer.appended - state.appendedAtPause, 3);
 });
+
+test('without colour, a line loses the container\'s colours and its level colour, and keeps search marks', () => {
+	const buffer = new LogBuffer(10);
+	buffer.append([{source: 0, stream: 'stdout', time: '', raw: '\u001B[31mERROR\u001B[0m red words'}]);
+	const state = {...initialLogViewState, search: /red/};
+	const plain = screenRows(buffer.lines, state, {width: 80, height: 3, prefixes: [], prefixWidth: 0, colour: false});
+	assert.equal(plain[0]!.text, 'ERROR \u001B[7mred\u001B[27m words');
+	const coloured = screenRows(buffer.lines, state, {width: 80, height: 3, prefixes: [], prefixWidth: 0});
+	assert.match(coloured[0]!.text, /\u001B\[31m/);
+});

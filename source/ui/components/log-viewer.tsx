@@ -53,7 +53,7 @@ export function LogViewer(props: LogViewerProps) {
 	const prefixWidth = targets.length > 1 ? Math.max(...targets.map(target => target.name.length)) + 3 : 0;
 	const prefixes = targets.length > 1 ? targets.map((target, index) => namePrefix(target.name, prefixWidth - 3, props.colour ? prefixColour(index) : undefined)) : [];
 	const contentHeight = Math.max(1, height - 2);
-	const options: RenderOptions = {width, height: contentHeight, prefixes, prefixWidth};
+	const options: RenderOptions = {width, height: contentHeight, prefixes, prefixWidth, colour: props.colour};
 
 	// Lines are gathered as they come and put on screen once a frame.
 	useEffect(() => {
