@@ -27,6 +27,8 @@ export type ContainerCgroup = {
 	thaw(): void;
 	pids(): number[];
 	stats(): CgroupStats;
+	/** How many times the kernel killed a process of it for want of memory. */
+	oomKills(): number;
 	remove(): void;
 };
 
@@ -106,6 +108,8 @@ function v1Driver(): CgroupDriver {
 			return {
 				procsFiles: v1Controllers.map(controller => path.join(directory(controller), 'cgroup.procs')),
 				freeze: () => write(freezer, 'FROZEN'),
+				// "oom_kill N" from Linux 4.13; before that only "under_oom".
+				oomKills: () => keyValues(readText(path.join(directory('memory'), 'memory.oom_control'))).oom_kill ?? 0,
 				thaw: () => write(freezer, 'THAWED'),
 				pids: () => readPids(path.join(directory('pids'), 'cgroup.procs')),
 				stats() {
@@ -177,6 +181,7 @@ function v2Driver(): CgroupDriver {
 			return {
 				procsFiles: [path.join(directory, 'cgroup.procs')],
 				freeze: () => write(path.join(directory, 'cgroup.freeze'), '1'),
+				oomKills: () => keyValues(readText(path.join(directory, 'memory.events'))).oom_kill ?? 0,
 				thaw: () => write(path.join(directory, 'cgroup.freeze'), '0'),
 				pids: () => readPids(path.join(directory, 'cgroup.procs')),
 				stats() {

@@ -2,6 +2,7 @@
 // saved before it is announced, so what a client is told has happened survives a restart.
 import {constants} from 'node:os';
 import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {StringDecoder} from 'node:string_decoder';
 import path from 'node:path';
 import {humanDuration} from '../shared/durations.ts';
 import {badRequest, conflict, EngineError, notFound, notModified} from './errors.ts';
@@ -301,9 +302,14 @@ export class Containers {
 		this.live.set(record.Id, live);
 		const forward = (stream: 'stdout' | 'stderr') => {
 			let partial = '';
-			running.child[stream].setEncoding('utf8');
-			running.child[stream].on('data', (text: string) => {
-				const lines = (partial + text).split('\n');
+			// The log keeps text (json-file holds strings, as dockerd's does); a character split
+			// between two chunks is put back together first.
+			const decoder = new StringDecoder('utf8');
+			running.child[stream].on('data', (chunk: Buffer) => {
+				// Attached clients get the bytes as they come: a shell's prompt has no newline, and
+				// `docker run … > file` must get binary output unchanged.
+				log.emit('output', stream, chunk);
+				const lines = (partial + decoder.write(chunk)).split('\n');
 				partial = lines.pop() ?? '';
 				const entries = lines.map(line => `${line}\n`);
 				// A line with no end in sight is written in pieces, as dockerd does past 16 KiB.
@@ -315,6 +321,7 @@ export class Containers {
 				log.writeMany(stream, entries);
 			});
 			running.child[stream].on('end', () => {
+				partial += decoder.end();
 				if (partial) log.write(stream, partial);
 				partial = '';
 			});
@@ -348,7 +355,7 @@ export class Containers {
 		}
 
 		if (this.live.get(record.Id) !== live) return;
-		record.State = {...record.State, Status: 'running', Running: true, Paused: false, Restarting: false, Pid: running.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime};
+		record.State = {...record.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Pid: running.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime};
 		this.save(record);
 		this.events.publish('container', 'start', record.Id, this.attributes(record));
 	}
@@ -356,10 +363,13 @@ export class Containers {
 	private exited(record: ContainerRecord, live: Live, code: number): void {
 		if (this.live.get(record.Id) !== live) return;
 		this.live.delete(record.Id);
+		// Killed for want of memory: told as dockerd tells it, an "oom" event and OOMKilled.
+		const oomKilled = (live.cgroup?.oomKills() ?? 0) > 0;
 		live.cgroup?.remove();
 		live.log.close();
-		record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString()};
+		record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString()};
 		if (this.records.has(record.Id)) this.save(record);
+		if (oomKilled) this.events.publish('container', 'oom', record.Id, this.attributes(record));
 		this.events.publish('container', 'die', record.Id, this.attributes(record, {exitCode: String(code)}));
 		if (live.stopping) this.events.publish('container', 'stop', record.Id, this.attributes(record));
 		const waiters = this.exitWaiters.get(record.Id) ?? [];
@@ -425,9 +435,19 @@ export class Containers {
 	/** Stops with the container's stop signal, then SIGKILL after `timeout` seconds. */
 	async stop(reference: string, timeout?: number, signal?: string, byHand = true): Promise<void> {
 		const record = this.find(reference);
+		const stopSignal = parseSignal(signal ?? record.Config.StopSignal, 'SIGTERM');
+		const waitingToRestart = byHand && this.restartTimers.has(record.Id);
 		if (byHand) this.cancelRestart(record);
 		const live = this.live.get(record.Id);
-		if (!live) throw notModified();
+		if (!live) {
+			// A container waiting out its restart back-off is stopped by cancelling the restart.
+			if (!waitingToRestart) throw notModified();
+			record.ManuallyStopped = true;
+			this.save(record);
+			this.events.publish('container', 'stop', record.Id, this.attributes(record));
+			return;
+		}
+
 		live.stopping = true;
 		if (byHand) {
 			record.ManuallyStopped = true;
@@ -435,7 +455,6 @@ export class Containers {
 		}
 
 		if (record.State.Paused) this.setPaused(record, live, false);
-		const stopSignal = parseSignal(signal ?? record.Config.StopSignal, 'SIGTERM');
 		const seconds = timeout ?? record.Config.StopTimeout ?? 10;
 		const exited = this.nextExit(record.Id);
 		live.process.signal(stopSignal);

@@ -359,9 +359,13 @@ export function processesOf(initPid: number, isolation: Isolation): number[] {
 
 const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
-/** The command, run on a new pseudo-terminal by util-linux `script`, which passes its exit code on. */
+/**
+ * The command, run on a new pseudo-terminal by util-linux `script`, which passes its exit code on.
+ * The terminal echoes what is typed, as a TTY of dockerd's does (a raw client terminal shows
+ * nothing else).
+ */
 export function ttyCommand(command: string[]): string[] {
-	return ['script', '--quiet', '--flush', '--return', '--echo', 'never', '--command', command.map(shellQuote).join(' '), '/dev/null'];
+	return ['script', '--quiet', '--flush', '--return', '--echo', 'always', '--command', command.map(shellQuote).join(' '), '/dev/null'];
 }
 
 /** Sets a terminal's size from the host; the kernel tells the programs on it (SIGWINCH). */

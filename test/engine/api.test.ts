@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import {collectLogs as readLines, type TextLine} from '../helpers/logs.ts';
 import {listContainers} from '../../source/client/resources/containers.ts';
 import {eventually} from '../helpers/daemon.ts';
-import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
+import {requireCgroups, requireNamespaces, startTestEngine, type TestEngine} from '../helpers/engine.ts';
 
 let engine: TestEngine;
 let docker: Docker;
@@ -54,38 +54,34 @@ test('/_ping answers with the headers the docker CLI reads; versioned and unvers
 	assert.equal(engine.client.serverName, 'berth');
 });
 
-test('/info says which isolation is in force', async () => {
+test('/info says which isolation is in force: namespaces as root on Linux', async t => {
 	const info = (await docker.info()) as Record<string, unknown>;
 	assert.ok(['namespaces', 'process'].includes(String(info.Isolation)));
-	if (process.getuid?.() === 0 && process.platform === 'linux') assert.equal(info.Isolation, 'namespaces');
+	if (!(await requireNamespaces(t, engine))) return;
+	assert.equal(info.Isolation, 'namespaces');
 });
 
-test('/info sums what all containers use, from the cgroups, and one-shot stats answer at once', async () => {
-	const info = (await docker.info()) as {Isolation: string; BerthUsage?: {CpuNanoseconds: number; MemoryBytes: number; Read: number}};
-	if (info.Isolation !== 'namespaces') {
-		assert.equal(info.BerthUsage, undefined, 'no cgroups, no totals');
-		return;
-	}
-
+test('/info sums what all containers use, from the cgroups; one-shot stats answer without a second reading', async t => {
+	if (!(await requireCgroups(t, engine))) return;
+	type Usage = {CpuNanoseconds: number; MemoryBytes: number; Read: number};
+	const usage = async () => ((await docker.info()) as {BerthUsage: Usage}).BerthUsage;
 	const busy = await docker.createContainer({name: name('usage'), Image: 'host', Cmd: ['sh', '-c', 'while :; do :; done']});
 	await busy.start();
 	try {
-		const first = ((await docker.info()) as typeof info).BerthUsage!;
-		await new Promise(resolve => setTimeout(resolve, 1000));
-		const second = ((await docker.info()) as typeof info).BerthUsage!;
-		const share = (second.CpuNanoseconds - first.CpuNanoseconds) / ((second.Read - first.Read) * 1e6);
-		assert.ok(share > 0.5 && share < 1.3, `a busy loop shows as about one core in the total (${share.toFixed(2)})`);
-		assert.ok(second.MemoryBytes > 0);
-		const started = Date.now();
-		const record = (await busy.stats({stream: false, 'one-shot': true} as never)) as unknown as {cpu_stats: {cpu_usage: {total_usage: number}}; memory_stats: {usage: number}};
-		assert.ok(Date.now() - started < 400, 'one-shot does not wait for a second reading');
+		const first = await usage();
+		// Speed is for bench/; here the total only has to count the busy loop's time.
+		assert.ok(await eventually(async () => (await usage()).CpuNanoseconds > first.CpuNanoseconds + 50_000_000, 10_000), 'the busy loop\'s CPU time shows in the total');
+		assert.ok((await usage()).MemoryBytes > 0);
+		const record = (await busy.stats({stream: false, 'one-shot': true} as never)) as unknown as {cpu_stats: {cpu_usage: {total_usage: number}}; precpu_stats: {cpu_usage?: {total_usage?: number}}; memory_stats: {usage: number}};
 		assert.ok(record.cpu_stats.cpu_usage.total_usage > 0 && record.memory_stats.usage > 0);
+		assert.ok(!record.precpu_stats.cpu_usage?.total_usage, 'one reading only: one-shot does not wait for a second');
 	} finally {
 		await busy.remove({force: true});
 	}
 });
 
-test('a container runs in its own namespaces on the read-only host image, and its output is logged', async () => {
+test('a container runs in its own namespaces on the read-only host image, and its output is logged', async t => {
+	if (!(await requireNamespaces(t, engine))) return;
 	const container = await docker.createContainer({
 		name: name('ns'),
 		Image: 'host',
@@ -97,12 +93,10 @@ test('a container runs in its own namespaces on the read-only host image, and it
 	assert.equal(result.StatusCode, 0);
 	const lines = await collectLogs(container.id);
 	const text = lines.map(line => `${line.stream}:${line.text}`);
-	if ((await docker.info() as {Isolation: string}).Isolation === 'namespaces') {
-		const processes = Number(/stdout:processes (\d+)/.exec(text.join('\n'))?.[1]);
-		assert.ok(processes > 0 && processes < 10, `its own pid namespace sees only its own few processes: ${text.join(' | ')}`);
-		assert.ok(text.includes(`stdout:host ${container.id.slice(0, 12)}`), 'its own hostname');
-		assert.ok(text.includes('stdout:ro'), 'the host image is read-only');
-	}
+	const processes = Number(/stdout:processes (\d+)/.exec(text.join('\n'))?.[1]);
+	assert.ok(processes > 0 && processes < 10, `its own pid namespace sees only its own few processes: ${text.join(' | ')}`);
+	assert.ok(text.includes(`stdout:host ${container.id.slice(0, 12)}`), 'its own hostname');
+	assert.ok(text.includes('stdout:ro'), 'the host image is read-only');
 
 	assert.ok(text.includes('stdout:tmp-ok'), '/tmp is writable');
 	assert.ok(text.includes('stderr:to-stderr'), 'stderr is kept apart');
@@ -224,11 +218,10 @@ test('bad input gets a Docker-style error and the engine keeps serving', async (
 	// A request cut off midway: the engine drops it and serves the next.
 	await new Promise<void>(resolve => {
 		const socket = net.connect(engine.socketPath, () => {
-			socket.write('POST /containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"Image": "ho');
-			setTimeout(() => {
+			socket.write('POST /containers/create HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"Image": "ho', () => {
 				socket.destroy();
 				resolve();
-			}, 100);
+			});
 		});
 	});
 	assert.equal((await raw('GET', '/_ping')).status, 200);
@@ -268,19 +261,18 @@ test('restart policies: on-failure with a count, always until stopped by hand, a
 	assert.ok(await eventually(async () => {
 		const {State, RestartCount} = await failing.inspect();
 		return RestartCount === 2 && State.Status === 'exited';
-	}, 5000), 'restarted twice, then left exited');
-	await new Promise(resolve => setTimeout(resolve, 500));
-	assert.equal((await failing.inspect()).RestartCount, 2, 'and no more');
+	}, 10_000), 'restarted twice, then left exited');
+	// A restart to come would show as "restarting" (the engine says so while it waits out the back-off).
+	const settled = await failing.inspect();
+	assert.equal(settled.State.Restarting, false, 'and no more: none is waiting');
 
 	const always = await docker.createContainer({name: name('always'), Image: 'host', Cmd: ['sh', '-c', 'sleep 0.2'], HostConfig: {RestartPolicy: {Name: 'always'}}});
 	await always.start();
 	assert.ok(await eventually(async () => (await always.inspect()).RestartCount >= 2, 5000), 'always restarts after a clean exit');
-	await always.stop({t: 1}).catch(() => undefined);
-	const stoppedCount = (await always.inspect()).RestartCount;
-	await new Promise(resolve => setTimeout(resolve, 800));
+	await always.stop({t: 1});
 	const after = await always.inspect();
-	assert.equal(after.State.Running, false, 'stopped by hand, it stays stopped');
-	assert.equal(after.RestartCount, stoppedCount);
+	assert.equal(after.State.Status, 'exited', 'stopped by hand, it stays stopped');
+	assert.equal(after.State.Restarting, false, 'no restart is waiting');
 
 	const unless = await docker.createContainer({name: name('unless'), Image: 'host', Cmd: ['sleep', '300'], HostConfig: {RestartPolicy: {Name: 'unless-stopped'}}});
 	await unless.start();
@@ -298,21 +290,29 @@ test('restart policies: on-failure with a count, always until stopped by hand, a
 	for (const id of [failing.id, always.id, unless.id, handStopped.id]) await docker.getContainer(id).remove({force: true});
 });
 
-test('TTY containers and execs run on a pseudo-terminal, raw, and can be resized', async () => {
-	const container = await docker.createContainer({name: name('tty'), Image: 'host', Tty: true, Cmd: ['sh', '-c', 'tty; sleep 300']});
+test('TTY containers and execs run on a pseudo-terminal, raw, and are resized to the size asked for', async () => {
+	// The container says its size each time the terminal changes size (SIGWINCH).
+	const container = await docker.createContainer({name: name('tty'), Image: 'host', Tty: true, Cmd: ['sh', '-c', 'trap "stty size" WINCH; tty; while true; do sleep 0.1; done']});
 	await container.start();
+	const logs = async () => ((await container.logs({stdout: true, stderr: true})) as unknown as Buffer).toString();
+	assert.ok(await eventually(async () => (await logs()).includes('/dev/pts/'), 5000), 'the command sees a terminal');
+	assert.match(await logs(), /^\/dev\/pts\/\d+\r\n/, 'raw output (no multiplexing headers), with the terminal\'s CRLF');
 	await container.resize({h: 33, w: 111});
-	assert.ok(await eventually(async () => ((await container.logs({stdout: true, stderr: true})) as unknown as Buffer).toString().includes('/dev/pts/'), 3000), 'the command sees a terminal');
-	const raw = ((await container.logs({stdout: true, stderr: true})) as unknown as Buffer).toString();
-	assert.match(raw, /^\/dev\/pts\/\d+\r\n/, 'raw output (no multiplexing headers), with the terminal\'s CRLF');
-	const exec = await container.exec({Cmd: ['sh', '-c', 'stty size; tty'], Tty: true, AttachStdout: true, AttachStderr: true});
+	assert.ok(await eventually(async () => (await logs()).includes('33 111\r\n'), 5000), `resized to 33x111: ${JSON.stringify(await logs())}`);
+	await container.resize({h: 40, w: 132});
+	assert.ok(await eventually(async () => (await logs()).includes('40 132\r\n'), 5000), 'and again');
+
+	const exec = await container.exec({Cmd: ['sh', '-c', 'trap "stty size; exit 0" WINCH; tty; while true; do sleep 0.1; done'], Tty: true, AttachStdout: true, AttachStderr: true});
 	const stream = await exec.start({hijack: true, stdin: false});
-	const output = await new Promise<string>(resolve => {
-		let text = '';
-		stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-		stream.on('end', () => resolve(text));
+	let output = '';
+	const ended = new Promise<void>(resolve => {
+		stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		stream.on('end', () => resolve());
 	});
-	assert.match(output, /^\d+ \d+\r\n\/dev\/pts\/\d+\r\n$/, `exec on its own terminal: ${JSON.stringify(output)}`);
+	assert.ok(await eventually(() => output.includes('/dev/pts/'), 5000), 'the exec has a terminal of its own');
+	await exec.resize({h: 25, w: 90});
+	await ended;
+	assert.match(output, /^\/dev\/pts\/\d+\r\n25 90\r\n$/, `the exec resized to 25x90: ${JSON.stringify(output)}`);
 	assert.equal((await exec.inspect()).ExitCode, 0);
 	await container.stop({t: 1});
 	assert.equal((await container.inspect()).State.ExitCode, 143);

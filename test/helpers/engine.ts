@@ -8,6 +8,8 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {connect, type Connection} from '../../source/client/connect/connect.ts';
 import {parseHost} from '../../source/client/connect/endpoint.ts';
+import type {TestContext} from 'node:test';
+import {requirePart} from './ci.ts';
 import {berthBin} from './terminal.ts';
 
 export type TestEngine = {
@@ -97,4 +99,22 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 		},
 	};
 	return engine;
+}
+
+/** What an engine says of its isolation and cgroups (from /info). */
+async function facts(engine: TestEngine): Promise<{isolation: string; cgroups: string}> {
+	const info = (await engine.client.docker.info()) as {Isolation?: string; CgroupDriver?: string};
+	return {isolation: info.Isolation ?? '', cgroups: info.CgroupDriver ?? 'none'};
+}
+
+/** For tests of what namespaces give: they fail under CI (root, Linux) when the engine has none, else skip. */
+export async function requireNamespaces(t: TestContext, engine: TestEngine): Promise<boolean> {
+	const {isolation} = await facts(engine);
+	return requirePart(t, isolation === 'namespaces' ? undefined : `the engine runs without namespaces here (${isolation}: it needs root on Linux)`);
+}
+
+/** For tests of what cgroups enforce: they fail under CI when the engine has none, else skip. */
+export async function requireCgroups(t: TestContext, engine: TestEngine): Promise<boolean> {
+	const {cgroups} = await facts(engine);
+	return requirePart(t, cgroups === 'none' ? 'the engine has no cgroups here (it needs root and the cgroup filesystem)' : undefined);
 }

@@ -65,6 +65,11 @@ export class Terminal {
 		execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'berth', '-x', String(options.columns ?? 80), '-y', String(options.rows ?? 24), 'sh', '-c', script, ';', 'set-option', '-g', 'set-clipboard', 'on'], {env: serverEnv});
 	}
 
+	/** From now on, every byte the program writes to the terminal is appended to `file`. */
+	record(file: string): void {
+		this.tmux('pipe-pane', '-o', '-t', 'berth', `cat >> '${file}'`);
+	}
+
 	/** What the program last copied to the clipboard (OSC 52), or undefined. */
 	copied(): string | undefined {
 		try {

@@ -5,7 +5,7 @@ import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {EngineError} from '../errors.ts';
 import type {Engine} from '../engine.ts';
-import {encodeEntry, encodeFrame, type LogEntry, selectEntries} from '../log-store.ts';
+import {encodeEntry, encodeFrame, selectEntries} from '../log-store.ts';
 import {flag} from './http.ts';
 
 export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -45,9 +45,9 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 	// logs=1 replays what was written before the client attached.
 	if (flag(query, 'logs')) for (const entry of selectEntries(log.readAll(), {stdout, stderr})) socket.write(encodeEntry(entry, tty, false));
 
-	const onEntry = (entries: LogEntry[]) => {
-		const wanted = entries.filter(entry => (entry.stream === 'stdout' ? stdout : stderr));
-		if (wanted.length > 0) socket.write(Buffer.concat(wanted.map(entry => encodeEntry(entry, tty, false))));
+	// The output as the container writes it, not line by line: a prompt shows before its newline.
+	const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
+		if (stream === 'stdout' ? stdout : stderr) socket.write(encodeFrame(stream, chunk, tty));
 	};
 
 	const id = record.Id;
@@ -55,7 +55,7 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 	const finish = () => {
 		if (finished) return;
 		finished = true;
-		log.off('entries', onEntry);
+		log.off('output', onOutput);
 		engine.events.off('event', onEvent);
 		socket.end();
 	};
@@ -65,7 +65,7 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 		if (event.Type === 'container' && event.Actor.ID === id && (event.Action === 'die' || event.Action === 'destroy')) finish();
 	};
 
-	if (stdout || stderr) log.on('entries', onEntry);
+	if (stdout || stderr) log.on('output', onOutput);
 	engine.events.on('event', onEvent);
 	socket.on('error', finish);
 	socket.on('close', finish);
