@@ -1,10 +1,10 @@
 // `berth logs`: docker logs' output and flags, for one container or several merged in time order
 // (named, a compose project with -p, or a label), and with -f a follow that outlives restarts and
 // takes in new containers that match. Loads the client layer only, never the TUI.
-import type {HostFlags} from '../client/connect/endpoint.ts';
+import type {Endpoint, HostFlags} from '../client/connect/endpoint.ts';
 import {parseArgs} from 'node:util';
 import type Docker from 'dockerode';
-import {daemonMessage, isConnectionError, statusCode} from '../client/errors.ts';
+import {daemonMessage, describeConnectError, isConnectionError, statusCode} from '../client/errors.ts';
 import {type EngineEvent, type EventSource, readEvents} from '../client/event-stream.ts';
 import {logAccess, LogPipeline, type LogTarget, type PipelineEntry} from '../client/logs/log-pipeline.ts';
 import {namePrefix, prefixColour, smartCaseRegExp, wantColour} from '../state/log-output.ts';
@@ -170,7 +170,7 @@ export async function runLogsCommand(args: string[], host: HostFlags): Promise<n
 	const connection = await openEngine(host, {negotiate: false});
 	if (!connection) return 1;
 	try {
-		return await printLogs(connection.docker, options, connection.endpoint.url);
+		return await printLogs(connection.docker, options, connection.endpoint);
 	} catch (error) {
 		process.stderr.write(isConnectionError(error) ? `berth logs: cannot reach the engine at ${connection.endpoint.url}: ${daemonMessage(error)}\n` : `Error response from daemon: ${daemonMessage(error)}\n`);
 		return 1;
@@ -232,7 +232,8 @@ function labelsMatch(labels: readonly string[], attributes: Record<string, strin
 	});
 }
 
-async function printLogs(docker: Docker, options: Options, url: string): Promise<number> {
+async function printLogs(docker: Docker, options: Options, endpoint: Endpoint): Promise<number> {
+	const {url} = endpoint;
 	const chosen = await chooseTargets(docker, options);
 	if (typeof chosen === 'string') {
 		process.stderr.write(`${chosen}\n`);
@@ -332,7 +333,8 @@ async function printLogs(docker: Docker, options: Options, url: string): Promise
 					if (options.names.length !== 1) return;
 					process.stderr.write(`Error response from daemon: No such container: ${target.askedAs ?? target.name}\n`);
 				} else if (failure.connection) {
-					process.stderr.write(first ? `berth logs: cannot connect to the engine at ${url}: ${failure.message}\n` : `berth logs: lost the engine at ${url}: ${failure.message}\n`);
+					// The same sentence as every berth command gives for an engine it cannot reach.
+					process.stderr.write(first ? `berth logs: ${describeConnectError(failure.cause, endpoint)}\n` : `berth logs: lost the engine at ${url}: ${failure.message}\n`);
 				} else {
 					process.stderr.write(`Error response from daemon: ${failure.message}\n`);
 				}

@@ -9,7 +9,7 @@ import {after, before, test} from 'node:test';
 import {parseBytes, parseRestart, parseRun} from '../../source/cli/client-commands.ts';
 import {requireDaemon, testImage} from '../helpers/daemon.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
-import {berthBin} from '../helpers/terminal.ts';
+import {berthBin, Terminal} from '../helpers/terminal.ts';
 
 test('berth run: flags before the image are run\'s own, everything after belongs to the command', () => {
 	const plan = parseRun(['-it', '-e', 'A=1', '-eB=2', '--name=web', '-v', '/srv:/data:ro', '--memory', '64m', '--cpus', '1.5', '--restart', 'on-failure:3', 'host', 'ls', '-l', '--color']);
@@ -92,4 +92,42 @@ test('berth import and berth load; berth run on dockerd too', async t => {
 	assert.equal(loaded.stdout, `Loaded image: ${testImage}:latest\n`);
 	const onDockerd = await berth(['run', '--rm', '--network', 'none', testImage, 'echo', 'on dockerd'], undefined, {DOCKER_HOST: daemon.endpoint.url});
 	assert.deepEqual([onDockerd.code, onDockerd.stdout], [0, 'on dockerd\n']);
+});
+
+test('berth load reads the archive from standard input', async t => {
+	const daemon = await requireDaemon(t);
+	if (!daemon) return;
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-load-'));
+	const archive = path.join(directory, 'saved.tar');
+	execFileSync('docker', ['-H', daemon.endpoint.url, 'save', '-o', archive, testImage]);
+	const loaded = await new Promise<{code: number; stdout: string}>(resolve => {
+		const child = execFile('sh', ['-c', `"${process.execPath}" "${berthBin}" -H "${engine.url}" load < "${archive}"`], (error, stdout) => resolve({code: error ? 1 : 0, stdout}));
+		child.stdin?.end();
+	});
+	assert.deepEqual(loaded, {code: 0, stdout: `Loaded image: ${testImage}:latest\n`});
+	const onTerminal = new Terminal({args: ['-H', engine.url, 'load'], env: {DOCKER_HOST: undefined}});
+	try {
+		const refused = await onTerminal.waitFor('[end]');
+		assert.match(refused, /berth load: reads the archive from standard input, which is a terminal here/);
+	} finally {
+		onTerminal.close();
+	}
+});
+
+test('berth run -t gives the command a terminal, -it an interactive one', async () => {
+	const screen = new Terminal({args: ['-H', engine.url, 'run', '--rm', '-it', 'host', 'sh'], env: {DOCKER_HOST: undefined}, columns: 90, rows: 20});
+	try {
+		await screen.waitFor(/^# ?$/m, 15_000);
+		screen.type('tty; stty size; exit 5');
+		screen.press('Enter');
+		const after = await screen.waitFor('[end]', 15_000);
+		assert.match(after, /^\/dev\/pts\/\d+$/m, 'a terminal of its own');
+		assert.match(after, /^20 90$/m, 'the size of the client\'s terminal');
+		assert.match(after, /\[exit 5\] icanon echo \[end\]/, 'its exit code, and the terminal back as it was');
+	} finally {
+		screen.close();
+	}
+
+	const plain = await berth(['-H', engine.url, 'run', '--rm', '-t', 'host', 'sh', '-c', 'tty']);
+	assert.match(plain.stdout, /^\/dev\/pts\/\d+\r\n$/, '-t alone: a terminal, output raw');
 });

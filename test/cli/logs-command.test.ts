@@ -140,3 +140,92 @@ suite('berth\'s engine', async () => {
 	engine = await startTestEngine();
 	return {host: engine.url, docker: engine.client.docker, image: 'host'};
 });
+
+describe('berth logs: selection, follow and failure', () => {
+	let docker: Docker | undefined;
+	let host = '';
+	before(async () => {
+		const daemon = await daemonForSuite();
+		if (!daemon) return;
+		docker = daemon.docker;
+		host = daemon.endpoint.url;
+	});
+
+	const berth = (...args: string[]) => run(process.execPath, [berthBin, 'logs', ...args], {env: env(host)}).catch((error: {code: number; stdout: string; stderr: string}) => error);
+	const make = async (name: string, cmd: string, labels: Record<string, string> = {}) => {
+		const container = await docker!.createContainer({name, Image: testImage, Cmd: ['sh', '-c', cmd], Labels: {'berth.test.owner': String(process.pid), ...labels}, HostConfig: {NetworkMode: 'none'}});
+		await container.start();
+		return container;
+	};
+
+	test('--since and --until pick lines by time; --label picks containers by label', async t => {
+		if (!docker) return t.skip('no daemon');
+		const label = uniqueName('lbl');
+		const container = await make(uniqueName('times'), 'echo early; sleep 1.2; echo late', {'berth.test.pick': label});
+		await container.wait();
+		await make(uniqueName('other'), 'echo not picked', {'berth.test.pick': 'someone-else'});
+		const all = (await berth('-t', container.id)) as {stdout: string};
+		const [early, late] = all.stdout.trim().split('\n').map(line => line.split(' ')[0]!);
+		const between = new Date((Date.parse(early!) + Date.parse(late!)) / 2).toISOString();
+		assert.equal(((await berth('--since', between, container.id)) as {stdout: string}).stdout, 'late\n');
+		assert.equal(((await berth('--until', between, container.id)) as {stdout: string}).stdout, 'early\n');
+		const picked = (await berth('--no-color', '--label', `berth.test.pick=${label}`)) as {stdout: string};
+		assert.deepEqual(picked.stdout.trim().split('\n').map(line => line.replace(/^\S+\s+\| /, '')), ['early', 'late']);
+	});
+
+	test('-f follows a container re-created under the name asked for, and ends once every named container is removed', async t => {
+		if (!docker) return t.skip('no daemon');
+		const name = uniqueName('again');
+		const first = await make(name, 'echo "first run"; sleep 300');
+		const follower = spawn(process.execPath, [berthBin, 'logs', '-f', name], {env: env(host)});
+		let output = '';
+		follower.stdout.on('data', chunk => (output += String(chunk)));
+		const ended = new Promise<number | null>(resolve => follower.once('exit', code => resolve(code)));
+		try {
+			assert.ok(await eventually(() => output.includes('first run'), 8000));
+			await first.remove({force: true});
+			// Re-created at once under the same name, as compose does it.
+			await make(name, 'echo "second run"; sleep 300');
+			assert.ok(await eventually(() => output.includes('second run'), 8000), `followed under its name: ${output}`);
+			await docker.getContainer(name).remove({force: true});
+			assert.equal(await ended, 0, 'ends by itself once nothing named is left');
+			assert.equal(output, 'first run\nsecond run\n');
+		} finally {
+			follower.kill();
+		}
+	});
+
+	test('an unreachable engine is one line and exit code 1', async () => {
+		const failed = (await run(process.execPath, [berthBin, 'logs', 'x'], {env: {...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock'}}).catch((error: unknown) => error)) as {code: number; stderr: string};
+		assert.equal(failed.code, 1);
+		assert.equal(failed.stderr, 'berth logs: cannot connect to unix:///nonexistent/docker.sock: no such socket (is the Docker daemon running? use --host or DOCKER_HOST to pick another)\n');
+	});
+
+	test('on a terminal the names are coloured; --no-color and NO_COLOR take the colour away', async t => {
+		if (!docker) return t.skip('no daemon');
+		const tag = uniqueName('paint');
+		await (await make(`${tag}-a`, 'echo from a')).wait();
+		await (await make(`${tag}-b`, 'echo from b')).wait();
+		const {Terminal} = await import('../helpers/terminal.ts');
+		for (const [extra, coloured] of [[[], true], [['--no-color'], false]] as const) {
+			const screen = new Terminal({args: ['-H', host, 'logs', ...extra, `${tag}-a`, `${tag}-b`]});
+			try {
+				await screen.waitFor('[end]');
+				const escapes = screen.screenWithEscapes();
+				assert.match(screen.screen(), new RegExp(`${tag}-a \\| from a`));
+				if (coloured) assert.match(escapes, new RegExp(`\\u001B\\[3[0-9]m${tag}-a`), 'the name in its colour');
+				else assert.doesNotMatch(escapes, /\u001B\[3[0-9]m/, 'no colour');
+			} finally {
+				screen.close();
+			}
+		}
+
+		const screen = new Terminal({args: ['-H', host, 'logs', `${tag}-a`, `${tag}-b`], env: {NO_COLOR: '1'}});
+		try {
+			await screen.waitFor('[end]');
+			assert.doesNotMatch(screen.screenWithEscapes(), /\u001B\[3[0-9]m/, 'NO_COLOR: no colour');
+		} finally {
+			screen.close();
+		}
+	});
+});

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
+import {eventually as waitUntil} from '../helpers/daemon.ts';
 import {after, before, test} from 'node:test';
+import {requirePart} from '../helpers/ci.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
 
 const nobody = 65_534;
@@ -24,10 +26,7 @@ before(async () => {
 after(async () => engine?.cleanup());
 
 function ready(t: import('node:test').TestContext): TestEngine | undefined {
-	if (!missing) return engine;
-	if (process.env.CI === 'true') throw new Error(missing);
-	t.skip(missing);
-	return undefined;
+	return requirePart(t, missing) ? engine : undefined;
 }
 
 const processState = (pid: number) => {
@@ -36,12 +35,7 @@ const processState = (pid: number) => {
 };
 
 const eventually = async (check: () => Promise<boolean> | boolean, what: string) => {
-	for (let attempt = 0; attempt < 60; attempt++) {
-		if (await check()) return;
-		await new Promise(resolve => setTimeout(resolve, 50));
-	}
-
-	assert.fail(`timed out waiting for ${what}`);
+	if (!(await waitUntil(check, 8000))) assert.fail(`timed out waiting for ${what}`);
 };
 
 test('without root the engine says it runs containers as process groups', async t => {

@@ -1,7 +1,7 @@
 // A real berth engine for tests: the built `berth engine run`, in its own state and run
 // directories, stopped (and its containers with it) when the test file ends.
 import {type ChildProcess, execFile, spawn} from 'node:child_process';
-import {chownSync, mkdtempSync, rmSync} from 'node:fs';
+import {chmodSync, chownSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs';
 import http from 'node:http';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -43,8 +43,27 @@ export type TestEngineOptions = {
 	user?: number;
 };
 
+/**
+ * The built berth in a directory every user can read: an engine run as another user must be able
+ * to load it, wherever the checkout lives (a clone under a 0700 directory is out of its reach).
+ */
+function readableCopyOfBuild(): {bin: string; remove(): void} {
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-dist-'));
+	cpSync(path.dirname(berthBin), directory, {recursive: true});
+	const open = (target: string) => {
+		chmodSync(target, statSync(target).isDirectory() ? 0o755 : 0o644);
+		if (statSync(target).isDirectory()) for (const entry of readdirSync(target)) open(path.join(target, entry));
+	};
+
+	open(directory);
+	chmodSync(path.join(directory, 'berth.js'), 0o755);
+	return {bin: path.join(directory, 'berth.js'), remove: () => rmSync(directory, {recursive: true, force: true})};
+}
+
 export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
 	const root = mkdtempSync(path.join(tmpdir(), 'berth-engine-'));
+	const build = options.user === undefined ? undefined : readableCopyOfBuild();
+	const bin = build?.bin ?? berthBin;
 	if (options.user !== undefined) chownSync(root, options.user, options.user);
 	const env = {BERTH_ENGINE_STATE: path.join(root, 'state'), BERTH_ENGINE_RUN: path.join(root, 'run')};
 	const socketPath = path.join(env.BERTH_ENGINE_RUN, 'engine.sock');
@@ -52,7 +71,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 	let child: ChildProcess;
 	let log = '';
 	const launch = async () => {
-		child = spawn(process.execPath, [berthBin, 'engine', 'run'], {
+		child = spawn(process.execPath, [bin, 'engine', 'run'], {
 			env: {...process.env, ...env},
 			stdio: ['ignore', 'pipe', 'pipe'],
 			...(options.user === undefined ? {} : {uid: options.user, gid: options.user}),
@@ -93,6 +112,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 		async cleanup() {
 			await stop();
 			rmSync(root, {recursive: true, force: true});
+			build?.remove();
 		},
 		async docker(...args: string[]) {
 			return promisify(execFile)('docker', ['-H', url, ...args], {env: {...process.env, DOCKER_HOST: undefined}});

@@ -32,7 +32,7 @@ export type LogSource = {
 };
 
 /** Why a read ended early: the daemon's message, its HTTP status, or a lost connection. */
-export type LogFailure = {message: string; status?: number; connection: boolean};
+export type LogFailure = {message: string; status?: number; connection: boolean; /** What was thrown, for a fuller sentence where one helps. */ cause?: unknown};
 
 export type LogHandlers = {
 	/** Entries in the order the daemon sent them, a batch per chunk read. */
@@ -42,7 +42,7 @@ export type LogHandlers = {
 };
 
 function failureOf(error: unknown): LogFailure {
-	return {message: daemonMessage(error), status: statusCode(error), connection: isConnectionError(error)};
+	return {message: daemonMessage(error), status: statusCode(error), connection: isConnectionError(error), cause: error};
 }
 
 const space = 0x20;
