@@ -1,6 +1,7 @@
 """What the benchmarks share: the engine or daemon to measure against, and process figures."""
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -148,3 +149,22 @@ class Terminal:
                 os.waitpid(self.pid, 0)
         finally:
             os.close(self.fd)
+
+
+def key_latencies(screen, keys):
+    """For each key, sent 120 ms after the last: ms from sending it to berth's first output after it."""
+    latencies = []
+    for key in keys:
+        screen.drain(0.12)
+        screen.send(key)
+        sent = time.perf_counter()
+        while time.perf_counter() - sent < 2:
+            if screen.read(0.5):
+                latencies.append((time.perf_counter() - sent) * 1000)
+                break
+    return latencies
+
+
+def latency_summary(latencies):
+    latencies = sorted(latencies)
+    return {"keys": len(latencies), "median_ms": round(statistics.median(latencies), 1), "p90_ms": round(latencies[max(0, int(len(latencies) * 0.9) - 1)], 1), "max_ms": round(latencies[-1], 1)}

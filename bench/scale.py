@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 
-from benchlib import Target, Terminal, cpu_seconds, docker, pids_named, rss_mb
+from benchlib import Target, Terminal, cpu_seconds, docker, key_latencies, pids_named, rss_mb
 
 LABEL = "berth.bench=scale"
 
@@ -147,16 +147,7 @@ def scale_figures(target, size, presses):
         screen.wait_for(re.compile(rb"Containers \(" + str(total).encode() + rb"\)"))
         screen.drain(4)
         rss_first = rss_mb(screen.pid)
-        latencies = []
-        for index in range(presses):
-            screen.drain(0.12)
-            key = b"\x06" if index % 10 == 9 else b"j"
-            screen.send(key)
-            sent = time.perf_counter()
-            while time.perf_counter() - sent < 2:
-                if screen.read(0.5):
-                    latencies.append((time.perf_counter() - sent) * 1000)
-                    break
+        latencies = key_latencies(screen, [b"\x06" if index % 10 == 9 else b"j" for index in range(presses)])
         screen.drain(2)
         rss_after = rss_mb(screen.pid)
         # Garbage from the moves is given back once V8's idle-time collection has run.

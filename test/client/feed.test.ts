@@ -111,11 +111,12 @@ test('after the connection drops, the feed says so, reconnects and lists again',
 	feed.watch(listers.images, {synced: () => images++, failed: () => undefined});
 	feed.subscribe({synced: () => syncs++, upserted() {}, removed() {}, connection: status => statuses.push(status)});
 	try {
-		assert.ok(await eventually(() => syncs === 1 && images === 1), 'first lists');
+		assert.ok(await eventually(() => syncs === 1 && images >= 1), 'first lists');
+		const imagesBefore = images;
 		proxy.cut();
 		assert.ok(await eventually(() => statuses.includes('disconnected')), 'the drop is reported');
-		assert.ok(await eventually(() => syncs === 2 && statuses.at(-1) === 'connected', 8000), 're-synced after reconnecting');
-		assert.ok(await eventually(() => images === 2), 'the watched kind is listed again too');
+		assert.ok(await eventually(() => syncs === 2 && statuses.at(-1) === 'connected', 10_000), 're-synced after reconnecting');
+		assert.ok(await eventually(() => images > imagesBefore, 10_000), 'the watched kind is listed again too');
 	} finally {
 		feed.stop();
 		proxy.close();

@@ -45,7 +45,7 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
 		screen.press('BSpace');
 		screen.type('mg');
 		screen.press('Enter');
-		const images = await screen.waitFor(new RegExp(`Images \\(\\d+\\)[\\s\\S]*${testImage}:latest +[0-9a-f]{12} +\\d+ \\w+ ago +\\S+B`));
+		const images = await screen.waitFor(new RegExp(`Images \\(\\d+\\)[\\s\\S]*${testImage}:latest +[0-9a-f]{12} +\\S.* +[\\d.]+[kMG]?B`));
 		assert.match(images, /REPOSITORY:TAG +IMAGE ID +CREATED +SIZE/);
 		screen.press('3');
 		await screen.waitFor(/Volumes \(\d+\)/);

@@ -59,7 +59,7 @@ const columns: ReadonlyArray<Column<ImageItem>> = [
 		ascending: true,
 	},
 	{title: 'IMAGE ID', width: total => (total >= 56 ? 12 : 0), cell: image => shortId(image.imageId)},
-	{title: 'CREATED', width: () => 14, cell: (image, context) => ago(image.created, context.now), sortKey: 'created', ascending: false},
+	{title: 'CREATED', width: total => (total >= 90 ? 18 : 14), cell: (image, context) => ago(image.created, context.now), sortKey: 'created', ascending: false},
 	{title: 'SIZE', width: () => 8, align: 'right', cell: image => formatSize(image.size), sortKey: 'size', ascending: false},
 	{title: 'USED BY', width: total => (total >= 70 ? 8 : 0), align: 'right', cell: (image, context) => String(users(image, context.usage).length || '')},
 ];
