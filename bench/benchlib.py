@@ -167,4 +167,4 @@ def key_latencies(screen, keys):
 
 def latency_summary(latencies):
     latencies = sorted(latencies)
-    return {"keys": len(latencies), "median_ms": round(statistics.median(latencies), 1), "p90_ms": round(latencies[max(0, int(len(latencies) * 0.9) - 1)], 1), "max_ms": round(latencies[-1], 1)}
+    return {"count": len(latencies), "median_ms": round(statistics.median(latencies), 1), "p90_ms": round(latencies[max(0, int(len(latencies) * 0.9) - 1)], 1), "max_ms": round(latencies[-1], 1)}

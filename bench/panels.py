@@ -9,6 +9,8 @@ Against dockerd (DOCKER_HOST) or a private berth engine (--engine), berth in a r
   switch   `2` then `1`, again and again (Images and Containers, both read already): time from the
            key to berth's first output after it, and to the frame that shows the new panel's
            title; and the first visit of a panel, which reads its list, timed to its rows
+  live     in the Volumes panel, a volume made with the docker CLI: time from the CLI's exit (the
+           volume exists) to the frame that shows its row, from the event stream
 berth runs with NODE_EXTRA_CA_CERTS unset, as on a user's machine. The tags and volumes are
 labelled or prefixed berth-bench-panels and removed at the end.
 
@@ -132,6 +134,32 @@ def switching(target, size, switches):
         screen.close()
 
 
+def live(target, size, times):
+    screen = Terminal(target.env, *size)
+    try:
+        screen.wait_for(re.compile(rb"Containers \(\d+\)"))
+        screen.send(b"3")
+        screen.wait_for(re.compile(rb"Volumes \(\d+\)"))
+        screen.drain(1)
+        latencies = []
+        for index in range(times):
+            # Short, so that the 80-column list does not cut it.
+            name = f"bpl-{os.getpid() % 10000}-{index}"
+            # Filtered to the name first, so that the new row is on screen however long the list.
+            screen.send(b"/" + name.encode() + b"\r")
+            screen.wait_for(re.compile(rb"no volume matches the filter"))
+            subprocess.run(["docker", "-H", target.host, "volume", "create", "--label", PREFIX, name], check=True, stdout=subprocess.DEVNULL)
+            made = time.perf_counter()
+            screen.seen = b""
+            screen.wait_for(re.compile(re.escape(name.encode()) + rb"(?:\s|\x1b\[[\d;]*m)+local"), 10)
+            latencies.append((time.perf_counter() - made) * 1000)
+            screen.send(b"\x1b")
+            screen.drain(0.3)
+        return latency_summary(latencies)
+    finally:
+        screen.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", action="store_true", help="measure a private berth engine instead of DOCKER_HOST")
@@ -153,6 +181,8 @@ def main():
         results["volumes"] = moving(target, size, b"3", rb"Volumes", args.count, args.presses)
         print(json.dumps(results["volumes"]), file=sys.stderr)
         results["switch"] = switching(target, size, args.switches)
+        print(json.dumps(results["switch"]), file=sys.stderr)
+        results["live"] = live(target, size, 10)
     finally:
         clean(target)
         target.close()

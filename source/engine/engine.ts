@@ -41,7 +41,7 @@ export class Engine {
 		this.images = new ImageStore(path.join(paths.stateDirectory, 'images'));
 		this.isolation = detectIsolation();
 		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups() : undefined;
-		this.volumes = new Volumes(path.join(paths.stateDirectory, 'volumes'));
+		this.volumes = new Volumes(path.join(paths.stateDirectory, 'volumes'), this.events);
 		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, this.cgroups, this.volumes, report);
 		this.containers.load();
 		this.execs = new Execs(this.containers, this.isolation);

@@ -9,7 +9,7 @@ export type EngineEvent = {
 	status?: string;
 	id?: string;
 	from?: string;
-	Type: 'container' | 'image';
+	Type: 'container' | 'image' | 'volume';
 	Action: string;
 	Actor: {ID: string; Attributes: Record<string, string>};
 	scope: 'local';
@@ -58,6 +58,7 @@ export function matchesEvent(event: EngineEvent, filters: EventFilters): boolean
 		check('event', value => value === event.Action || event.Action.startsWith(`${value}:`)) &&
 		check('container', value => event.Type === 'container' && (event.Actor.ID.startsWith(value) || attributes.name === value)) &&
 		check('image', value => attributes.image === value || (event.Type === 'image' && event.Actor.ID === value)) &&
+		check('volume', value => event.Type === 'volume' && event.Actor.ID === value) &&
 		check('label', value => {
 			const [key, expected] = value.split('=', 2) as [string, string | undefined];
 			return key in attributes && (expected === undefined || attributes[key] === expected);

@@ -4,6 +4,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import path from 'node:path';
 import {badRequest, conflict, notFound} from './errors.ts';
 import {validName} from './ids.ts';
+import type {EventLog} from './events.ts';
 import {writeJsonAtomically} from './state-store.ts';
 
 export type Volume = {Name: string; Driver: 'local'; Mountpoint: string; CreatedAt: string; Labels: Record<string, string>; Scope: 'local'; Options: null};
@@ -11,7 +12,10 @@ export type Volume = {Name: string; Driver: 'local'; Mountpoint: string; Created
 export class Volumes {
 	private readonly volumes = new Map<string, Volume>();
 
-	constructor(private readonly directory: string) {
+	constructor(
+		private readonly directory: string,
+		private readonly events?: EventLog,
+	) {
 		if (!existsSync(directory)) return;
 		for (const name of readdirSync(directory)) {
 			try {
@@ -42,6 +46,7 @@ export class Volumes {
 		const volume: Volume = {Name: name, Driver: 'local', Mountpoint: mountpoint, CreatedAt: new Date().toISOString(), Labels: labels, Scope: 'local', Options: null};
 		writeJsonAtomically(path.join(this.directory, name, 'volume.json'), volume);
 		this.volumes.set(name, volume);
+		this.events?.publish('volume', 'create', name, {driver: 'local'});
 		return volume;
 	}
 
@@ -50,5 +55,6 @@ export class Volumes {
 		if (users.length > 0) throw conflict(`remove ${name}: volume is in use - [${users.join(', ')}]`);
 		this.volumes.delete(name);
 		rmSync(path.join(this.directory, name), {recursive: true, force: true});
+		this.events?.publish('volume', 'destroy', name, {driver: 'local'});
 	}
 }

@@ -263,8 +263,9 @@ test('docker load applies layers in order: a whiteout deletes, an opaque directo
 	await docker.getImage('layered:test').remove();
 });
 
-test('docker volume create and inspect, through the docker CLI', async () => {
+test('docker volume create and inspect, through the docker CLI; create and destroy are events', async () => {
 	const volume = name('vol');
+	const since = Math.floor(Date.now() / 1000);
 	const created = await engine.docker('volume', 'create', '--label', 'tier=data', volume);
 	assert.equal(created.stdout.trim(), volume);
 	const inspect = await engine.docker('volume', 'inspect', '--format', '{{.Name}} {{.Driver}} {{.Labels.tier}} {{.Mountpoint}}', volume);
@@ -276,6 +277,8 @@ test('docker volume create and inspect, through the docker CLI', async () => {
 	await engine.docker('volume', 'rm', volume);
 	const missing = await engine.docker('volume', 'inspect', volume).catch((error: {stderr: string}) => error);
 	assert.match((missing as {stderr: string}).stderr, /no such volume/i);
+	const events = await engine.docker('events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=volume', '--filter', `volume=${volume}`, '--format', '{{.Type}} {{.Action}} {{.Actor.ID}}');
+	assert.deepEqual(events.stdout.trim().split('\n'), [`volume create ${volume}`, `volume destroy ${volume}`]);
 });
 
 test('docker run -it, in a real terminal: a shell that answers, and the exit code back', async () => {
