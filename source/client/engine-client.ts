@@ -16,7 +16,8 @@ import type {EngineEvent} from './event-stream.ts';
 import {eventAction, eventType} from './event-stream.ts';
 import type {Lister, ResourceFeed} from './feed.ts';
 import {logAccess, LogPipeline, type LogTarget, type PipelineOptions, type PipelineSink} from './logs/log-pipeline.ts';
-import {inspectContainer, runAction} from './resources/containers.ts';
+import {inspectContainer, runAction, signalContainer} from './resources/containers.ts';
+import {findShell, openAttach, openExec, type AttachInfo, type ExecOptions, type Session} from './resources/sessions.ts';
 import {type HistoryEntry, imageHistory, type ImageRecord, inspectImage, listImages, pruneImages, pullImage, type PruneResult, removeImage, tagImage} from './resources/images.ts';
 import {inspectNetwork, listNetworks, pruneNetworks, removeNetwork} from './resources/networks.ts';
 import {type ProcessTable, readProcesses, readStatsOnce, type StatsStream, streamStats} from './resources/stats.ts';
@@ -26,6 +27,7 @@ import {inspectVolume, listVolumes, pruneVolumes, removeVolume} from './resource
 export type {MachineInfo} from './resources/system.ts';
 export type {PruneResult, HistoryEntry, ImageRecord} from './resources/images.ts';
 export type {ProcessTable, StatsStream} from './resources/stats.ts';
+export type {AttachInfo, ExecOptions, Session} from './resources/sessions.ts';
 
 export type WatchedKind = 'images' | 'volumes' | 'networks' | 'disk';
 
@@ -50,6 +52,12 @@ export type EngineClient = {
 		stats(id: string, handlers: {onRecord(record: StatsRecord): void; onEnd(error?: string): void}): StatsStream;
 		statsOnce(id: string, signal?: AbortSignal): Promise<StatsRecord>;
 		top(id: string): Promise<ProcessTable>;
+		/** Sends a signal to the main process ("SIGINT"). */
+		signal(id: string, signal: string): Promise<void>;
+		/** The path of the best shell the container has (bash, then ash, then sh), or undefined. */
+		findShell(id: string): Promise<string | undefined>;
+		exec(id: string, options: ExecOptions): Promise<Session>;
+		attach(id: string, detachKeys: string): Promise<{session: Session; info: AttachInfo}>;
 	};
 	readonly images: {
 		inspect(reference: string): Promise<ImageRecord>;
@@ -98,6 +106,10 @@ export function createEngineClient(connection: Connection, feed: ResourceFeed): 
 			stats: (id, handlers) => streamStats(docker, id, handlers),
 			statsOnce: (id, signal) => request(() => readStatsOnce(docker, id, signal)),
 			top: id => request(() => readProcesses(docker, id)),
+			signal: (id, signal) => request(() => signalContainer(docker, id, signal)),
+			findShell: id => request(() => findShell(docker, id)),
+			exec: (id, options) => request(() => openExec(docker, id, options)),
+			attach: (id, detachKeys) => request(() => openAttach(docker, id, detachKeys)),
 		},
 		images: {
 			inspect: reference => request(() => inspectImage(docker, reference)),

@@ -1,6 +1,12 @@
 // berth's configuration file, through conf: ~/.config/berth/config.json (or $BERTH_CONFIG_DIR).
 // A broken file is reported and left alone; berth then runs on its defaults.
+import {readFileSync} from 'node:fs';
+import {homedir} from 'node:os';
+import path from 'node:path';
 import Conf from 'conf';
+import {splitCommand} from '../state/hands-on/argv.ts';
+import {defaultDetachKeys, parseDetachKeys} from '../state/hands-on/detach-keys.ts';
+import type {ConfiguredShells} from '../state/hands-on/shells.ts';
 import {themeNames} from './early-settings.ts';
 
 export type BerthConfig = {
@@ -14,6 +20,10 @@ export type BerthConfig = {
 	hosts?: Record<string, string>;
 	/** The switcher's last choice (a candidate key), used when nothing more explicit names a host. */
 	lastHost?: string;
+	/** Shells by container name or image pattern: {"postgres*": "bash -l"}; others are detected. */
+	shells: ConfiguredShells;
+	/** The keys that leave an attached container running ("ctrl-p,ctrl-q"). */
+	detachKeys: string;
 };
 
 export const defaultLogLines = 50_000;
@@ -45,7 +55,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	try {
 		store = openStore(env);
 	} catch (error) {
-		return {config: {keys: {}, logLines: defaultLogLines}, problems: [`config file not read: ${(error as Error).message.split('\n')[0]}`]};
+		return {config: defaultConfig(), problems: [`config file not read: ${(error as Error).message.split('\n')[0]}`]};
 	}
 
 	const problems: string[] = [];
@@ -65,7 +75,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		hosts = undefined;
 	}
 
-	const extras = {...(hosts ? {hosts} : {}), ...(typeof theme === 'string' ? {theme} : {})};
+	const shells = readShells(store.get('shells'), store.path, problems);
+	const detachKeys = readDetachKeys(store.get('detachKeys'), store.path, problems, env);
+	const extras = {...(hosts ? {hosts} : {}), ...(typeof theme === 'string' ? {theme} : {}), shells, detachKeys};
 
 	const keys = store.get('keys');
 	if (keys !== undefined && (typeof keys !== 'object' || keys === null || Array.isArray(keys))) {
@@ -74,4 +86,50 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	}
 
 	return {config: {keys: (keys as Record<string, unknown>) ?? {}, logLines, ...extras}, path: store.path, problems};
+}
+
+export const defaultConfig = (): BerthConfig => ({keys: {}, logLines: defaultLogLines, shells: [], detachKeys: defaultDetachKeys});
+
+/** A command as the config gives it: a string split as a shell would (without one), or a list of words. */
+export function readCommand(value: unknown): string[] | undefined {
+	if (Array.isArray(value) && value.length > 0 && value.every(word => typeof word === 'string')) return value as string[];
+	if (typeof value !== 'string') return undefined;
+	const split = splitCommand(value);
+	return 'argv' in split && split.argv.length > 0 ? split.argv : undefined;
+}
+
+function readShells(value: unknown, file: string, problems: string[]): ConfiguredShells {
+	if (value === undefined) return [];
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		problems.push(`"shells" in ${file} must be an object of name or image patterns to shells ({"postgres*": "bash -l"})`);
+		return [];
+	}
+
+	const shells: Array<{pattern: string; command: string[]}> = [];
+	for (const [pattern, shell] of Object.entries(value)) {
+		const command = readCommand(shell);
+		if (command) shells.push({pattern, command});
+		else problems.push(`"shells" in ${file}: the shell for "${pattern}" must be a command ("bash -l" or ["bash", "-l"])`);
+	}
+
+	return shells;
+}
+
+/** berth's own setting, else the docker CLI's (detachKeys in its config.json), else docker's default. */
+function readDetachKeys(value: unknown, file: string, problems: string[], env: Record<string, string | undefined>): string {
+	if (value !== undefined) {
+		const parsed = typeof value === 'string' ? parseDetachKeys(value) : {error: 'it must be a string'};
+		if ('bytes' in parsed) return value as string;
+		problems.push(`"detachKeys" in ${file}: ${parsed.error}; using ${defaultDetachKeys}`);
+		return defaultDetachKeys;
+	}
+
+	try {
+		const dockerConfig = JSON.parse(readFileSync(path.join(env.DOCKER_CONFIG || path.join(homedir(), '.docker'), 'config.json'), 'utf8')) as {detachKeys?: unknown};
+		if (typeof dockerConfig.detachKeys === 'string' && 'bytes' in parseDetachKeys(dockerConfig.detachKeys)) return dockerConfig.detachKeys;
+	} catch {
+		// No docker CLI config: docker's default.
+	}
+
+	return defaultDetachKeys;
 }

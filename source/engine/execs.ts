@@ -3,6 +3,7 @@
 import {type ChildProcessWithoutNullStreams, execFileSync, spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {constants} from 'node:os';
+import {resolveInRoot} from './in-root.ts';
 import {badRequest, conflict, notFound} from './errors.ts';
 import {newId} from './ids.ts';
 import type {Containers} from './containers.ts';
@@ -123,11 +124,16 @@ export class Execs {
 				return index === -1 ? [entry, ''] : [entry.slice(0, index), entry.slice(index + 1)];
 			}),
 		);
+		// As dockerd: a TTY gets TERM=xterm unless the exec or the container names one.
+		if (instance.config.Tty && env.TERM === undefined) env.TERM = 'xterm';
 		const workingDir = instance.config.WorkingDir || record.Config.WorkingDir || '/';
 		const user = instance.config.User || record.Config.User;
 		let child: ChildProcessWithoutNullStreams;
 		if (this.isolation.mode === 'namespaces') {
-			const args = ['--target', String(initPid), '--mount', '--uts', '--ipc', '--pid', '--root', `--wd=${workingDir}`];
+			// nsenter opens the working directory before it enters the root, so it is named through the
+			// root as the host sees it, resolved the way the container would resolve it.
+			const root = `/proc/${initPid}/root`;
+			const args = ['--target', String(initPid), '--mount', '--uts', '--ipc', '--pid', '--root', `--wd=${root}${resolveInRoot(root, workingDir)}`];
 			if (record.HostConfig.NetworkMode !== 'host') args.push('--net');
 			if (user) {
 				const {uid, gid} = resolveUser(user, `/proc/${initPid}/root`);
@@ -146,7 +152,6 @@ export class Execs {
 			if (instance.config.Tty) {
 				// First, in the container's mount namespace (before its chroot), the exec's own
 				// terminal is put in the container's /dev/pts, as the container's is at its start.
-				const root = `/proc/${initPid}/root`;
 				const bindTerminal = 't=$(readlink /proc/self/fd/0); r=$(readlink "$1"); m=$2; shift 2; case "$t" in /dev/pts/*) [ -e "$r$t" ] || { : > "$r$t" && "$m" --bind "$t" "$r$t"; } ;; esac 2>/dev/null; exec "$@"';
 				command = ttyCommand([nsenterPath(), '--target', String(initPid), '--mount', '--', '/bin/sh', '-c', bindTerminal, 'berth-exec', root, this.isolation.tools.mount ?? 'mount', ...command]);
 			}

@@ -80,6 +80,8 @@ pending=
 for signal in TERM INT HUP QUIT USR1 USR2 WINCH; do
 	trap "if [ -n \\"\\$child\\" ]; then kill -$signal \\$child 2>/dev/null; else pending=\\"\\$pending $signal\\"; fi" $signal
 done
+# A working directory the image lacks is made, as dockerd makes it.
+[ -d "$0" ] || mkdir -p "$0" 2>/dev/null
 cd "$0" 2>/dev/null || { echo "error cannot change to the working directory $0" >&3; exit 126; }
 # An asynchronous command's input would be /dev/null: hand it the real one through fd 4.
 exec 4<&0

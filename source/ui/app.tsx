@@ -41,6 +41,10 @@ import {listTitle} from './list-rows.ts';
 import {runActions} from './run-actions.ts';
 import {runPanelCommand} from './run-commands.ts';
 import type {Theme} from './theme.ts';
+import type {TerminalOwner} from './sessions/hand-over.ts';
+import type {SessionContext} from './sessions/container-sessions.ts';
+import type {ConfiguredShells} from '../state/hands-on/shells.ts';
+import {defaultDetachKeys} from '../state/hands-on/detach-keys.ts';
 
 export type AppProps = {
 	client: EngineClient;
@@ -54,6 +58,10 @@ export type AppProps = {
 	colour?: boolean;
 	/** The host switcher's part: what can be switched to, which is in use, and the switch itself. */
 	hosts?: HostSwitching;
+	/** The terminal, to hand over to a shell in a container (absent where there is none to give). */
+	terminal?: TerminalOwner;
+	shells?: ConfiguredShells;
+	detachKeys?: string;
 };
 
 export type HostSwitching = {
@@ -80,7 +88,9 @@ function rowOfEvent(event: EventItem, list: ListState<Item>): Item | undefined {
 export function App(props: AppProps) {
 	const {client, theme, keymap} = props;
 	const {exit} = useApp();
-	const {stdout} = useStdout();
+	const {stdout, write: writeAbove} = useStdout();
+	// After a session, Ink paints its whole frame again on the cleared screen.
+	useEffect(() => props.terminal?.setRepaint(() => writeAbove('')), [props.terminal, writeAbove]);
 	const [state, dispatch] = useReducer(screenReducer, props.initialState ?? initialScreenState());
 	useFeed(client.feed, dispatch);
 	usePanelData(client, state.panel, dispatch, state.eventsPaused);
@@ -215,6 +225,15 @@ export function App(props: AppProps) {
 		props.hosts.switchTo(candidate).catch((error: unknown) => notice(`${candidate.label}: ${(error as Error).message}`, 'error'));
 	};
 
+	const sessions: SessionContext | undefined = props.terminal && {
+		client,
+		owner: props.terminal,
+		notice,
+		offerCommand: (container, why) => dispatch({type: 'overlay', overlay: {kind: 'prompt', panel: 'containers', command: 'exec', ids: [container.id], label: why, text: ''}}),
+		shells: props.shells ?? [],
+		detachKeys: props.detachKeys ?? defaultDetachKeys,
+	};
+
 	const perform = (effect: Effect) => {
 		switch (effect.kind) {
 			case 'dispatch': {
@@ -234,6 +253,7 @@ export function App(props: AppProps) {
 						dispatch,
 						notice,
 						openLogs: items => setLogTargets(items.map(container => ({id: container.id, name: container.name}))),
+						sessions,
 						setPull: update => setPull(current => {
 							const next = update(current);
 							return next && next !== current ? {...next, doneFor: next.done ? current?.doneFor : undefined} : next;

@@ -1,5 +1,6 @@
-// Carries out a panel's commands that are not row actions: open the logs, tag, pull and prune
-// images, prune volumes and networks, pause the events. Each reports in the status line.
+// Carries out a panel's commands that are not row actions: open the logs, a shell, a command or
+// an attach, tag, pull and prune images, prune volumes and networks, pause the events. Each
+// reports in the status line.
 import type {Dispatch} from 'react';
 import type {EngineClient} from '../client/engine-client.ts';
 import type {Container} from '../state/container.ts';
@@ -8,6 +9,8 @@ import type {ImageItem} from '../state/panels/images.ts';
 import {formatSize, type PanelKind} from '../state/panels/panel.ts';
 import {applyPullMessage, finishPull, type PullProgress, startPull} from '../state/pull-progress.ts';
 import type {Notice, ScreenEvent} from '../state/screen.ts';
+import {splitCommand} from '../state/hands-on/argv.ts';
+import {attachTo, openShell, runOneCommand, type SessionContext} from './sessions/container-sessions.ts';
 
 export type CommandContext = {
 	client: EngineClient;
@@ -17,6 +20,8 @@ export type CommandContext = {
 	openLogs(containers: Container[]): void;
 	/** The pull in progress (or just done), for the details pane to show. */
 	setPull(update: (current: PullProgress | undefined) => PullProgress | undefined): void;
+	/** Sessions in containers, where there is a terminal to hand over. */
+	sessions?: SessionContext;
 };
 
 export type PanelRun = {panel: PanelKind; command: string; items: Item[]; input?: string; choice?: string};
@@ -52,6 +57,27 @@ export function runPanelCommand(context: CommandContext, run: PanelRun): void {
 		case 'containers.logs':
 		case 'containers.logsAll': {
 			if (run.items.length > 0) context.openLogs(run.items as Container[]);
+			return;
+		}
+
+		case 'containers.shell':
+		case 'containers.exec':
+		case 'containers.attach': {
+			const container = run.items[0] as Container | undefined;
+			if (!container) return;
+			if (!context.sessions) {
+				context.notice('no terminal to hand over here', 'error');
+				return;
+			}
+
+			if (run.command === 'shell') void openShell(context.sessions, container);
+			else if (run.command === 'attach') void attachTo(context.sessions, container);
+			else {
+				const split = splitCommand(run.input ?? '');
+				if ('error' in split) context.notice(`not run: ${split.error}`, 'error');
+				else if (split.argv.length > 0) void runOneCommand(context.sessions, container, split.argv);
+			}
+
 			return;
 		}
 

@@ -12,6 +12,7 @@ import {App, type HostSwitching} from './app.tsx';
 import {buildKeymap} from './keymap.ts';
 import type {Screen} from './terminal.ts';
 import type {Theme} from './theme.ts';
+import {ownTerminal} from './sessions/hand-over.ts';
 
 /** Runs the App on a screen already taken (and perhaps already showing the first frame). */
 export type UiStart = {
@@ -28,6 +29,7 @@ export async function runUi({connection, feed, screen, theme, open}: UiStart): P
 	const keymap = buildKeymap(loaded.config.keys);
 	const problems = [...loaded.problems, ...keymap.problems];
 
+	const terminal = ownTerminal(screen);
 	let instance: ReturnType<typeof render> | undefined;
 	const shutdown = (code: number, message?: string) => {
 		try {
@@ -76,20 +78,25 @@ export async function runUi({connection, feed, screen, theme, open}: UiStart): P
 				colour={theme.colour}
 				startupNotice={current === first && problems.length > 0 ? problems.join('; ') : undefined}
 				hosts={hosts}
+				terminal={terminal}
+				shells={loaded.config.shells}
+				detachKeys={loaded.config.detachKeys}
 			/>
 		);
 	}
 
-	instance = render(<Root />, {exitOnCtrlC: false, incrementalRendering: true, maxFps: 60});
+	instance = render(<Root />, {stdin: terminal.inkInput, stdout: terminal.inkOutput, exitOnCtrlC: false, incrementalRendering: true, maxFps: 60});
 
 	try {
 		await instance.waitUntilExit();
 	} catch (error) {
+		terminal.release();
 		screen.restore();
 		process.stderr.write(`berth: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
 		return 1;
 	}
 
+	terminal.release();
 	screen.restore();
 	return 0;
 }

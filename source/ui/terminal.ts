@@ -13,12 +13,19 @@ const signalNumbers: Record<string, number> = {SIGHUP: 1, SIGINT: 2, SIGTERM: 15
 
 export type Screen = {
 	restore(): void;
+	/** Leaves the alternate screen for a while (a shell in a container), the cursor shown; raw mode is the session's. */
+	suspend(): void;
+	/** Back on the alternate screen, cleared, the cursor hidden and the terminal raw. */
+	resume(): void;
 	/** Runs before the screen is restored when a signal ends berth (the UI unmounts itself there). */
 	beforeSignalExit?: () => void;
 };
 
 export function takeScreen(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): Screen {
 	let restored = false;
+	// Whether the alternate screen is in front: leaving it when it is not would move the cursor back
+	// to where it was when berth started, over what a session printed.
+	let alternate = true;
 	stdout.write(enterAlternateScreen + hideCursor);
 	// Keys typed before the UI is ready wait in the terminal, neither echoed nor lost.
 	if (stdin.isTTY) stdin.setRawMode(true);
@@ -33,10 +40,21 @@ export function takeScreen(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream)
 			}
 
 			try {
-				stdout.write(resetAttributes + leaveAlternateScreen + showCursor);
+				stdout.write(resetAttributes + (alternate ? leaveAlternateScreen : '') + showCursor);
 			} catch {
 				// As above.
 			}
+		},
+		suspend() {
+			if (restored || !alternate) return;
+			alternate = false;
+			stdout.write(resetAttributes + leaveAlternateScreen + showCursor);
+		},
+		resume() {
+			if (restored || alternate) return;
+			alternate = true;
+			if (stdin.isTTY) stdin.setRawMode(true);
+			stdout.write(enterAlternateScreen + hideCursor);
 		},
 	};
 

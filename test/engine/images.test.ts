@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {pack} from 'tar-stream';
-import {requireDaemon, testImage} from '../helpers/daemon.ts';
+import {eventually, requireDaemon, testImage} from '../helpers/daemon.ts';
 import {requirePart} from '../helpers/ci.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
 
@@ -71,6 +71,22 @@ test('docker load of a real `docker save` archive gives an image that runs, with
 	// Each container writes to its own layer: the image is untouched.
 	const again = await engine.docker('run', '--rm', testImage, 'sh', '-c', 'test -e /new && echo leaked || echo clean');
 	assert.equal(again.stdout.trim(), 'clean');
+});
+
+test('an exec in an image\'s container starts in its working directory; symlinks in the path resolve inside the container', async t => {
+	const daemon = await requireDaemon(t);
+	if (!daemon) return;
+	const {stdout: id} = await engine.docker('run', '-d', '--network', 'none', '-w', '/srv', testImage, 'sh', '-c', 'mkdir -p /srv/x && ln -s /srv/x /link && ln -s ../../../.. /srv/x/up && touch /inside && sleep 300');
+	const container = id.trim();
+	try {
+		assert.ok(await eventually(async () => (await engine.docker('exec', container, 'test', '-e', '/inside').then(() => true, () => false))));
+		assert.equal((await engine.docker('exec', container, 'pwd')).stdout.trim(), '/srv', 'the container\'s WorkingDir');
+		assert.equal((await engine.docker('exec', '-w', '/link', container, 'pwd')).stdout.trim(), '/srv/x', 'an absolute symlink is the container\'s');
+		const up = await engine.docker('exec', '-w', '/link/up', container, 'sh', '-c', 'pwd; test -e inside && echo in the container');
+		assert.deepEqual(up.stdout.trim().split('\n'), ['/', 'in the container'], '.. stops at the container\'s root');
+	} finally {
+		await engine.docker('rm', '-f', container);
+	}
 });
 
 test('docker import of a root filesystem; tag; rmi refuses an image in use unless forced', async t => {

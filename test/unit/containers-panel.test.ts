@@ -90,7 +90,7 @@ test('remove always asks; a running container can only be force-removed; bulk ac
 });
 
 test('hints follow the selected container\'s state', () => {
-	assert.deepEqual(containersPanel.hints(makeContainer({name: 'web'})), ['stop', 'restart', 'pause', 'logs', 'remove']);
+	assert.deepEqual(containersPanel.hints(makeContainer({name: 'web'})), ['stop', 'restart', 'pause', 'logs', 'shell', 'remove']);
 	assert.deepEqual(containersPanel.hints(makeContainer({name: 'p', state: 'paused'})), ['pause:unpause', 'logs', 'remove']);
 	assert.deepEqual(containersPanel.hints(makeContainer({name: 'old', state: 'exited'})), ['start', 'logs', 'remove']);
 	assert.deepEqual(containersPanel.hints(undefined), []);

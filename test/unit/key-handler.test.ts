@@ -167,7 +167,7 @@ test('y copies the id, Y the name', () => {
 
 test('the status line offers what applies to the selection, and the marks when there are some', () => {
 	const {keys} = keymap;
-	assert.match(hintsFor(state(), keys), /^s stop · r restart · p pause · l logs · d rm/);
+	assert.match(hintsFor(state(), keys), /^s stop · r restart · p pause · l logs · e shell · d rm/);
 	assert.match(hintsFor(containersList(state(), {selectedId: 'old'}), keys), /^u start · l logs · d rm/);
 	assert.match(hintsFor(containersList(state(), {selectedId: 'paused'}), keys), /^p unpause/);
 	assert.match(hintsFor(containersList(state(), {filterEditing: true}), keys), /type to filter/);

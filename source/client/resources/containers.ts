@@ -85,6 +85,10 @@ export async function runAction(docker: Docker, id: string, verb: string, option
 	}
 }
 
+export async function signalContainer(docker: Docker, id: string, signal: string): Promise<void> {
+	await docker.getContainer(id).kill({signal});
+}
+
 /** 304 means the container was already in the state asked for: not a failure to the person asking. */
 async function ignoreNotModified(promise: Promise<unknown>): Promise<void> {
 	try {

@@ -115,6 +115,9 @@ export const containersPanel: PanelModel<Container> = {
 	commands: [
 		{command: 'logs', target: 'selected'},
 		{command: 'logsAll', target: 'listed'},
+		{command: 'shell', target: 'selected'},
+		{command: 'exec', target: 'selected', prompt: {text: 'run in the container:'}},
+		{command: 'attach', target: 'selected'},
 	],
 	words: containerWords,
 	label,
@@ -122,7 +125,7 @@ export const containersPanel: PanelModel<Container> = {
 		if (!container) return [];
 		const up = container.state === 'running' || container.state === 'restarting';
 		const lifecycle = container.state === 'paused' ? ['pause:unpause'] : up ? ['stop', 'restart', 'pause'] : ['start'];
-		return [...lifecycle, 'logs', 'remove'];
+		return [...lifecycle, 'logs', ...(container.state === 'running' ? ['shell'] : []), 'remove'];
 	},
 	sorts: {sortName: 'name', sortState: 'state', sortCpu: 'cpu', sortMemory: 'memory', sortCreated: 'created'},
 };
