@@ -10,6 +10,7 @@ import type {NetworkItem} from '../state/panels/networks.ts';
 import type {VolumeItem} from '../state/panels/volumes.ts';
 import type {PullMessage} from '../state/pull-progress.ts';
 import type {StatsRecord} from '../state/stats.ts';
+import {hostEnvironment} from './compose/compose-cli.ts';
 import {type Connection, engineLabelOf} from './connect/connect.ts';
 import {request} from './errors.ts';
 import type {EngineEvent} from './event-stream.ts';
@@ -44,6 +45,8 @@ export type EngineClient = {
 	/** What it is: "Docker 20.10.24", "berth engine 0.1.0". */
 	readonly label: string;
 	readonly isBerthEngine: boolean;
+	/** The environment that points a docker or compose CLI at this engine. */
+	readonly hostEnv: Record<string, string | undefined>;
 	readonly feed: ResourceFeed;
 	readonly listers: Listers;
 	readonly containers: {
@@ -98,6 +101,7 @@ export function createEngineClient(connection: Connection, feed: ResourceFeed): 
 		url: connection.endpoint.url,
 		label: engineLabelOf(connection),
 		isBerthEngine: connection.serverName === 'berth',
+		hostEnv: hostEnvironment(connection.endpoint),
 		feed,
 		listers,
 		containers: {

@@ -16,6 +16,8 @@ export type Container = {
 	ports: string;
 	/** The compose project, from the com.docker.compose.project label. */
 	project?: string;
+	/** The rest of what compose labels a container with: its service, and where its project's files are. */
+	compose?: ComposeLabels;
 	/** The image's id (sha256:…), to count an image's users. */
 	imageId?: string;
 	/** The named volumes it mounts, and the networks it is on (by id), to count theirs. */
@@ -24,6 +26,19 @@ export type Container = {
 };
 
 export const composeProjectLabel = 'com.docker.compose.project';
+
+export type ComposeLabels = {service?: string; workingDir?: string; configFiles?: readonly string[]};
+
+/** The compose labels of a container, or undefined when it has none beyond the project. */
+export function composeLabels(labels: Record<string, string> | undefined): ComposeLabels | undefined {
+	if (!labels) return undefined;
+	const service = labels['com.docker.compose.service'] || undefined;
+	const workingDir = labels['com.docker.compose.project.working_dir'] || undefined;
+	const files = labels['com.docker.compose.project.config_files'];
+	const configFiles = files ? files.split(',').map(file => file.trim()).filter(Boolean) : undefined;
+	if (!service && !workingDir && !configFiles) return undefined;
+	return {...(service ? {service} : {}), ...(workingDir ? {workingDir} : {}), ...(configFiles ? {configFiles} : {})};
+}
 
 const knownStates = new Set<string>(['running', 'paused', 'restarting', 'created', 'exited', 'dead', 'removing']);
 

@@ -114,10 +114,13 @@ export function buildRows<T extends Item>(shape: ListShape<T>, items: Iterable<T
 	return rows;
 }
 
-/** Index of the row holding this item, or -1. */
+/** The selection's key for a group's header row (an item's is its id). */
+export const groupKey = (group: string) => `group:${group}`;
+
+/** Index of the row with this key (an item's id, or a group's key), or -1. */
 export function rowIndexOf<T extends Item>(rows: ReadonlyArray<Row<T>>, id: string | undefined): number {
 	if (id === undefined) return -1;
-	return rows.findIndex(row => row.kind === 'item' && row.item.id === id);
+	return rows.findIndex(row => row.key === id);
 }
 
 /** The nearest item row at or after `index` (before, when none after); -1 when there is none. */
@@ -141,6 +144,13 @@ export function selectedItem<T extends Item>(list: ListState<T>): T | undefined 
 	return list.selectedId === undefined ? undefined : list.items.get(list.selectedId);
 }
 
+/** The group whose header row is selected, with its members as listed. */
+export function selectedGroup<T extends Item>(list: ListState<T>): {group: string; members: readonly T[]} | undefined {
+	if (!list.selectedId?.startsWith('group:')) return undefined;
+	const row = list.rows.find(candidate => candidate.key === list.selectedId);
+	return row?.kind === 'group' ? {group: row.group, members: row.members} : undefined;
+}
+
 /** The item rows, in order. */
 export function listedItems<T extends Item>(list: ListState<T>): T[] {
 	const items: T[] = [];
@@ -152,7 +162,7 @@ export function listedItems<T extends Item>(list: ListState<T>): T[] {
 export function actionTargets<T extends Item>(list: ListState<T>): T[] {
 	if (list.marks.size === 0) {
 		const selected = selectedItem(list);
-		return selected ? [selected] : [];
+		return selected ? [selected] : [...(selectedGroup(list)?.members ?? [])];
 	}
 
 	return listedItems(list).filter(item => list.marks.has(item.id)).concat([...list.marks].filter(id => rowIndexOf(list.rows, id) === -1).flatMap(id => list.items.get(id) ?? []));
@@ -198,31 +208,19 @@ export function removed<T extends Item>(shape: ListShape<T>, list: ListState<T>,
 	return prune(rebuild(shape, list, {items: next}));
 }
 
-/** Moves the selection by `by` item rows (group headers are passed over), stopping at the ends. */
+/** Moves the selection by `by` rows, a group's header row among them, stopping at the ends. */
 export function moved<T extends Item>(list: ListState<T>, by: number): ListState<T> {
 	const {rows} = list;
 	if (rows.length === 0) return list;
 	const current = rowIndexOf(rows, list.selectedId);
-	let index = current === -1 ? 0 : current;
-	const step = by < 0 ? -1 : 1;
-	let remaining = Math.abs(by);
-	let target = current === -1 ? nearestItemRow(rows, 0) : current;
-	while (remaining > 0) {
-		index += step;
-		if (index < 0 || index >= rows.length) break;
-		if (rows[index]!.kind === 'item') {
-			target = index;
-			remaining--;
-		}
-	}
-
+	const target = current === -1 ? nearestItemRow(rows, 0) : Math.max(0, Math.min(rows.length - 1, current + by));
 	const row = rows[target];
-	return row?.kind === 'item' ? {...list, selectedId: row.item.id} : list;
+	return row ? {...list, selectedId: row.key} : list;
 }
 
 export function movedTo<T extends Item>(list: ListState<T>, where: 'top' | 'bottom'): ListState<T> {
-	const row = list.rows[nearestItemRow(list.rows, where === 'top' ? 0 : list.rows.length - 1)];
-	return row?.kind === 'item' ? {...list, selectedId: row.item.id} : list;
+	const row = list.rows[where === 'top' ? 0 : list.rows.length - 1];
+	return row ? {...list, selectedId: row.key} : list;
 }
 
 /** The same key again reverses the order; a third time goes back to the default order. */
@@ -231,11 +229,23 @@ export function nextSort(current: Sort, key: string): Sort {
 	return current.reverse ? defaultSort : {key, reverse: true};
 }
 
-/** Marks or unmarks the selected row. */
+/** Marks or unmarks the selected row; on a group's header, all its members (unmarked if all were marked). */
 export function toggledMark<T extends Item>(list: ListState<T>): ListState<T> {
 	const id = list.selectedId;
 	if (id === undefined) return list;
 	const marks = new Set(list.marks);
+	const group = selectedGroup(list);
+	if (group) {
+		const ids = group.members.map(member => member.id);
+		const all = ids.every(member => marks.has(member));
+		for (const member of ids) {
+			if (all) marks.delete(member);
+			else marks.add(member);
+		}
+
+		return {...list, marks};
+	}
+
 	if (marks.has(id)) marks.delete(id);
 	else marks.add(id);
 	return {...list, marks};

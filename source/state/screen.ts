@@ -220,9 +220,9 @@ export function screenReducer(state: ScreenState, event: ScreenEvent): ScreenSta
 		case 'select': {
 			const panel = event.panel ?? state.panel;
 			const current = state.lists[panel] as ListState<Item>;
-			if (!current.items.has(event.id)) return state;
-			// A selection hidden by the filter brings its row back into view.
+			// A selection hidden by the filter brings its row back into view (an item's, or a group's header).
 			const visible = list.rowIndexOf(current.rows, event.id) !== -1 ? current : list.rebuild(shape(panel), current, {filter: ''});
+			if (list.rowIndexOf(visible.rows, event.id) === -1) return state;
 			return withList(state, panel, {...visible, selectedId: event.id, filterEditing: false});
 		}
 

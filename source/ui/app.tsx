@@ -8,7 +8,11 @@ import {type HostCandidate, type Probe, probe} from '../client/connect/host-cand
 import {defaultLogLines} from '../config/config.ts';
 import type {Container} from '../state/container.ts';
 import type {Item, ListState} from '../state/list.ts';
-import {rowIndexOf, scrollTop, selectedItem} from '../state/list.ts';
+import {rowIndexOf, scrollTop, selectedGroup, selectedItem} from '../state/list.ts';
+import {projectOf, projectLines} from '../state/compose.ts';
+import {type Job, jobLines} from '../state/jobs.ts';
+import {findComposeCli, missingFiles} from '../client/compose/compose-cli.ts';
+import {jobRunner, type JobContext} from './jobs/jobs.ts';
 import {figureSorts, figuresShown, usageOf} from '../state/panels/containers.ts';
 import {panelOfEvent, type EventItem} from '../state/panels/events.ts';
 import type {ImageItem} from '../state/panels/images.ts';
@@ -105,6 +109,31 @@ export function App(props: AppProps) {
 	const panel = panels[state.panel];
 	const list = currentList(state);
 	const selected = selectedItem(list);
+	const group = selectedGroup(list);
+
+	// A job (a compose action) shows its output in the details of the panel it started in, while it
+	// runs and afterwards until another row is selected.
+	const [job, setJob] = useState<Job & {panel?: PanelKind; startedOn?: string}>();
+	const jobs = useRef<ReturnType<typeof jobRunner> | undefined>(undefined);
+	jobs.current ??= jobRunner(change => setJob(current => {
+		const next = change(current);
+		return next && current && next.id === current.id ? {...next, panel: current.panel, startedOn: current.startedOn} : next;
+	}), (text, tone, id) => {
+		const noticeId = id ?? nextNoticeId();
+		dispatch({type: 'notice', text, tone, noticeId});
+		return noticeId;
+	}, nextNoticeId);
+	useEffect(() => {
+		if (job && job.panel === undefined) setJob({...job, panel: state.panel, startedOn: list.selectedId});
+	}, [job]);
+	const showJob = job !== undefined && job.panel === state.panel && (job.running || job.startedOn === list.selectedId);
+	useEffect(() => () => jobs.current?.cancel(), []);
+
+	// The compose CLI is looked for the first time a project's row is selected, not at start.
+	const [composeCli, setComposeCli] = useState<string | null>();
+	useEffect(() => {
+		if (group && composeCli === undefined) void findComposeCli().then(found => setComposeCli(found?.label ?? null));
+	}, [group !== undefined]);
 	const tab = currentTab(state);
 	const containers = state.lists.containers;
 	const usage = useMemo(() => usageOf(containers.items.values()), [containers.items]);
@@ -136,11 +165,32 @@ export function App(props: AppProps) {
 	// Nothing is read for the details while the log view covers them.
 	const details = useDetails(client, state.panel, logTargets ? undefined : selected, tab, {width: layout.details.innerWidth, height: layout.details.rows}, tabContext);
 	const showPull = state.panel === 'images' && pull && (!pull.done || pull.doneFor === list.selectedId);
-	const detailLines = showPull ? pullLines(pull, layout.details.innerWidth) : details.lines;
+	const project = useMemo(() => (group && state.panel === 'containers' ? projectOf(group.group, group.members as readonly Container[]) : undefined), [state.panel, group?.group, group?.members]);
+	const composeKeys = {up: keymap.keys.composeUp?.[0], down: keymap.keys.composeDown?.[0], pull: keymap.keys.composePull?.[0], build: keymap.keys.composeBuild?.[0]};
+	const detailLines = showJob
+		? jobLines(job, 'Esc or Ctrl-C')
+		: showPull
+			? pullLines(pull, layout.details.innerWidth)
+			: project
+				? projectLines(project, missingFiles(project.configFiles), composeCli ?? undefined, composeKeys)
+				: details.lines;
+
+	// Projects whose compose files are not on this machine say so on their header row.
+	const groupNotes = useMemo(() => {
+		const notes = new Map<string, string>();
+		const byProject = new Map<string, Container[]>();
+		for (const container of containers.items.values()) if (container.project) byProject.set(container.project, [...(byProject.get(container.project) ?? []), container]);
+		for (const [name, members] of byProject) {
+			const files = projectOf(name, members).configFiles;
+			if (files.length > 0 && missingFiles(files).length === files.length) notes.set(name, 'compose files not on this machine');
+		}
+
+		return notes;
+	}, [containers.items]);
 
 	// Logs follow the end until scrolled; other tabs open at the top.
-	const follows = tab === 'Logs' && !showPull;
-	const detailsKey = `${state.panel}:${list.selectedId ?? ''}:${tab}`;
+	const follows = showJob || (tab === 'Logs' && !showPull && !project);
+	const detailsKey = `${state.panel}:${list.selectedId ?? ''}:${showJob ? `job${job.id}` : tab}`;
 	const [scroll, setScroll] = useState<DetailsScroll>({key: detailsKey, top: 'end'});
 	// Mirrors `scroll` between renders, so that keys arriving faster than frames add up.
 	const latestScroll = useRef(scroll);
@@ -234,6 +284,8 @@ export function App(props: AppProps) {
 		detachKeys: props.detachKeys ?? defaultDetachKeys,
 	};
 
+	const jobContext: JobContext = {notice, hostEnv: client.hostEnv, start: (title, command, options) => jobs.current!.start(title, command, options)};
+
 	const perform = (effect: Effect) => {
 		switch (effect.kind) {
 			case 'dispatch': {
@@ -254,6 +306,7 @@ export function App(props: AppProps) {
 						notice,
 						openLogs: items => setLogTargets(items.map(container => ({id: container.id, name: container.name}))),
 						sessions,
+						jobs: jobContext,
 						setPull: update => setPull(current => {
 							const next = update(current);
 							return next && next !== current ? {...next, doneFor: next.done ? current?.doneFor : undefined} : next;
@@ -317,6 +370,11 @@ export function App(props: AppProps) {
 				break;
 			}
 
+			case 'cancel-job': {
+				jobs.current?.cancel();
+				break;
+			}
+
 			case 'quit': {
 				exit();
 				break;
@@ -332,7 +390,7 @@ export function App(props: AppProps) {
 	latest.current = state;
 
 	const applyPresses = (presses: Press[]) => {
-		const context = {keymap, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1), hostNames};
+		const context = {keymap, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1), hostNames, jobRunning: showJob && job.running};
 		let current = latest.current;
 		for (const press of presses) {
 			const effects = handleKey({...context, state: current}, press.name, press.input);
@@ -392,9 +450,13 @@ export function App(props: AppProps) {
 			: follows && requestedTop === 'end'
 				? 'following'
 				: `${Math.min(detailLines.length, detailsTop + layout.details.rows)}/${detailLines.length}`;
-	const detailsTitle = showPull
+	const detailsTitle = showJob
+		? job.title
+		: showPull
 		? `Pull: ${pull.reference}`
-		: selected
+		: project
+			? `project ${project.name}`
+			: selected
 			? `${panel.label(selected)}${details.error ? ` — ${details.error}` : details.loading ? ' — loading…' : ''}`
 			: list.loaded
 				? 'nothing selected'
@@ -428,11 +490,12 @@ export function App(props: AppProps) {
 						now={now}
 						usage={usage}
 						theme={theme}
+						groupNotes={state.panel === 'containers' ? groupNotes : undefined}
 						title={state.panel === 'events' && state.eventsPaused ? `${listTitle(panel, list)} PAUSED${state.eventsMissed > 0 ? ` · ${state.eventsMissed} new` : ''}` : listTitle(panel, list)}
 					/>
 					<DetailsPane
-						tabs={panel.tabs}
-						tab={showPull ? -1 : state.tabs[state.panel] % Math.max(1, panel.tabs.length)}
+						tabs={showJob || project ? [] : panel.tabs}
+						tab={showPull || showJob || project ? -1 : state.tabs[state.panel] % Math.max(1, panel.tabs.length)}
 						lines={detailLines}
 						top={detailsTop}
 						height={layout.details.rows}

@@ -3,7 +3,7 @@
 // takes the key consumes it, so one key never acts twice. It knows panels only through their
 // models: their actions, commands, sorts and tabs.
 import {completeCommandLine, parseCommandLine} from '../state/command-line.ts';
-import {actionTargets, listedItems, selectedItem, type Item, type ListState} from '../state/list.ts';
+import {actionTargets, listedItems, selectedGroup, selectedItem, type Item, type ListState} from '../state/list.ts';
 import type {EventItem} from '../state/panels/events.ts';
 import {panels} from '../state/panels/index.ts';
 import type {ActionSpec, PanelKind, PanelModel, Question} from '../state/panels/panel.ts';
@@ -26,6 +26,8 @@ export type Effect =
 	| {kind: 'open-hosts'}
 	| {kind: 'switch-host'; index: number}
 	| {kind: 'switch-host-named'; name: string}
+	/** Stops the job whose output the details show. */
+	| {kind: 'cancel-job'}
 	| {kind: 'quit'};
 
 export type KeyContext = {
@@ -36,6 +38,8 @@ export type KeyContext = {
 	detailsPage: number;
 	/** The names `:host NAME` can switch to. */
 	hostNames?: readonly string[];
+	/** A job (a compose action) runs with its output on screen: Esc and Ctrl-C stop it first. */
+	jobRunning?: boolean;
 };
 
 const dispatch = (event: ScreenEvent): Effect => ({kind: 'dispatch', event});
@@ -69,6 +73,7 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 	if (name === 'ctrl+c') {
 		if (overlay.kind !== 'none') return [closeOverlay];
 		if (current.filterEditing) return [dispatch({type: 'filter-clear'})];
+		if (context.jobRunning) return [{kind: 'cancel-job'}];
 		return [{kind: 'quit'}];
 	}
 
@@ -121,6 +126,7 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 
 	// Esc undoes the innermost thing: details focus, marks, the filter, then the panel itself.
 	if (name === 'esc') {
+		if (context.jobRunning) return [{kind: 'cancel-job'}];
 		if (state.focus === 'details') return [dispatch({type: 'focus', to: 'list'})];
 		if (current.marks.size > 0) return [dispatch({type: 'marks-clear'})];
 		if (current.filter) return [dispatch({type: 'filter-clear'})];
@@ -148,7 +154,9 @@ function runCommand(context: KeyContext, command: string): Effect[] {
 	if (action) return startAction(state, panel, current, action);
 	const panelCommand = panel.commands.find(spec => spec.command === command);
 	if (panelCommand) {
-		const items = panelCommand.target === 'selected' ? (selected ? [selected] : []) : panelCommand.target === 'listed' ? listedItems(current) : [];
+		const group = panelCommand.orGroup ? selectedGroup(current) : undefined;
+		const items = panelCommand.target === 'selected' ? (selected ? [selected] : group ? [...group.members] : []) : panelCommand.target === 'listed' ? listedItems(current) : panelCommand.target === 'group' ? groupMembers(panel, current) : [];
+		if (panelCommand.target === 'group' && items.length === 0) return [{kind: 'notice', text: `not in a ${panel.groupNoun ?? 'group'}: select a ${panel.groupNoun ?? 'group'}'s row or one of its ${panel.noun[1]}`, tone: 'error'}];
 		if (panelCommand.target !== 'none' && items.length === 0) return [];
 		const ids = items.map(item => item.id);
 		if (panelCommand.prompt) {
@@ -228,6 +236,16 @@ function runCommand(context: KeyContext, command: string): Effect[] {
 			return [];
 		}
 	}
+}
+
+/** The selected group's members, or every item of the selected item's group (filtered out or not). */
+function groupMembers(panel: PanelModel<Item>, list: ListState<Item>): Item[] {
+	const group = selectedGroup(list);
+	if (group) return [...group.members];
+	const selected = selectedItem(list);
+	const name = selected && panel.groupOf?.(selected);
+	if (name === undefined) return [];
+	return [...list.items.values()].filter(item => panel.groupOf?.(item) === name);
 }
 
 /** An action on the marked rows (or the selected one): refused while offline or busy, asked about first where it must be. */
@@ -343,7 +361,8 @@ export function hintsFor(state: ScreenState, keys: Readonly<Record<string, reado
 	}
 
 	// A hint may name its own label after a colon ("pause:unpause").
-	for (const hint of panel.hints(selectedItem(current))) {
+	const hints = selectedGroup(current) ? (panel.groupHints ?? []) : panel.hints(selectedItem(current));
+	for (const hint of hints) {
 		const [command = hint, label] = hint.split(':');
 		parts.push(...shown(command, label ?? shortLabel(command)));
 	}
@@ -355,7 +374,7 @@ export function hintsFor(state: ScreenState, keys: Readonly<Record<string, reado
 	return parts.join(' · ');
 }
 
-const shortLabels: Record<string, string> = {remove: 'rm', pause: 'pause', pauseEvents: 'pause', drillIn: 'go to', prune: 'prune', logs: 'logs'};
+const shortLabels: Record<string, string> = {remove: 'rm', pause: 'pause', pauseEvents: 'pause', drillIn: 'go to', prune: 'prune', logs: 'logs', composeUp: 'up', composeDown: 'down'};
 
 function shortLabel(command: string): string {
 	return shortLabels[command] ?? command;

@@ -16,10 +16,12 @@ export type ListPaneView = {
 	title: string;
 	/** Why there is no list (the engine does not offer it, or it failed). */
 	problem?: string;
+	/** Said after a group's own detail ("compose files gone"). */
+	groupNotes?: ReadonlyMap<string, string>;
 };
 
 export type VisibleRow =
-	| {kind: 'group'; key: string; group: string; detail: string}
+	| {kind: 'group'; key: string; group: string; detail: string; selected: boolean}
 	| {kind: 'item'; key: string; selected: boolean; marked: boolean; pending?: string; outcome?: Outcome; cells: Cell[]};
 
 /** "Containers (12)", or "Containers (3 of 12)" while filtered; the title alone until the list has come. */
@@ -54,7 +56,9 @@ export function listPaneLines(view: ListPaneView): {filter?: string; header: str
 	const rows: VisibleRow[] = [];
 	for (const row of list.rows.slice(view.top, view.top + view.height)) {
 		if (row.kind === 'group') {
-			rows.push({kind: 'group', key: row.key, group: row.group, detail: panel.groupDetail?.(row.members) ?? ''});
+			const note = view.groupNotes?.get(row.group);
+			const detail = [panel.groupDetail?.(row.members) ?? '', note ?? ''].filter(Boolean).join(' · ');
+			rows.push({kind: 'group', key: row.key, group: row.group, detail, selected: row.key === list.selectedId});
 			continue;
 		}
 

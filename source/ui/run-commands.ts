@@ -11,6 +11,9 @@ import {applyPullMessage, finishPull, type PullProgress, startPull} from '../sta
 import type {Notice, ScreenEvent} from '../state/screen.ts';
 import {splitCommand} from '../state/hands-on/argv.ts';
 import {attachTo, openShell, runOneCommand, type SessionContext} from './sessions/container-sessions.ts';
+import {runCompose} from './jobs/compose-jobs.ts';
+import type {JobContext} from './jobs/jobs.ts';
+import type {ComposeAction} from '../state/compose.ts';
 
 export type CommandContext = {
 	client: EngineClient;
@@ -22,6 +25,17 @@ export type CommandContext = {
 	setPull(update: (current: PullProgress | undefined) => PullProgress | undefined): void;
 	/** Sessions in containers, where there is a terminal to hand over. */
 	sessions?: SessionContext;
+	/** Commands run for the user with their output in the details pane. */
+	jobs: JobContext;
+};
+
+const composeCommands: Record<string, ComposeAction> = {
+	composeUp: 'up',
+	composeDown: 'down',
+	composePull: 'pull',
+	composeBuild: 'build',
+	composeRestart: 'restart',
+	composeRecreate: 'recreate',
 };
 
 export type PanelRun = {panel: PanelKind; command: string; items: Item[]; input?: string; choice?: string};
@@ -78,6 +92,20 @@ export function runPanelCommand(context: CommandContext, run: PanelRun): void {
 				else if (split.argv.length > 0) void runOneCommand(context.sessions, container, split.argv);
 			}
 
+			return;
+		}
+
+		case 'containers.composeUp':
+		case 'containers.composeDown':
+		case 'containers.composePull':
+		case 'containers.composeBuild':
+		case 'containers.composeRestart':
+		case 'containers.composeRecreate': {
+			const members = run.items as Container[];
+			if (members.length === 0) return;
+			const action = composeCommands[run.command]!;
+			const service = action === 'restart' || action === 'recreate' ? members[0]!.compose?.service : undefined;
+			void runCompose(context.jobs, action, members, service);
 			return;
 		}
 

@@ -24,6 +24,7 @@ export function standInClient(containers: Container[], label = 'Docker 20.10.24'
 		url,
 		label,
 		isBerthEngine: false,
+		hostEnv: {DOCKER_HOST: url},
 		feed,
 		listers,
 		containers: {inspect: refuse, act: refuse, stats: (_id, handlers) => (handlers.onEnd('no engine'), {stop: () => undefined}), statsOnce: refuse, top: refuse, signal: refuse, findShell: refuse, exec: refuse, attach: refuse},

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Container} from '../../source/state/container.ts';
-import {actionTargets, buildRows, defaultSort, emptyList, type Figures, type ListState, moved, nearestItemRow, removed, type Row, scrollTop, synced, toggledAllMarks, toggledMark, rebuild} from '../../source/state/list.ts';
+import {actionTargets, buildRows, defaultSort, emptyList, type Figures, groupKey, type ListState, moved, movedTo, nearestItemRow, removed, type Row, scrollTop, selectedGroup, selectedItem, synced, toggledAllMarks, toggledMark, rebuild} from '../../source/state/list.ts';
 import {naturalCompare} from '../../source/state/natural-compare.ts';
 import {containersPanel} from '../../source/state/panels/containers.ts';
 import {makeContainer} from '../helpers/fixtures.ts';
@@ -38,19 +38,31 @@ test('the filter matches names and images, as typed first, else fuzzily', () => 
 	assert.equal(rows(many, 'WEB-18499-19').length, 11);
 });
 
-test('a group header is never a selection target; moving passes over it and stops at the ends', () => {
+test('a group header is a row to select: the list opens on an item, moving stops on headers too, and acts on the members', () => {
 	const list = rows([makeContainer({name: 'a', id: 'a', project: 'p'}), makeContainer({name: 'b', id: 'b', project: 'p'}), makeContainer({name: 'c', id: 'c', project: 'q'})]);
 	assert.equal(list[0]!.kind, 'group');
 	assert.equal(nearestItemRow(list, 0), 1);
 	assert.equal(nearestItemRow([], 0), -1);
 	let state = synced(containersPanel, emptyList<Container>(), [makeContainer({name: 'a', id: 'a', project: 'p'}), makeContainer({name: 'b', id: 'b', project: 'p'}), makeContainer({name: 'c', id: 'c', project: 'q'})]);
-	assert.equal(state.selectedId, 'a');
+	assert.equal(state.selectedId, 'a', 'the first item, not the first header');
 	state = moved(state, 1);
 	assert.equal(state.selectedId, 'b');
 	state = moved(state, 1);
-	assert.equal(state.selectedId, 'c', 'the header of q is passed over');
+	assert.equal(state.selectedId, groupKey('q'), 'the header of q');
+	assert.equal(selectedItem(state), undefined);
+	assert.deepEqual(selectedGroup(state)?.members.map(member => member.id), ['c']);
+	assert.deepEqual(actionTargets(state).map(item => item.id), ['c'], 'an action on the header acts on its members');
 	assert.equal(moved(state, 5).selectedId, 'c');
-	assert.equal(moved(state, -50).selectedId, 'a');
+	assert.equal(moved(state, -50).selectedId, groupKey('p'));
+	assert.equal(movedTo(state, 'top').selectedId, groupKey('p'));
+	const marked = toggledMark(moved(state, -50));
+	assert.deepEqual([...marked.marks].sort(), ['a', 'b'], 'Space on a header marks its members');
+	assert.deepEqual([...toggledMark(marked).marks], [], 'and again unmarks them');
+	// The header stays selected while its project changes, and goes to a neighbour when the project is gone.
+	const kept = synced(containersPanel, state, [makeContainer({name: 'a', id: 'a', project: 'p'}), makeContainer({name: 'c', id: 'c', project: 'q'}), makeContainer({name: 'd', id: 'd', project: 'q'})]);
+	assert.equal(kept.selectedId, groupKey('q'));
+	const gone = synced(containersPanel, kept, [makeContainer({name: 'a', id: 'a', project: 'p'})]);
+	assert.equal(gone.selectedId, 'a');
 });
 
 test('the window scrolls only as far as it must', () => {

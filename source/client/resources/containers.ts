@@ -1,6 +1,6 @@
 // Container requests: list, fetch, inspect and the lifecycle actions.
 import type Docker from 'dockerode';
-import {composeProjectLabel, type Container, formatPorts, normaliseState} from '../../state/container.ts';
+import {composeLabels, composeProjectLabel, type Container, formatPorts, normaliseState} from '../../state/container.ts';
 import type {InspectRecord} from '../../state/details.ts';
 
 export function toContainer(info: Docker.ContainerInfo, now = Date.now()): Container {
@@ -15,6 +15,7 @@ export function toContainer(info: Docker.ContainerInfo, now = Date.now()): Conta
 		created: info.Created ?? 0,
 		ports: formatPorts(info.Ports),
 		project: info.Labels?.[composeProjectLabel] || undefined,
+		compose: info.Labels?.[composeProjectLabel] ? composeLabels(info.Labels) : undefined,
 		imageId: info.ImageID || undefined,
 		volumes: (info.Mounts ?? []).flatMap(mount => (mount.Type === 'volume' && mount.Name ? [mount.Name] : [])),
 		networks: Object.values(info.NetworkSettings?.Networks ?? {}).flatMap(network => (network.NetworkID ? [network.NetworkID] : [])),

@@ -61,8 +61,13 @@ export type ActionSpec<T> = {
 /** A panel's command that is not a row action: it may ask for a value or a choice first. */
 export type PanelCommand<T> = {
 	command: string;
-	/** What it acts on: the selected row, every listed row, or nothing in particular. */
-	target: 'selected' | 'listed' | 'none';
+	/**
+	 * What it acts on: the selected row, every listed row, the members of the selected group (or
+	 * of the selected row's group), or nothing in particular.
+	 */
+	target: 'selected' | 'listed' | 'group' | 'none';
+	/** With a group's header selected, a 'selected' command acts on the group's members instead. */
+	orGroup?: boolean;
 	prompt?: {text: string; initial?(item: T | undefined): string};
 	/** A question first; the chosen answer's verb is handed on. */
 	ask?(items: readonly T[]): Question;
@@ -94,6 +99,10 @@ export type PanelModel<T extends Item> = ListShape<T> & {
 	hints(item: T | undefined): string[];
 	/** The text of a group's header, after its name ("2/3 running"). */
 	groupDetail?(members: readonly T[]): string;
+	/** What a group is called ("compose project"). */
+	groupNoun?: string;
+	/** The commands the hint line offers with a group's header selected. */
+	groupHints?: string[];
 	/** Sort commands (from the command table) and the key each sets. */
 	sorts: Readonly<Record<string, string>>;
 };

@@ -28,11 +28,12 @@ function ListPaneComponent(props: ListPaneProps) {
 			) : (
 				view.rows.map(row => {
 					if (row.kind === 'group') {
+						const highlight = row.selected && props.focused ? theme.selection : undefined;
 						return (
 							<Box key={row.key} height={1} width={width}>
-								<Text wrap="truncate-end" color={theme.accent} bold>
-									{`▾ ${row.group}`}
-									<Text color={theme.muted} bold={false}>{`  ${row.detail}`}</Text>
+								<Text wrap="truncate-end" {...(highlight ?? {color: theme.accent})} bold>
+									{`${row.selected ? '▸' : '▾'} ${row.group}`}
+									<Text color={highlight ? undefined : theme.muted} bold={false}>{`  ${row.detail}`}</Text>
 								</Text>
 							</Box>
 						);
