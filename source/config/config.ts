@@ -7,6 +7,7 @@ import Conf from 'conf';
 import {splitCommand} from '../state/hands-on/argv.ts';
 import {defaultDetachKeys, parseDetachKeys} from '../state/hands-on/detach-keys.ts';
 import type {ConfiguredShells} from '../state/hands-on/shells.ts';
+import {type CustomCommand, readCustomCommands} from '../state/hands-on/custom-commands.ts';
 import {themeNames} from './early-settings.ts';
 
 export type BerthConfig = {
@@ -24,6 +25,8 @@ export type BerthConfig = {
 	shells: ConfiguredShells;
 	/** The keys that leave an attached container running ("ctrl-p,ctrl-q"). */
 	detachKeys: string;
+	/** The user's own commands. */
+	commands: CustomCommand[];
 };
 
 export const defaultLogLines = 50_000;
@@ -77,7 +80,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 	const shells = readShells(store.get('shells'), store.path, problems);
 	const detachKeys = readDetachKeys(store.get('detachKeys'), store.path, problems, env);
-	const extras = {...(hosts ? {hosts} : {}), ...(typeof theme === 'string' ? {theme} : {}), shells, detachKeys};
+	const custom = readCustomCommands(store.get('commands'), store.path);
+	problems.push(...custom.problems);
+	const extras = {...(hosts ? {hosts} : {}), ...(typeof theme === 'string' ? {theme} : {}), shells, detachKeys, commands: custom.commands};
 
 	const keys = store.get('keys');
 	if (keys !== undefined && (typeof keys !== 'object' || keys === null || Array.isArray(keys))) {
@@ -88,7 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 	return {config: {keys: (keys as Record<string, unknown>) ?? {}, logLines, ...extras}, path: store.path, problems};
 }
 
-export const defaultConfig = (): BerthConfig => ({keys: {}, logLines: defaultLogLines, shells: [], detachKeys: defaultDetachKeys});
+export const defaultConfig = (): BerthConfig => ({keys: {}, logLines: defaultLogLines, shells: [], detachKeys: defaultDetachKeys, commands: []});
 
 /** A command as the config gives it: a string split as a shell would (without one), or a list of words. */
 export function readCommand(value: unknown): string[] | undefined {

@@ -48,6 +48,7 @@ export const commandTable: readonly CommandSpec[] = [
 	{name: 'markAll', scopes: everyList, keys: ['*'], help: 'mark all listed'},
 	{name: 'copyId', scopes: everyList, keys: ['y'], help: 'copy the id'},
 	{name: 'copyName', scopes: everyList, keys: ['Y'], help: 'copy the name'},
+	{name: 'customMenu', scopes: everyList, keys: ['c'], help: 'your commands'},
 
 	// Containers.
 	{name: 'start', scopes: rowsOf('containers'), keys: ['u'], help: 'start'},

@@ -27,6 +27,8 @@ export type Overlay =
 	| {kind: 'help'}
 	/** The host switcher, with the row that is selected among `count` hosts. */
 	| {kind: 'hosts'; index: number; count: number}
+	/** The user's own commands that apply in this panel, with the one that is selected. */
+	| {kind: 'menu'; panel: PanelKind; index: number; count: number}
 	/** A question before an action or a command, about these rows of this panel. */
 	| {kind: 'confirm'; panel: PanelKind; command: string; ids: string[]; question: Question}
 	/** A value typed for a command (a tag, an image to pull), or the `:` command line. */

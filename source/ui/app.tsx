@@ -49,6 +49,9 @@ import type {TerminalOwner} from './sessions/hand-over.ts';
 import type {SessionContext} from './sessions/container-sessions.ts';
 import type {ConfiguredShells} from '../state/hands-on/shells.ts';
 import {defaultDetachKeys} from '../state/hands-on/detach-keys.ts';
+import {type CustomCommand, customCommandsIn} from '../state/hands-on/custom-commands.ts';
+import {runCustomCommand} from './jobs/custom-jobs.ts';
+import {MenuOverlay} from './components/menu-overlay.tsx';
 
 export type AppProps = {
 	client: EngineClient;
@@ -66,6 +69,8 @@ export type AppProps = {
 	terminal?: TerminalOwner;
 	shells?: ConfiguredShells;
 	detachKeys?: string;
+	/** The user's own commands, from the config file. */
+	customCommands?: readonly CustomCommand[];
 };
 
 export type HostSwitching = {
@@ -115,17 +120,17 @@ export function App(props: AppProps) {
 	// runs and afterwards until another row is selected.
 	const [job, setJob] = useState<Job & {panel?: PanelKind; startedOn?: string}>();
 	const jobs = useRef<ReturnType<typeof jobRunner> | undefined>(undefined);
+	// Where the next job starts from, set just before it is started.
+	const jobOrigin = useRef<{panel: PanelKind; startedOn?: string}>({panel: 'containers'});
 	jobs.current ??= jobRunner(change => setJob(current => {
 		const next = change(current);
-		return next && current && next.id === current.id ? {...next, panel: current.panel, startedOn: current.startedOn} : next;
+		if (!next) return next;
+		return current && next.id === current.id ? {...next, panel: current.panel, startedOn: current.startedOn} : {...next, ...jobOrigin.current};
 	}), (text, tone, id) => {
 		const noticeId = id ?? nextNoticeId();
 		dispatch({type: 'notice', text, tone, noticeId});
 		return noticeId;
 	}, nextNoticeId);
-	useEffect(() => {
-		if (job && job.panel === undefined) setJob({...job, panel: state.panel, startedOn: list.selectedId});
-	}, [job]);
 	const showJob = job !== undefined && job.panel === state.panel && (job.running || job.startedOn === list.selectedId);
 	useEffect(() => () => jobs.current?.cancel(), []);
 
@@ -284,7 +289,14 @@ export function App(props: AppProps) {
 		detachKeys: props.detachKeys ?? defaultDetachKeys,
 	};
 
-	const jobContext: JobContext = {notice, hostEnv: client.hostEnv, start: (title, command, options) => jobs.current!.start(title, command, options)};
+	const jobContext: JobContext = {
+		notice,
+		hostEnv: client.hostEnv,
+		start(title, command, options) {
+			jobOrigin.current = {panel: latest.current.panel, startedOn: currentList(latest.current).selectedId};
+			jobs.current!.start(title, command, options);
+		},
+	};
 
 	const perform = (effect: Effect) => {
 		switch (effect.kind) {
@@ -370,6 +382,12 @@ export function App(props: AppProps) {
 				break;
 			}
 
+			case 'custom': {
+				const command = props.customCommands?.[effect.index];
+				if (command) void runCustomCommand({...jobContext, client, owner: props.terminal}, command, effect.items);
+				break;
+			}
+
 			case 'cancel-job': {
 				jobs.current?.cancel();
 				break;
@@ -390,7 +408,7 @@ export function App(props: AppProps) {
 	latest.current = state;
 
 	const applyPresses = (presses: Press[]) => {
-		const context = {keymap, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1), hostNames, jobRunning: showJob && job.running};
+		const context = {keymap, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1), hostNames, jobRunning: showJob && job.running, customCommands: props.customCommands};
 		let current = latest.current;
 		for (const press of presses) {
 			const effects = handleKey({...context, state: current}, press.name, press.input);
@@ -476,6 +494,15 @@ export function App(props: AppProps) {
 			/>
 			{overlay.kind === 'hosts' ? (
 				<HostSwitcher candidates={hostList} probes={probes} selected={overlay.index} currentKey={props.hosts?.currentKey} width={layout.width} height={layout.height - 2} theme={theme} />
+			) : overlay.kind === 'menu' ? (
+				<MenuOverlay
+					title={`your commands: ${panel.title}`}
+					entries={customCommandsIn(props.customCommands ?? [], overlay.panel).map(({index, command}) => ({label: command.name, key: keymap.keys[`custom.${index}`]?.[0], detail: `${command.scope}${command.terminal ? ', on this terminal' : ''}`}))}
+					selected={overlay.index}
+					width={layout.width}
+					height={layout.height - 2}
+					theme={theme}
+				/>
 			) : overlay.kind === 'help' ? (
 				<HelpOverlay keymap={keymap} where={state.panel} title={`berth — keys: ${panel.title}`} width={layout.width} height={layout.height - 2} theme={theme} configPath={props.configPath} />
 			) : (
@@ -512,7 +539,7 @@ export function App(props: AppProps) {
 				notice={state.notice}
 				question={question}
 				input={input}
-				hints={overlay.kind === 'help' ? 'Esc close' : overlay.kind === 'hosts' ? 'j k move · Enter switch · Esc close' : hintsFor(state, keymap.keys)}
+				hints={overlay.kind === 'help' ? 'Esc close' : overlay.kind === 'hosts' ? 'j k move · Enter switch · Esc close' : overlay.kind === 'menu' ? 'j k move · Enter run · Esc close' : hintsFor(state, keymap.keys)}
 				theme={theme}
 			/>
 		</Box>

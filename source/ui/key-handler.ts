@@ -9,6 +9,7 @@ import {panels} from '../state/panels/index.ts';
 import type {ActionSpec, PanelKind, PanelModel, Question} from '../state/panels/panel.ts';
 import {currentList, type Overlay, type ScreenEvent, type ScreenState} from '../state/screen.ts';
 import type {Keymap} from './keymap.ts';
+import {type CustomCommand, customCommandsIn} from '../state/hands-on/custom-commands.ts';
 
 export type ActionTarget = {item: Item; verb: string};
 
@@ -28,6 +29,8 @@ export type Effect =
 	| {kind: 'switch-host-named'; name: string}
 	/** Stops the job whose output the details show. */
 	| {kind: 'cancel-job'}
+	/** One of the user's own commands, on these rows (a project's members, for a project command). */
+	| {kind: 'custom'; index: number; items: Item[]}
 	| {kind: 'quit'};
 
 export type KeyContext = {
@@ -40,6 +43,8 @@ export type KeyContext = {
 	hostNames?: readonly string[];
 	/** A job (a compose action) runs with its output on screen: Esc and Ctrl-C stop it first. */
 	jobRunning?: boolean;
+	/** The user's own commands, from the config file. */
+	customCommands?: readonly CustomCommand[];
 };
 
 const dispatch = (event: ScreenEvent): Effect => ({kind: 'dispatch', event});
@@ -90,6 +95,20 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 		if (command === 'down') return moveTo(overlay.index + 1);
 		if (command === 'top') return moveTo(0);
 		if (command === 'bottom') return moveTo(overlay.count - 1);
+		return [];
+	}
+
+	if (overlay.kind === 'menu') {
+		const moveTo = (index: number) => [dispatch({type: 'overlay', overlay: {...overlay, index: Math.max(0, Math.min(overlay.count - 1, index))}})];
+		const command = lookup.get(name);
+		if (name === 'esc' || name === 'q' || command === 'customMenu') return [closeOverlay];
+		if (command === 'up') return moveTo(overlay.index - 1);
+		if (command === 'down') return moveTo(overlay.index + 1);
+		if (name === 'enter') {
+			const entry = customCommandsIn(context.customCommands ?? [], overlay.panel)[overlay.index];
+			return entry ? [closeOverlay, ...customEffect(context, entry.index)] : [closeOverlay];
+		}
+
 		return [];
 	}
 
@@ -145,6 +164,13 @@ function runCommand(context: KeyContext, command: string): Effect[] {
 	const current = currentList(state);
 	const inDetails = state.focus === 'details';
 	const selected = selectedItem(current);
+
+	if (command.startsWith('custom.')) return customEffect(context, Number(command.slice('custom.'.length)));
+	if (command === 'customMenu') {
+		const count = customCommandsIn(context.customCommands ?? [], state.panel).length;
+		if (count === 0) return [{kind: 'notice', text: `none of your commands applies to ${panel.noun[1]}: add some under "commands" in the config file`, tone: 'error'}];
+		return [dispatch({type: 'overlay', overlay: {kind: 'menu', panel: state.panel, index: 0, count}})];
+	}
 
 	const toPanel = panelCommands[command];
 	if (toPanel) return [dispatch({type: 'panel', to: toPanel})];
@@ -236,6 +262,18 @@ function runCommand(context: KeyContext, command: string): Effect[] {
 			return [];
 		}
 	}
+}
+
+/** One of the user's own commands on what it applies to: the selected row, or the project for a project command. */
+function customEffect(context: KeyContext, index: number): Effect[] {
+	const custom = context.customCommands?.[index];
+	if (!custom) return [];
+	const panel = panels[context.state.panel];
+	const current = currentList(context.state);
+	const selected = selectedItem(current);
+	const items = custom.scope === 'project' ? groupMembers(panel, current) : selected ? [selected] : [];
+	if (items.length === 0) return [{kind: 'notice', text: custom.scope === 'project' ? `"${custom.name}" is for a compose project: select its row or one of its containers` : `"${custom.name}" needs a ${custom.scope} selected`, tone: 'error'}];
+	return [{kind: 'custom', index, items}];
 }
 
 /** The selected group's members, or every item of the selected item's group (filtered out or not). */
@@ -374,7 +412,7 @@ export function hintsFor(state: ScreenState, keys: Readonly<Record<string, reado
 	return parts.join(' · ');
 }
 
-const shortLabels: Record<string, string> = {remove: 'rm', pause: 'pause', pauseEvents: 'pause', drillIn: 'go to', prune: 'prune', logs: 'logs', composeUp: 'up', composeDown: 'down'};
+const shortLabels: Record<string, string> = {customMenu: 'cmds', remove: 'rm', pause: 'pause', pauseEvents: 'pause', drillIn: 'go to', prune: 'prune', logs: 'logs', composeUp: 'up', composeDown: 'down'};
 
 function shortLabel(command: string): string {
 	return shortLabels[command] ?? command;

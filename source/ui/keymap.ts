@@ -1,7 +1,7 @@
 // Keys to commands. Pure: a key press is first named ("k", "G", "ctrl+d", "pageup"), then looked
 // up in the table of the screen in front (a list panel, or the log view), built from the command
 // table's defaults and the user's overrides from the config file.
-import {type CommandSpec, commandNames, commandSpec, commandTable, commandsIn, overlap} from '../state/commands.ts';
+import {activeScopes, type CommandSpec, commandNames, commandTable, overlap} from '../state/commands.ts';
 import type {PanelKind} from '../state/panels/panel.ts';
 
 export type Where = PanelKind | 'logView';
@@ -84,6 +84,8 @@ export type Keymap = {
 	lookupIn(where: Where): KeyLookup;
 	/** Every command's keys in force, overrides included. */
 	keys: Readonly<Record<string, readonly string[]>>;
+	/** The commands in force on a screen, in table order, the user's own commands last. */
+	commandsIn(where: Where): CommandSpec[];
 	problems: string[];
 };
 
@@ -92,12 +94,22 @@ export type Keymap = {
  * default keys and takes its keys away from every other command that can be in force at the
  * same time (a key may still mean one thing in the lists and another in the log view).
  */
-export function buildKeymap(overrides: Record<string, unknown> = {}): Keymap {
-	const keys: Record<string, readonly string[]> = Object.fromEntries(commandTable.map(command => [command.name, command.keys]));
+export function buildKeymap(overrides: Record<string, unknown> = {}, ownCommands: readonly CommandSpec[] = []): Keymap {
+	const table = [...commandTable, ...ownCommands];
+	const byName = new Map(table.map(command => [command.name, command]));
+	const commandSpec = (name: string) => byName.get(name);
+	const commandsIn = (where: Where) => {
+		const scopes = activeScopes(where);
+		return table.filter(command => command.scopes.some(scope => scopes.includes(scope)));
+	};
+
+	const keys: Record<string, readonly string[]> = Object.fromEntries(table.map(command => [command.name, command.keys]));
 	const problems: string[] = [];
 	const overridden = new Set<string>();
+	// The user's own commands' keys are the user's choice, as an override is.
+	for (const command of ownCommands) if (command.keys.length > 0) overridden.add(command.name);
 	for (const [name, value] of Object.entries(overrides)) {
-		if (!commandSpec(name)) {
+		if (!commandSpec(name) || name.startsWith('custom.')) {
 			problems.push(`unknown command "${name}" in keys (known: ${commandNames.join(', ')})`);
 			continue;
 		}
@@ -113,7 +125,7 @@ export function buildKeymap(overrides: Record<string, unknown> = {}): Keymap {
 	}
 
 	// Defaults give way to overrides where the two could be in force together.
-	for (const command of commandTable) {
+	for (const command of table) {
 		if (overridden.has(command.name)) continue;
 		const taken = new Set<string>();
 		for (const name of overridden) if (overlap(command, commandSpec(name)!)) for (const key of keys[name]!) taken.add(key);
@@ -124,7 +136,8 @@ export function buildKeymap(overrides: Record<string, unknown> = {}): Keymap {
 	for (const [index, name] of overriddenList.entries()) {
 		for (const other of overriddenList.slice(index + 1)) {
 			const shared = keys[name]!.filter(key => keys[other]!.includes(key));
-			if (shared.length > 0 && overlap(commandSpec(name)!, commandSpec(other)!)) problems.push(`keys: ${shared.join(', ')} given to both ${name} and ${other}; ${other} keeps it`);
+			const label = (command: string) => (command.startsWith('custom.') ? `the command "${commandSpec(command)!.help}"` : command);
+			if (shared.length > 0 && overlap(commandSpec(name)!, commandSpec(other)!)) problems.push(`keys: ${shared.join(', ')} given to both ${label(name)} and ${label(other)}; ${label(other)} keeps it`);
 		}
 	}
 
@@ -141,12 +154,13 @@ export function buildKeymap(overrides: Record<string, unknown> = {}): Keymap {
 		return lookup;
 	};
 
-	return {lookupIn, keys, problems};
+	return {lookupIn, keys, commandsIn, problems};
 }
 
 /** The commands of a screen with the keys they have now; those left with none are left out. */
 export function keysIn(keymap: Keymap, where: Where): Array<{command: CommandSpec; keys: readonly string[]}> {
-	return commandsIn(where)
+	return keymap
+		.commandsIn(where)
 		.map(command => ({command, keys: keymap.keys[command.name] ?? []}))
 		.filter(entry => entry.keys.length > 0);
 }

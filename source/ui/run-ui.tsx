@@ -13,6 +13,7 @@ import {buildKeymap} from './keymap.ts';
 import type {Screen} from './terminal.ts';
 import type {Theme} from './theme.ts';
 import {ownTerminal} from './sessions/hand-over.ts';
+import {customCommandSpecs} from '../state/hands-on/custom-commands.ts';
 
 /** Runs the App on a screen already taken (and perhaps already showing the first frame). */
 export type UiStart = {
@@ -26,7 +27,7 @@ export type UiStart = {
 
 export async function runUi({connection, feed, screen, theme, open}: UiStart): Promise<number> {
 	const loaded = loadConfig();
-	const keymap = buildKeymap(loaded.config.keys);
+	const keymap = buildKeymap(loaded.config.keys, customCommandSpecs(loaded.config.commands));
 	const problems = [...loaded.problems, ...keymap.problems];
 
 	const terminal = ownTerminal(screen);
@@ -81,6 +82,7 @@ export async function runUi({connection, feed, screen, theme, open}: UiStart): P
 				terminal={terminal}
 				shells={loaded.config.shells}
 				detachKeys={loaded.config.detachKeys}
+				customCommands={loaded.config.commands}
 			/>
 		);
 	}

@@ -93,3 +93,33 @@ test('the config: shells as strings or words, detach keys of berth, else of the 
 		rmSync(dockerConfig, {recursive: true, force: true});
 	}
 });
+
+test('custom commands: checked at load, templates filled word by word, and their keys in the keymap', async () => {
+	const {customCommandSpecs, expandTemplate, readCustomCommands, templateProblem} = await import('../../source/state/hands-on/custom-commands.ts');
+	const {buildKeymap, keysIn} = await import('../../source/ui/keymap.ts');
+	const {commands, problems} = readCustomCommands(
+		[
+			{name: 'dive', key: 'I', scope: 'image', command: 'dive {{.ID}}', terminal: true},
+			{name: 'note', command: ['echo', 'note={{.Labels.com.example.note}}']},
+			{name: 'bad field', command: 'echo {{.Nmae}}'},
+			{name: 'bad scope', scope: 'pod', command: 'true'},
+			{name: 'unclosed', command: "echo 'x"},
+			{command: 'nameless'},
+		],
+		'config.json',
+	);
+	assert.deepEqual(commands.map(command => command.name), ['dive', 'note']);
+	assert.deepEqual(commands[0], {name: 'dive', key: 'I', scope: 'image', command: ['dive', '{{.ID}}'], terminal: true});
+	assert.equal(problems.length, 4);
+	assert.match(problems.join('\n'), /commands\[2\] \(bad field\): \{\{\.Nmae\}\} is not a field of a container/);
+	assert.equal(templateProblem(['{{.Labels.x}}'], 'image'), '{{.Labels.x}} is not a field of an image (ID, Name, Host)');
+	const values = {fields: {Name: 'web; rm -rf ~', ID: 'abc'}, labels: {'com.example.note': `it's "so"`}};
+	assert.deepEqual(expandTemplate(['sh', '-c', 'echo "$1"', '{{.Name}}', 'id={{ .ID }}', '{{.Labels.com.example.note}}', '{{.Labels.missing}}'], values), ['sh', '-c', 'echo "$1"', 'web; rm -rf ~', 'id=abc', `it's "so"`, '']);
+	const keymap = buildKeymap({}, customCommandSpecs(commands));
+	assert.equal(keymap.lookupIn('images').get('I'), 'custom.0', 'its key works where its scope is');
+	assert.equal(keymap.lookupIn('containers').get('I'), undefined);
+	assert.ok(keysIn(keymap, 'images').some(entry => entry.command.help === 'dive'), 'and help lists it');
+	const clash = buildKeymap({}, customCommandSpecs(readCustomCommands([{name: 'mine', key: 's', command: 'true'}], 'c').commands));
+	assert.equal(clash.lookupIn('containers').get('s'), 'custom.0', "the user's own key wins over a default");
+	assert.deepEqual(clash.keys.stop, [], 'which gives it up');
+});
