@@ -8,6 +8,7 @@ import {daemonMessage, statusCode} from '../client/errors.ts';
 import {FrameDecoder} from '../client/logs/log-frames.ts';
 import type {ClientCommand} from './args.ts';
 import {openEngine} from './open-engine.ts';
+import {emptyRunOptions, type RunField, type RunOptions, toCreateRequest} from '../state/run-options.ts';
 
 class UsageError extends Error {}
 
@@ -31,7 +32,7 @@ export async function runClientCommand(command: ClientCommand, args: string[], h
 
 type Action = (docker: Docker) => Promise<number>;
 
-const runValueOptions = new Set(['e', 'env', 'v', 'volume', 'name', 'w', 'workdir', 'u', 'user', 'm', 'memory', 'cpus', 'pids-limit', 'restart', 'network', 'l', 'label', 'entrypoint']);
+const runValueOptions = new Set(['e', 'env', 'v', 'volume', 'p', 'publish', 'name', 'w', 'workdir', 'u', 'user', 'm', 'memory', 'cpus', 'pids-limit', 'restart', 'network', 'l', 'label', 'entrypoint']);
 
 /** Where the image name is: flags before it are run's own, everything after belongs to the command. */
 function imageIndex(args: string[]): number {
@@ -61,22 +62,20 @@ function imageIndex(args: string[]): number {
 	return -1;
 }
 
-/** Docker's sizes: 512m, 1g, 64k, or bytes. */
-export function parseBytes(value: string): number {
-	const match = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(value.trim());
-	if (!match) throw new UsageError(`invalid size: ${value} (use a number with k, m or g)`);
-	const unit = {'': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3}[match[2]!.toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
-	return Math.floor(Number(match[1]) * unit);
-}
-
-export function parseRestart(value: string): {Name: string; MaximumRetryCount: number} {
-	const [name = '', count] = value.split(':');
-	if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name)) throw new UsageError(`invalid restart policy: ${value} (no, always, unless-stopped or on-failure[:N])`);
-	if (count !== undefined && (name !== 'on-failure' || !/^\d+$/.test(count))) throw new UsageError(`invalid restart policy: ${value}`);
-	return {Name: name, MaximumRetryCount: count ? Number(count) : 0};
-}
-
 export type RunPlan = {create: Docker.ContainerCreateOptions; detach: boolean; interactive: boolean; tty: boolean};
+
+/** Each option's flag, for saying which one a problem is about. */
+const flagOf: Partial<Record<RunField, string>> = {
+	image: 'image',
+	name: '--name',
+	env: '-e',
+	ports: '-p',
+	volumes: '-v',
+	restart: '--restart',
+	memory: '--memory',
+	cpus: '--cpus',
+	pidsLimit: '--pids-limit',
+};
 
 export function parseRun(args: string[]): RunPlan {
 	const at = imageIndex(args);
@@ -93,6 +92,7 @@ export function parseRun(args: string[]): RunPlan {
 				tty: {type: 'boolean', short: 't'},
 				env: {type: 'string', short: 'e', multiple: true},
 				volume: {type: 'string', short: 'v', multiple: true},
+				publish: {type: 'string', short: 'p', multiple: true},
 				label: {type: 'string', short: 'l', multiple: true},
 				name: {type: 'string'},
 				workdir: {type: 'string', short: 'w'},
@@ -109,13 +109,6 @@ export function parseRun(args: string[]): RunPlan {
 		throw new UsageError((error as Error).message.split('\n')[0]!.replace(/^Unknown option '([^']+)'.*$/, 'unknown option $1'));
 	}
 
-	const image = args[at]!;
-	const command = args.slice(at + 1);
-	const cpus = values.cpus === undefined ? undefined : Number(values.cpus);
-	if (cpus !== undefined && !(cpus > 0)) throw new UsageError(`invalid --cpus: ${values.cpus}`);
-	const pids = values['pids-limit'] === undefined ? undefined : Number(values['pids-limit']);
-	if (pids !== undefined && !Number.isInteger(pids)) throw new UsageError(`invalid --pids-limit: ${values['pids-limit']}`);
-	if (values.rm && values.restart && values.restart !== 'no') throw new UsageError('--rm and --restart cannot be used together');
 	const labels = Object.fromEntries(
 		(values.label ?? []).map(label => {
 			const index = label.indexOf('=');
@@ -124,34 +117,43 @@ export function parseRun(args: string[]): RunPlan {
 	);
 	const interactive = Boolean(values.interactive);
 	const detach = Boolean(values.detach);
+	const options: RunOptions = {
+		...emptyRunOptions(),
+		image: args[at]!,
+		name: values.name ?? '',
+		command: args.slice(at + 1),
+		entrypoint: values.entrypoint === undefined ? undefined : values.entrypoint === '' ? [] : [values.entrypoint],
+		env: values.env ?? [],
+		ports: values.publish ?? [],
+		volumes: values.volume ?? [],
+		labels,
+		restart: values.restart ?? '',
+		network: values.network ?? '',
+		memory: values.memory ?? '',
+		cpus: values.cpus ?? '',
+		pidsLimit: values['pids-limit'] ?? '',
+		workdir: values.workdir ?? '',
+		user: values.user ?? '',
+		tty: Boolean(values.tty),
+		stdin: interactive,
+		autoRemove: Boolean(values.rm),
+	};
+	const mapped = toCreateRequest(options);
+	if ('problems' in mapped) {
+		const [field, problem] = Object.entries(mapped.problems)[0]!;
+		throw new UsageError(`invalid ${flagOf[field as RunField] ?? field}: ${problem}`);
+	}
+
 	return {
 		detach,
 		interactive,
-		tty: Boolean(values.tty),
+		tty: options.tty,
 		create: {
-			name: values.name,
-			Image: image,
-			Cmd: command.length > 0 ? command : undefined,
-			Entrypoint: values.entrypoint === undefined ? undefined : values.entrypoint === '' ? [] : [values.entrypoint],
-			Env: values.env,
-			WorkingDir: values.workdir,
-			User: values.user,
-			Labels: labels,
-			Tty: Boolean(values.tty),
-			OpenStdin: interactive,
+			...(mapped.request as Docker.ContainerCreateOptions),
 			StdinOnce: interactive && !detach,
 			AttachStdin: interactive && !detach,
 			AttachStdout: !detach,
 			AttachStderr: !detach,
-			HostConfig: {
-				AutoRemove: Boolean(values.rm),
-				Binds: values.volume,
-				NetworkMode: values.network,
-				Memory: values.memory === undefined ? undefined : parseBytes(values.memory),
-				NanoCpus: cpus === undefined ? undefined : Math.round(cpus * 1e9),
-				PidsLimit: pids,
-				RestartPolicy: values.restart ? parseRestart(values.restart) : undefined,
-			},
 		},
 	};
 }

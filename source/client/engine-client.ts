@@ -17,7 +17,7 @@ import type {EngineEvent} from './event-stream.ts';
 import {eventAction, eventType} from './event-stream.ts';
 import type {Lister, ResourceFeed} from './feed.ts';
 import {logAccess, LogPipeline, type LogTarget, type PipelineOptions, type PipelineSink} from './logs/log-pipeline.ts';
-import {inspectContainer, runAction, signalContainer} from './resources/containers.ts';
+import {createContainer, inspectContainer, renameContainer, runAction, signalContainer} from './resources/containers.ts';
 import {findShell, openAttach, openExec, type AttachInfo, type ExecOptions, type Session} from './resources/sessions.ts';
 import {type HistoryEntry, imageHistory, type ImageRecord, inspectImage, listImages, pruneImages, pullImage, type PruneResult, removeImage, tagImage} from './resources/images.ts';
 import {inspectNetwork, listNetworks, pruneNetworks, removeNetwork} from './resources/networks.ts';
@@ -55,6 +55,9 @@ export type EngineClient = {
 		stats(id: string, handlers: {onRecord(record: StatsRecord): void; onEnd(error?: string): void}): StatsStream;
 		statsOnce(id: string, signal?: AbortSignal): Promise<StatsRecord>;
 		top(id: string): Promise<ProcessTable>;
+		/** Creates a container (not started) from a create request; its id. */
+		create(request: Record<string, unknown>): Promise<string>;
+		rename(id: string, name: string): Promise<void>;
 		/** Sends a signal to the main process ("SIGINT"). */
 		signal(id: string, signal: string): Promise<void>;
 		/** The path of the best shell the container has (bash, then ash, then sh), or undefined. */
@@ -110,6 +113,8 @@ export function createEngineClient(connection: Connection, feed: ResourceFeed): 
 			stats: (id, handlers) => streamStats(docker, id, handlers),
 			statsOnce: (id, signal) => request(() => readStatsOnce(docker, id, signal)),
 			top: id => request(() => readProcesses(docker, id)),
+			create: body => request(() => createContainer(docker, body)),
+			rename: (id, name) => request(() => renameContainer(docker, id, name)),
 			signal: (id, signal) => request(() => signalContainer(docker, id, signal)),
 			findShell: id => request(() => findShell(docker, id)),
 			exec: (id, options) => request(() => openExec(docker, id, options)),

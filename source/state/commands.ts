@@ -61,6 +61,8 @@ export const commandTable: readonly CommandSpec[] = [
 	{name: 'shell', scopes: rowsOf('containers'), keys: ['e'], help: 'open a shell'},
 	{name: 'exec', scopes: rowsOf('containers'), keys: ['E'], help: 'run a command'},
 	{name: 'attach', scopes: rowsOf('containers'), keys: ['a'], help: 'attach to it'},
+	{name: 'runForm', scopes: rowsOf('containers', 'images'), keys: ['n'], help: 'run a container'},
+	{name: 'duplicate', scopes: rowsOf('containers'), keys: ['D'], help: 'duplicate it'},
 	{name: 'composeUp', scopes: rowsOf('containers'), keys: ['U'], help: 'compose up -d'},
 	{name: 'composeDown', scopes: rowsOf('containers'), keys: ['X'], help: 'compose down'},
 	{name: 'composePull', scopes: rowsOf('containers'), keys: ['P'], help: 'compose pull'},

@@ -12,6 +12,7 @@ import {panels} from './panels/index.ts';
 import type {NetworkItem} from './panels/networks.ts';
 import type {PanelKind, Question} from './panels/panel.ts';
 import type {VolumeItem} from './panels/volumes.ts';
+import type {RunForm} from './run-form.ts';
 
 export type Lists = {
 	containers: ListState<Container>;
@@ -27,6 +28,8 @@ export type Overlay =
 	| {kind: 'help'}
 	/** The host switcher, with the row that is selected among `count` hosts. */
 	| {kind: 'hosts'; index: number; count: number}
+	/** The run form: a new container, or a copy or replacement of one. */
+	| {kind: 'form'; form: RunForm}
 	/** The user's own commands that apply in this panel, with the one that is selected. */
 	| {kind: 'menu'; panel: PanelKind; index: number; count: number}
 	/** A question before an action or a command, about these rows of this panel. */

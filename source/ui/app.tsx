@@ -52,6 +52,10 @@ import {defaultDetachKeys} from '../state/hands-on/detach-keys.ts';
 import {type CustomCommand, customCommandsIn} from '../state/hands-on/custom-commands.ts';
 import {runCustomCommand} from './jobs/custom-jobs.ts';
 import {MenuOverlay} from './components/menu-overlay.tsx';
+import {RunFormOverlay} from './components/run-form-overlay.tsx';
+import {duplicateForm} from '../state/run-form.ts';
+import type {InspectedContainer} from '../state/run-options.ts';
+import {submitForm} from './run-form-submit.ts';
 
 export type AppProps = {
 	client: EngineClient;
@@ -102,7 +106,7 @@ export function App(props: AppProps) {
 	useEffect(() => props.terminal?.setRepaint(() => writeAbove('')), [props.terminal, writeAbove]);
 	const [state, dispatch] = useReducer(screenReducer, props.initialState ?? initialScreenState());
 	useFeed(client.feed, dispatch);
-	usePanelData(client, state.panel, dispatch, state.eventsPaused);
+	usePanelData(client, state.panel, dispatch, state.eventsPaused, state.overlay.kind === 'form' ? 'images' : undefined);
 	const {columns, rows} = useTerminalSize();
 	const layout = computeLayout(columns, rows);
 	const noticeCounter = useRef(0);
@@ -382,6 +386,31 @@ export function App(props: AppProps) {
 				break;
 			}
 
+			case 'submit-form': {
+				dispatch({type: 'overlay', overlay: {kind: 'form', form: {...effect.form, sending: true, problems: {}}}});
+				void submitForm(client, effect.form).then(result => {
+					// Answered after the form was closed: only the notice is left to give.
+					const open = latest.current.overlay.kind === 'form';
+					if (result.ok) {
+						if (open) dispatch({type: 'overlay', overlay: {kind: 'none'}});
+						notice(result.text, 'success');
+					} else if (open) {
+						dispatch({type: 'overlay', overlay: {kind: 'form', form: {...effect.form, sending: false, problems: result.problems}}});
+					} else {
+						notice(Object.values(result.problems).join('; '), 'error');
+					}
+				});
+				break;
+			}
+
+			case 'open-duplicate': {
+				client.containers.inspect(effect.id).then(
+					inspect => dispatch({type: 'overlay', overlay: {kind: 'form', form: duplicateForm(inspect as unknown as InspectedContainer & {Id: string})}}),
+					(error: Error) => notice(`duplicate: ${error.message}`, 'error'),
+				);
+				break;
+			}
+
 			case 'custom': {
 				const command = props.customCommands?.[effect.index];
 				if (command) void runCustomCommand({...jobContext, client, owner: props.terminal}, command, effect.items);
@@ -400,6 +429,14 @@ export function App(props: AppProps) {
 		}
 	};
 
+	// What the run form's image field completes from: the images listed here, and those in use.
+	const imageNames = useMemo(() => {
+		const names = new Set<string>();
+		for (const image of state.lists.images.items.values()) if (image.name !== '<none>:<none>') names.add(image.name);
+		for (const container of containers.items.values()) if (!/^[\da-f]{12}$/.test(container.image)) names.add(container.image);
+		return [...names].sort();
+	}, [state.lists.images.items, containers.items]);
+
 	const hostNames = useMemo(() => (props.hosts?.list() ?? []).map(candidate => (candidate.key.startsWith('saved:') || candidate.key.startsWith('context:') ? candidate.key.slice(candidate.key.indexOf(':') + 1) : candidate.key)), [props.hosts]);
 
 	// Keys can come faster than React renders: each key must see the state the key before it left,
@@ -408,7 +445,7 @@ export function App(props: AppProps) {
 	latest.current = state;
 
 	const applyPresses = (presses: Press[]) => {
-		const context = {keymap, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1), hostNames, jobRunning: showJob && job.running, customCommands: props.customCommands};
+		const context = {keymap, listPage: Math.max(1, layout.list.rows - 1), detailsPage: Math.max(1, layout.details.rows - 1), hostNames, jobRunning: showJob && job.running, customCommands: props.customCommands, imageNames};
 		let current = latest.current;
 		for (const press of presses) {
 			const effects = handleKey({...context, state: current}, press.name, press.input);
@@ -494,6 +531,8 @@ export function App(props: AppProps) {
 			/>
 			{overlay.kind === 'hosts' ? (
 				<HostSwitcher candidates={hostList} probes={probes} selected={overlay.index} currentKey={props.hosts?.currentKey} width={layout.width} height={layout.height - 2} theme={theme} />
+			) : overlay.kind === 'form' ? (
+				<RunFormOverlay form={overlay.form} width={layout.width} height={layout.height - 2} theme={theme} />
 			) : overlay.kind === 'menu' ? (
 				<MenuOverlay
 					title={`your commands: ${panel.title}`}
@@ -539,7 +578,7 @@ export function App(props: AppProps) {
 				notice={state.notice}
 				question={question}
 				input={input}
-				hints={overlay.kind === 'help' ? 'Esc close' : overlay.kind === 'hosts' ? 'j k move · Enter switch · Esc close' : overlay.kind === 'menu' ? 'j k move · Enter run · Esc close' : hintsFor(state, keymap.keys)}
+				hints={overlay.kind === 'help' ? 'Esc close' : overlay.kind === 'hosts' ? 'j k move · Enter switch · Esc close' : overlay.kind === 'menu' ? 'j k move · Enter run · Esc close' : overlay.kind === 'form' ? 'typing into the form' : hintsFor(state, keymap.keys)}
 				theme={theme}
 			/>
 		</Box>

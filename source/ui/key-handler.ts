@@ -10,6 +10,8 @@ import type {ActionSpec, PanelKind, PanelModel, Question} from '../state/panels/
 import {currentList, type Overlay, type ScreenEvent, type ScreenState} from '../state/screen.ts';
 import type {Keymap} from './keymap.ts';
 import {type CustomCommand, customCommandsIn} from '../state/hands-on/custom-commands.ts';
+import {formKey, newForm, type RunForm} from '../state/run-form.ts';
+import type {ImageItem} from '../state/panels/images.ts';
 
 export type ActionTarget = {item: Item; verb: string};
 
@@ -29,6 +31,10 @@ export type Effect =
 	| {kind: 'switch-host-named'; name: string}
 	/** Stops the job whose output the details show. */
 	| {kind: 'cancel-job'}
+	/** The run form's fields, to be sent. */
+	| {kind: 'submit-form'; form: RunForm}
+	/** The run form filled from this container, once it has been read. */
+	| {kind: 'open-duplicate'; id: string}
 	/** One of the user's own commands, on these rows (a project's members, for a project command). */
 	| {kind: 'custom'; index: number; items: Item[]}
 	| {kind: 'quit'};
@@ -45,6 +51,8 @@ export type KeyContext = {
 	jobRunning?: boolean;
 	/** The user's own commands, from the config file. */
 	customCommands?: readonly CustomCommand[];
+	/** What the run form's image field completes from. */
+	imageNames?: readonly string[];
 };
 
 const dispatch = (event: ScreenEvent): Effect => ({kind: 'dispatch', event});
@@ -96,6 +104,13 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 		if (command === 'top') return moveTo(0);
 		if (command === 'bottom') return moveTo(overlay.count - 1);
 		return [];
+	}
+
+	if (overlay.kind === 'form') {
+		const result = formKey(overlay.form, name, input, context.imageNames);
+		if ('cancel' in result) return [closeOverlay];
+		if ('submit' in result) return [{kind: 'submit-form', form: result.submit}];
+		return result.form === overlay.form ? [] : [dispatch({type: 'overlay', overlay: {kind: 'form', form: result.form}})];
 	}
 
 	if (overlay.kind === 'menu') {
@@ -166,6 +181,18 @@ function runCommand(context: KeyContext, command: string): Effect[] {
 	const selected = selectedItem(current);
 
 	if (command.startsWith('custom.')) return customEffect(context, Number(command.slice('custom.'.length)));
+	if (command === 'runForm') {
+		// From the images panel, the selected image (by its id when it has no tag).
+		const image = state.panel === 'images' && selected ? selected as ImageItem : undefined;
+		return [dispatch({type: 'overlay', overlay: {kind: 'form', form: newForm(image ? (image.name === '<none>:<none>' ? image.imageId : image.name) : '')}})];
+	}
+
+	if (command === 'duplicate') {
+		if (!selected) return [];
+		if (state.connection !== 'connected') return [{kind: 'notice', text: 'not connected: nothing to duplicate from', tone: 'error'}];
+		return [{kind: 'open-duplicate', id: selected.id}];
+	}
+
 	if (command === 'customMenu') {
 		const count = customCommandsIn(context.customCommands ?? [], state.panel).length;
 		if (count === 0) return [{kind: 'notice', text: `none of your commands applies to ${panel.noun[1]}: add some under "commands" in the config file`, tone: 'error'}];

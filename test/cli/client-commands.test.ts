@@ -6,7 +6,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
-import {parseBytes, parseRestart, parseRun} from '../../source/cli/client-commands.ts';
+import {parseRun} from '../../source/cli/client-commands.ts';
 import {requireDaemon, testImage} from '../helpers/daemon.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
 import {berthBin, Terminal} from '../helpers/terminal.ts';
@@ -27,17 +27,21 @@ test('berth run: flags before the image are run\'s own, everything after belongs
 	assert.equal(parseRun(['--rm', 'host']).create.HostConfig?.AutoRemove, true);
 	assert.equal(plan.create.OpenStdin, true);
 	assert.deepEqual(parseRun(['host']).create.Cmd, undefined, 'no command: the image\'s own');
+	const published = parseRun(['-p', '8080:80', '-p127.0.0.1:5353:53/udp', '-p', '9000', 'host']).create;
+	assert.deepEqual(published.HostConfig?.PortBindings, {'80/tcp': [{HostPort: '8080'}], '53/udp': [{HostIp: '127.0.0.1', HostPort: '5353'}]});
+	assert.deepEqual(Object.keys(published.ExposedPorts ?? {}).sort(), ['53/udp', '80/tcp', '9000/tcp']);
 });
 
 test('berth run refuses bad flags with a clear message', () => {
 	assert.throws(() => parseRun([]), /needs an image/);
 	assert.throws(() => parseRun(['--bogus', 'host']), /unknown option --bogus/);
 	assert.throws(() => parseRun(['--cpus', 'many', 'host']), /invalid --cpus/);
-	assert.throws(() => parseRun(['--rm', '--restart', 'always', 'host']), /cannot be used together/);
-	assert.throws(() => parseBytes('lots'), /invalid size/);
-	assert.equal(parseBytes('1g'), 1024 ** 3);
-	assert.throws(() => parseRestart('sometimes'), /invalid restart policy/);
-	assert.throws(() => parseRestart('always:3'), /invalid restart policy/);
+	assert.throws(() => parseRun(['--rm', '--restart', 'always', 'host']), /invalid --restart: a container removed when it stops cannot have a restart policy/);
+	assert.throws(() => parseRun(['--memory', 'lots', 'host']), /invalid --memory: a size: 512m, 1g/);
+	assert.throws(() => parseRun(['--restart', 'sometimes', 'host']), /invalid --restart/);
+	assert.throws(() => parseRun(['--restart', 'always:3', 'host']), /invalid --restart/);
+	assert.throws(() => parseRun(['-p', '99999:80', 'host']), /invalid -p: "99999:80" is not a port/);
+	assert.throws(() => parseRun(['-e', '=x', 'host']), /invalid -e/);
 });
 
 let engine: TestEngine;

@@ -27,7 +27,7 @@ export function standInClient(containers: Container[], label = 'Docker 20.10.24'
 		hostEnv: {DOCKER_HOST: url},
 		feed,
 		listers,
-		containers: {inspect: refuse, act: refuse, stats: (_id, handlers) => (handlers.onEnd('no engine'), {stop: () => undefined}), statsOnce: refuse, top: refuse, signal: refuse, findShell: refuse, exec: refuse, attach: refuse},
+		containers: {inspect: refuse, act: refuse, stats: (_id, handlers) => (handlers.onEnd('no engine'), {stop: () => undefined}), statsOnce: refuse, top: refuse, create: refuse, rename: refuse, signal: refuse, findShell: refuse, exec: refuse, attach: refuse},
 		images: {inspect: refuse, history: refuse, remove: refuse, tag: refuse, pull: refuse, prune: refuse},
 		volumes: {inspect: refuse, remove: refuse, prune: refuse},
 		networks: {inspect: refuse, remove: refuse, prune: refuse},

@@ -86,6 +86,16 @@ export async function runAction(docker: Docker, id: string, verb: string, option
 	}
 }
 
+/** Creates a container from a create request (the `name` in it is the query's); returns its id. */
+export async function createContainer(docker: Docker, request: Record<string, unknown>): Promise<string> {
+	const container = await docker.createContainer(request as Docker.ContainerCreateOptions);
+	return container.id;
+}
+
+export async function renameContainer(docker: Docker, id: string, name: string): Promise<void> {
+	await docker.getContainer(id).rename({name});
+}
+
 export async function signalContainer(docker: Docker, id: string, signal: string): Promise<void> {
 	await docker.getContainer(id).kill({signal});
 }

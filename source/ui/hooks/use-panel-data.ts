@@ -9,11 +9,14 @@ const onlyWhileShown = new Set<PanelKind>(['disk']);
 /**
  * The lists of the panels other than containers, read only once their panel is first shown and
  * kept live from then on by their events (disk usage, costly on dockerd, only while it shows).
- * An engine without the endpoint gets one line saying so, not an empty list.
+ * An engine without the endpoint gets one line saying so, not an empty list. `needed` is a list
+ * read though its panel is not in front.
  */
-export function usePanelData(client: EngineClient, panel: PanelKind, dispatch: Dispatch<ScreenEvent>, eventsPaused: boolean): void {
+export function usePanelData(client: EngineClient, panel: PanelKind, dispatch: Dispatch<ScreenEvent>, eventsPaused: boolean, needed?: PanelKind): void {
 	const [visited, setVisited] = useState<ReadonlySet<PanelKind>>(() => new Set([panel]));
 	if (!visited.has(panel)) setVisited(new Set([...visited, panel]));
+	// Another panel's list wanted here (the images, for the run form to complete from).
+	else if (needed && !visited.has(needed)) setVisited(new Set([...visited, needed]));
 	const watched = [...visited].filter(kind => kind !== 'containers' && kind !== 'events' && (!onlyWhileShown.has(kind) || kind === panel)) as WatchedKind[];
 	const key = watched.sort().join(',');
 
