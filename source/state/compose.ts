@@ -73,19 +73,16 @@ export function composeArguments(project: ComposeProject, action: ComposeAction,
 	}
 }
 
-/** The details pane for a project's header row. */
+/** The details pane for a project's header row: what and where it is, what can be done, then its containers. */
 export function projectLines(project: ComposeProject, missing: readonly string[], cli: string | undefined, keys: Partial<Record<string, string>>): string[] {
 	const running = project.containers.filter(container => container.state === 'running').length;
-	const lines = [`project ${project.name}: ${running}/${project.containers.length} running`, ''];
+	const lines = [`project ${project.name}: ${running}/${project.containers.length} running`];
 	if (project.workingDir) lines.push(`directory  ${project.workingDir}`);
 	for (const [index, file] of project.configFiles.entries()) lines.push(`${index === 0 ? 'files' : '     '}      ${file}${missing.includes(file) ? '  (not on this machine)' : ''}`);
 	if (project.services.length > 0) lines.push(`services   ${project.services.join(', ')}`);
-	lines.push('');
-	for (const container of project.containers) lines.push(`  ${container.name.padEnd(24)} ${container.state.padEnd(10)} ${container.compose?.service ?? ''}`);
-	lines.push('');
-	const why = composeUnavailable(project, missing) ?? (cli ? undefined : 'no compose CLI here (docker compose or docker-compose)');
+	const why = composeUnavailable(project, missing) ?? (cli === undefined ? 'looking for a compose CLI…' : cli ? undefined : 'no compose CLI here (docker compose or docker-compose)');
 	const offered = (['up', 'down', 'pull', 'build'] as const).flatMap(action => (keys[action] ? [`${keys[action]} ${composeActionWords[action]}`] : []));
-	lines.push(why ?? `compose (${cli}): ${offered.join(' · ')}`);
-	lines.push('lifecycle keys on this row act on every container of the project');
+	lines.push(why ?? `${cli}: ${offered.join(' · ')}`, 'lifecycle keys here act on every container of the project', '');
+	for (const container of project.containers) lines.push(`  ${container.name.padEnd(24)} ${container.state.padEnd(10)} ${container.compose?.service ?? ''}`);
 	return lines;
 }

@@ -181,7 +181,7 @@ export function App(props: AppProps) {
 		: showPull
 			? pullLines(pull, layout.details.innerWidth)
 			: project
-				? projectLines(project, missingFiles(project.configFiles), composeCli ?? undefined, composeKeys)
+				? projectLines(project, missingFiles(project.configFiles), composeCli === undefined ? undefined : (composeCli ?? ''), composeKeys)
 				: details.lines;
 
 	// Projects whose compose files are not on this machine say so on their header row.

@@ -434,7 +434,7 @@ export function hintsFor(state: ScreenState, keys: Readonly<Record<string, reado
 
 	parts.push(...shown('filter', 'filter'));
 	const tabs = `${key('prevTab') ?? ''}${key('nextTab') ?? ''}`;
-	if (panel.tabs.length > 1 && tabs) parts.push(`${tabs} tabs`);
+	if (panel.tabs.length > 1 && tabs && !selectedGroup(current)) parts.push(`${tabs} tabs`);
 	parts.push(...shown('commandLine', 'panels'), ...shown('help', 'help'), ...shown('quit', 'quit'));
 	return parts.join(' · ');
 }

@@ -123,3 +123,9 @@ test('custom commands: checked at load, templates filled word by word, and their
 	assert.equal(clash.lookupIn('containers').get('s'), 'custom.0', "the user's own key wins over a default");
 	assert.deepEqual(clash.keys.stop, [], 'which gives it up');
 });
+
+test('joinCommand picks the quoting that reads best', () => {
+	assert.equal(joinCommand(['sh', '-c', "trap 'exit 0' TERM"]), `sh -c "trap 'exit 0' TERM"`);
+	assert.equal(joinCommand(['echo', `it's $HOME`]), `echo 'it'\\''s $HOME'`);
+	for (const words of [["a'b", 'c"d'], [`x'"$y`], ['']]) assert.deepEqual(splitCommand(joinCommand(words)), {argv: words});
+});

@@ -48,5 +48,13 @@ export function splitCommand(text: string): Split {
 
 /** The reverse, for showing an argv: words quoted only where they must be. */
 export function joinCommand(argv: readonly string[]): string {
-	return argv.map(word => (word !== '' && /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`)).join(' ');
+	return argv.map(quoteWord).join(' ');
+}
+
+function quoteWord(word: string): string {
+	if (word !== '' && /^[\w@%+=:,./-]+$/.test(word)) return word;
+	if (!word.includes("'")) return `'${word}'`;
+	// Double quotes read better than '\'' where nothing in the word is special inside them.
+	if (!/["\\$`]/.test(word)) return `"${word}"`;
+	return `'${word.replaceAll("'", `'\\''`)}'`;
 }

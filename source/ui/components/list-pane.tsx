@@ -33,7 +33,8 @@ function ListPaneComponent(props: ListPaneProps) {
 							<Box key={row.key} height={1} width={width}>
 								<Text wrap="truncate-end" {...(highlight ?? {color: theme.accent})} bold>
 									{`${row.selected ? '▸' : '▾'} ${row.group}`}
-									<Text color={highlight ? undefined : theme.muted} bold={false}>{`  ${row.detail}`}</Text>
+									{/* Padded to the width, so that the selection's colour runs the whole row as an item's does. */}
+									<Text color={highlight ? undefined : theme.muted} bold={false}>{`  ${row.detail}`.padEnd(Math.max(0, width - row.group.length - 2))}</Text>
 								</Text>
 							</Box>
 						);
