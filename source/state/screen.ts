@@ -25,7 +25,8 @@ export type Lists = {
 
 export type Overlay =
 	| {kind: 'none'}
-	| {kind: 'help'}
+	/** The keys in force, a page of them at a time where they do not all fit. */
+	| {kind: 'help'; page?: number}
 	/** The host switcher, with the row that is selected among `count` hosts. */
 	| {kind: 'hosts'; index: number; count: number}
 	/** The run form: a new container, or a copy or replacement of one. */

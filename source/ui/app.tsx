@@ -543,7 +543,7 @@ export function App(props: AppProps) {
 					theme={theme}
 				/>
 			) : overlay.kind === 'help' ? (
-				<HelpOverlay keymap={keymap} where={state.panel} title={`berth — keys: ${panel.title}`} width={layout.width} height={layout.height - 2} theme={theme} configPath={props.configPath} />
+				<HelpOverlay keymap={keymap} where={state.panel} title={`berth — keys: ${panel.title}`} width={layout.width} height={layout.height - 2} theme={theme} configPath={props.configPath} page={overlay.page} />
 			) : (
 				<Box flexDirection={layout.mode === 'side' ? 'row' : 'column'} height={layout.height - 2}>
 					<ListPane
@@ -578,7 +578,7 @@ export function App(props: AppProps) {
 				notice={state.notice}
 				question={question}
 				input={input}
-				hints={overlay.kind === 'help' ? 'Esc close' : overlay.kind === 'hosts' ? 'j k move · Enter switch · Esc close' : overlay.kind === 'menu' ? 'j k move · Enter run · Esc close' : overlay.kind === 'form' ? 'typing into the form' : hintsFor(state, keymap.keys)}
+				hints={overlay.kind === 'help' ? 'j k page · Esc close' : overlay.kind === 'hosts' ? 'j k move · Enter switch · Esc close' : overlay.kind === 'menu' ? 'j k move · Enter run · Esc close' : overlay.kind === 'form' ? 'typing into the form' : hintsFor(state, keymap.keys)}
 				theme={theme}
 			/>
 		</Box>

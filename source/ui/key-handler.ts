@@ -91,7 +91,12 @@ export function handleKey(context: KeyContext, name: string, input: string): Eff
 	}
 
 	if (overlay.kind === 'help') {
-		return name === 'esc' || name === 'q' || lookup.get(name) === 'help' ? [closeOverlay] : [];
+		const command = lookup.get(name);
+		if (name === 'esc' || name === 'q' || command === 'help') return [closeOverlay];
+		const page = overlay.page ?? 0;
+		if (command === 'down' || command === 'pageDown' || name === ' ') return [dispatch({type: 'overlay', overlay: {kind: 'help', page: page + 1}})];
+		if ((command === 'up' || command === 'pageUp') && page > 0) return [dispatch({type: 'overlay', overlay: {kind: 'help', page: page - 1}})];
+		return [];
 	}
 
 	if (overlay.kind === 'hosts') {

@@ -38,9 +38,15 @@ test('? shows the keys of the panel in front, as they are in force; Esc closes i
 	await screen.waitFor(/Containers \(\d+\)/);
 	screen.press('?');
 	const help = await screen.waitFor('berth — keys: Containers');
-	assert.match(help, /d +remove \(asks\)/);
 	assert.match(help, /K +kill/);
 	assert.match(help, /Space +mark \/ unmark/);
+	const keyLines = help.split('\n').filter(line => line.startsWith('│') && !line.includes('Keys can be changed'));
+	assert.doesNotMatch(keyLines.join('\n'), /…/, 'no key cut off at 80x24: what does not fit is on the next page');
+	assert.match(help, /page 1 of 2: j or PgDn for more/);
+	screen.press('j');
+	const next = await screen.waitFor('page 2 of 2');
+	assert.match(help, /d +remove \(asks\)/);
+	assert.match(next, /A +sort by age/);
 	screen.press('Escape');
 	await screen.waitFor(/Containers \(\d+\)/);
 	screen.press('2', '?');
