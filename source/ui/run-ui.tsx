@@ -32,22 +32,7 @@ export async function runUi({connection, feed, screen, theme, open}: UiStart): P
 
 	const terminal = ownTerminal(screen);
 	let instance: ReturnType<typeof render> | undefined;
-	const shutdown = (code: number, message?: string) => {
-		try {
-			instance?.unmount();
-		} catch {
-			// Unmounting a broken tree may throw; the screen is restored regardless.
-		}
-
-		screen.restore();
-		if (message) process.stderr.write(message);
-		process.exit(code);
-	};
-
-	screen.beforeSignalExit = () => instance?.unmount();
-
-	process.once('uncaughtException', error => shutdown(1, `berth: unexpected error: ${error.stack ?? error.message}\n`));
-	process.once('unhandledRejection', reason => shutdown(1, `berth: unexpected error: ${(reason as Error)?.stack ?? String(reason)}\n`));
+	screen.beforeExit = () => instance?.unmount();
 
 	const saved = loaded.config.hosts && typeof loaded.config.hosts === 'object' ? loaded.config.hosts : {};
 	const list = () => hostCandidates(saved, process.env);

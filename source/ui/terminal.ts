@@ -1,6 +1,7 @@
 // The terminal as berth found it must be the terminal berth leaves: the alternate screen is
 // entered on start and left, with the cursor shown and raw mode off, on every way out (quit,
-// Ctrl-C, SIGTERM, SIGHUP, a crash). Restoring is idempotent, so every path may call it.
+// Ctrl-C, SIGTERM, SIGHUP, a crash). Restoring is idempotent, so every path may call it. The crash
+// handlers are set here, with the screen, because the first list is drawn before the UI loads.
 // Kept free of React and Ink: the screen is taken before they load.
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[2J';
@@ -17,8 +18,8 @@ export type Screen = {
 	suspend(): void;
 	/** Back on the alternate screen, cleared, the cursor hidden and the terminal raw. */
 	resume(): void;
-	/** Runs before the screen is restored when a signal ends berth (the UI unmounts itself there). */
-	beforeSignalExit?: () => void;
+	/** Runs before the screen is restored when a signal or a crash ends berth (the UI unmounts itself there). */
+	beforeExit?: () => void;
 };
 
 export function takeScreen(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): Screen {
@@ -58,18 +59,21 @@ export function takeScreen(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream)
 		},
 	};
 
-	for (const signal of Object.keys(signalNumbers)) {
-		process.once(signal, () => {
-			try {
-				screen.beforeSignalExit?.();
-			} catch {
-				// A broken UI may throw while it unmounts; the screen is restored regardless.
-			}
+	const exit = (code: number, message?: string) => {
+		try {
+			screen.beforeExit?.();
+		} catch {
+			// A broken UI may throw while it unmounts; the screen is restored regardless.
+		}
 
-			screen.restore();
-			process.exit(128 + signalNumbers[signal]!);
-		});
-	}
+		screen.restore();
+		if (message) process.stderr.write(message);
+		process.exit(code);
+	};
+
+	for (const signal of Object.keys(signalNumbers)) process.once(signal, () => exit(128 + signalNumbers[signal]!));
+	process.once('uncaughtException', error => exit(1, `berth: unexpected error: ${error.stack ?? error.message}\n`));
+	process.once('unhandledRejection', reason => exit(1, `berth: unexpected error: ${(reason as Error)?.stack ?? String(reason)}\n`));
 
 	process.once('exit', () => screen.restore());
 	return screen;

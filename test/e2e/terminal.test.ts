@@ -80,6 +80,22 @@ test('a crash restores the terminal and prints the error', async t => {
 	assert.deepEqual(screen.modes(), {alternateScreen: false, cursorVisible: true});
 });
 
+test('a crash while the first list is on screen, before the UI has loaded, restores the terminal too', async t => {
+	if (!(await requireDaemon(t))) return;
+	// The first list is drawn before React and Ink load; this throws right after that frame is written.
+	const crash = path.join(scratch(), 'early-crash.mjs');
+	writeFileSync(crash, [
+		'const write = process.stdout.write.bind(process.stdout);',
+		"process.stdout.write = (chunk, ...rest) => { if (String(chunk).includes('Containers (')) setImmediate(() => { throw new Error('an early crash'); }); return write(chunk, ...rest); };",
+		'',
+	].join('\n'));
+	const screen = open({command: ['node', '--import', crash, berthBin]});
+	const after = await screen.waitFor('[end]');
+	assert.match(after, /berth: unexpected error: Error: an early crash/);
+	assert.match(after, /\[exit 1\] icanon echo \[end\]/);
+	assert.deepEqual(screen.modes(), {alternateScreen: false, cursorVisible: true});
+});
+
 test('an unreachable host is one clear line and exit code 1', async () => {
 	const screen = open({args: ['--host', 'unix:///nonexistent/docker.sock']});
 	const shown = await screen.waitFor('[end]');
