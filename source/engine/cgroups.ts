@@ -2,10 +2,16 @@
 // for pause. cgroup v2 where the unified hierarchy holds the controllers, v1 otherwise. The
 // container's first process moves itself in (writes 0 to each cgroup.procs) before it runs the
 // command, so everything the command starts is inside.
-import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 
-export type Limits = {memory?: number; nanoCpus?: number; pidsLimit?: number | null};
+export type Limits = {memory?: number; nanoCpus?: number; pidsLimit?: number | null; /** Every device, not Docker's default few (--privileged). */ allDevices?: boolean};
+
+/**
+ * The devices a container may use, as dockerd allows them: mknod of any (whether it may then be
+ * opened is what counts), null, zero, full, tty, random, urandom, console, ptmx, pts, tun and fuse.
+ */
+export const defaultDeviceRules = ['c *:* m', 'b *:* m', 'c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 5:0 rwm', 'c 1:8 rwm', 'c 1:9 rwm', 'c 5:1 rwm', 'c 5:2 rwm', 'c 136:* rwm', 'c 10:200 rwm', 'c 10:229 rwm'];
 
 export type CgroupStats = {
 	cpuTotal: number;
@@ -29,6 +35,8 @@ export type ContainerCgroup = {
 	stats(): CgroupStats;
 	/** How many times the kernel killed a process of it for want of memory. */
 	oomKills(): number;
+	/** SIGKILL to every process in it. */
+	kill(): void;
 	remove(): void;
 };
 
@@ -37,7 +45,12 @@ export type CgroupTotals = {cpuNanoseconds: number; memoryBytes: number};
 
 export type CgroupDriver = {
 	version: 1 | 2;
+	/** A container's cgroup, made or made again (a leftover freeze is thawed). */
 	create(id: string, limits: Limits): ContainerCgroup;
+	/** The containers that have a cgroup here. */
+	ids(): string[];
+	/** Whether device access is restricted (v1's devices controller; v2 needs a BPF program berth does not load). */
+	devices: boolean;
 	/** Read from the parent of the containers' cgroups, which the kernel keeps summed: a few small files. */
 	totals(): CgroupTotals;
 };
@@ -49,7 +62,7 @@ function withoutCache(usage: number, stats: Record<string, number>): number {
 }
 
 const root = '/sys/fs/cgroup';
-const v1Controllers = ['memory', 'cpu', 'cpuacct', 'pids', 'freezer', 'blkio'] as const;
+const v1Controllers = ['memory', 'cpu', 'cpuacct', 'pids', 'freezer', 'blkio', 'devices'] as const;
 
 const readText = (file: string) => {
 	try {
@@ -78,6 +91,24 @@ function write(file: string, value: string): void {
 	writeFileSync(file, value);
 }
 
+function killAll(procs: string): void {
+	for (const pid of readPids(procs)) {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+}
+
+function listDirectories(directory: string): string[] {
+	try {
+		return readdirSync(directory, {withFileTypes: true}).filter(entry => entry.isDirectory() && /^[\da-f]{64}$/.test(entry.name)).map(entry => entry.name);
+	} catch {
+		return [];
+	}
+}
+
 /** The driver this machine supports, or undefined (not root, no cgroup filesystem). */
 export function detectCgroups(): CgroupDriver | undefined {
 	if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
@@ -90,6 +121,8 @@ export function detectCgroups(): CgroupDriver | undefined {
 function v1Driver(): CgroupDriver {
 	return {
 		version: 1,
+		devices: true,
+		ids: () => listDirectories(path.join(root, 'memory', 'berth')),
 		totals: () => ({
 			cpuNanoseconds: readNumber(path.join(root, 'cpuacct', 'berth', 'cpuacct.usage')),
 			memoryBytes: withoutCache(readNumber(path.join(root, 'memory', 'berth', 'memory.usage_in_bytes')), keyValues(readText(path.join(root, 'memory', 'berth', 'memory.stat')))),
@@ -105,7 +138,19 @@ function v1Driver(): CgroupDriver {
 
 			if (limits.pidsLimit && limits.pidsLimit > 0) write(path.join(directory('pids'), 'pids.max'), String(limits.pidsLimit));
 			const freezer = path.join(directory('freezer'), 'freezer.state');
+			// A cgroup left frozen by an engine that was killed while the container was paused.
+			write(freezer, 'THAWED');
+			if (!limits.allDevices) {
+				try {
+					write(path.join(directory('devices'), 'devices.deny'), 'a');
+					for (const rule of defaultDeviceRules) write(path.join(directory('devices'), 'devices.allow'), rule);
+				} catch {
+					// A cgroup that already has processes cannot have its rules narrowed: they stay as they were.
+				}
+			}
+
 			return {
+				kill: () => killAll(path.join(directory('pids'), 'cgroup.procs')),
 				procsFiles: v1Controllers.map(controller => path.join(directory(controller), 'cgroup.procs')),
 				freeze: () => write(freezer, 'FROZEN'),
 				// "oom_kill N" from Linux 4.13; before that only "under_oom".
@@ -158,6 +203,8 @@ function v2Driver(): CgroupDriver {
 	const parent = path.join(root, 'berth');
 	return {
 		version: 2,
+		devices: false,
+		ids: () => listDirectories(parent),
 		totals: () => ({
 			cpuNanoseconds: (keyValues(readText(path.join(parent, 'cpu.stat'))).usage_usec ?? 0) * 1000,
 			memoryBytes: withoutCache(readNumber(path.join(parent, 'memory.current')), keyValues(readText(path.join(parent, 'memory.stat')))),
@@ -178,7 +225,17 @@ function v2Driver(): CgroupDriver {
 			if (limits.memory) write(path.join(directory, 'memory.max'), String(limits.memory));
 			if (limits.nanoCpus) write(path.join(directory, 'cpu.max'), `${Math.max(1000, Math.round((limits.nanoCpus / 1e9) * 100_000))} 100000`);
 			if (limits.pidsLimit && limits.pidsLimit > 0) write(path.join(directory, 'pids.max'), String(limits.pidsLimit));
+			try {
+				write(path.join(directory, 'cgroup.freeze'), '0');
+			} catch {
+				// No freezer here.
+			}
+
 			return {
+				kill() {
+					if (existsSync(path.join(directory, 'cgroup.kill'))) write(path.join(directory, 'cgroup.kill'), '1');
+					else killAll(path.join(directory, 'cgroup.procs'));
+				},
 				procsFiles: [path.join(directory, 'cgroup.procs')],
 				freeze: () => write(path.join(directory, 'cgroup.freeze'), '1'),
 				oomKills: () => keyValues(readText(path.join(directory, 'memory.events'))).oom_kill ?? 0,

@@ -1,7 +1,7 @@
 // Containers: their records, their lifecycle and the shapes the API returns. Every change is
 // saved before it is announced, so what a client is told has happened survives a restart.
 import {constants} from 'node:os';
-import {existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
 import path from 'node:path';
 import {humanDuration} from '../shared/durations.ts';
@@ -12,7 +12,12 @@ import type {Image, ImageStore} from './images.ts';
 import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log-store.ts';
 import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
 import type {Volumes} from './volumes.ts';
-import {type Bind, type Isolation, processesOf, resizeTerminal, type RunningProcess, spawnProcess} from './runtime.ts';
+import {resolveInRoot} from './in-root.ts';
+import {capabilityNumbers, checkCapabilities, containerCapabilities} from './runtime/capabilities.ts';
+import type {Isolation} from './runtime/isolation.ts';
+import {adoptContainer, type Bind, isMonitor, launchContainer, readExit, type RunningContainer, type StdinMode} from './runtime/launch.ts';
+import {alive, processesOf, resizeTerminal} from './runtime/processes.ts';
+import {seccompProgram} from './runtime/seccomp.ts';
 import type {StateStore} from './state-store.ts';
 
 export type ContainerConfig = {
@@ -44,6 +49,11 @@ export type HostConfig = {
 	NanoCpus?: number;
 	PidsLimit?: number | null;
 	Binds?: string[] | null;
+	CapAdd?: string[] | null;
+	CapDrop?: string[] | null;
+	Privileged?: boolean;
+	SecurityOpt?: string[] | null;
+	Init?: boolean | null;
 };
 
 export type ContainerState = {
@@ -77,7 +87,29 @@ export type ContainerRecord = {
 	ManuallyStopped?: boolean;
 	/** It was running when the engine stopped, so its restart policy may bring it back. */
 	RunningAtShutdown?: boolean;
+	/** The host pid of the monitor that holds it, to find it again after the engine restarts. */
+	MonitorPid?: number;
 };
+
+/** What a container is allowed, worked out from its HostConfig and what the machine can do. */
+export type Privileges = {capabilities: string[]; seccomp: boolean; noNewPrivileges: boolean; privileged: boolean};
+
+const securityOption = (hostConfig: HostConfig, name: string) => (hostConfig.SecurityOpt ?? []).map(option => option.replace('=', ':')).find(option => option === name || option.startsWith(`${name}:`));
+
+export function privilegesOf(hostConfig: HostConfig, isolation: Isolation): Privileges {
+	const privileged = Boolean(hostConfig.Privileged);
+	const wanted = containerCapabilities({capAdd: hostConfig.CapAdd, capDrop: hostConfig.CapDrop, privileged}, isolation.lastCap);
+	// A container cannot have what the engine itself does not.
+	const capabilities = wanted.filter(name => (isolation.ownCapabilities >> BigInt(capabilityNumbers[name]!)) & 1n);
+	const seccompOption = securityOption(hostConfig, 'seccomp');
+	const noNewPrivileges = securityOption(hostConfig, 'no-new-privileges');
+	return {
+		capabilities,
+		seccomp: isolation.seccomp && !privileged && seccompOption !== 'seccomp:unconfined',
+		noNewPrivileges: noNewPrivileges !== undefined && noNewPrivileges !== 'no-new-privileges:false',
+		privileged,
+	};
+}
 
 const zeroTime = '0001-01-01T00:00:00Z';
 
@@ -90,7 +122,10 @@ export function parseSignal(value: string | undefined, fallback: NodeJS.Signals 
 	return name as NodeJS.Signals;
 }
 
-type Live = {process: RunningProcess; log: ContainerLog; stopping: boolean; cgroup?: ContainerCgroup};
+type Live = {process: RunningContainer; log: ContainerLog; stopping: boolean; cgroup?: ContainerCgroup};
+
+/** The largest max-file accepted: more would be a thousand names to look for at every read. */
+const maxLogFiles = 100;
 
 export class Containers {
 	private readonly records = new Map<string, ContainerRecord>();
@@ -100,6 +135,8 @@ export class Containers {
 	private readonly removeWaiters = new Map<string, Array<() => void>>();
 	private readonly restartTimers = new Map<string, NodeJS.Timeout>();
 	private readonly backoff = new Map<string, number>();
+	/** One state change at a time per container: each waits for the one before. */
+	private readonly operations = new Map<string, Promise<unknown>>();
 	private shuttingDown = false;
 
 	constructor(
@@ -112,28 +149,90 @@ export class Containers {
 		private readonly report: (message: string) => void,
 	) {}
 
-	/** Loads the saved records. A container that was running when the engine stopped is not any more. */
+	/**
+	 * Loads the saved records. A container that was running is found again under its monitor,
+	 * which kept it running while the engine was away; one whose monitor is gone is recorded with
+	 * the exit status the monitor left (and when), or as lost. What has no record is cleaned up:
+	 * processes, directories, cgroups.
+	 */
 	load(): void {
 		for (const record of this.store.loadAll(this.report)) {
-			if (record.State.Running || record.State.Status === 'restarting' || record.State.Status === 'paused') {
-				// The engine went away without stopping it (a crash): its process is gone with it.
-				record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, Pid: 0, ExitCode: record.State.ExitCode || 255, FinishedAt: new Date().toISOString()};
-				record.State.Error = 'the engine stopped while the container ran';
+			this.records.set(record.Id, record);
+			const wasRunning = record.State.Running || record.State.Status === 'restarting' || record.State.Status === 'paused';
+			const directory = this.store.directoryOf(record.Id);
+			const adopted = wasRunning ? adoptContainer(record.Id, directory, {monitorPid: record.MonitorPid, pid: record.State.Pid, stdin: this.stdinMode(record), group: this.isolation.mode === 'process' && !record.Config.Tty}) : undefined;
+			if (adopted) {
+				this.wire(record, adopted, this.cgroups?.create(record.Id, this.limits(record)));
+				continue;
+			}
+
+			// Started by an engine killed before it saved the start: nothing may run that the record does not say runs.
+			if (!wasRunning && isMonitor(Number(readFile(path.join(directory, 'monitor.pid')).trim()), record.Id)) this.killOrphan(record.Id, directory);
+			if (wasRunning) {
+				const exit = readExit(directory);
+				record.State = {
+					...record.State,
+					Status: 'exited',
+					Running: false,
+					Paused: false,
+					Restarting: false,
+					Pid: 0,
+					ExitCode: exit?.code ?? 255,
+					FinishedAt: new Date(exit?.at ?? Date.now()).toISOString(),
+					Error: exit ? '' : 'the engine and the container\'s monitor both stopped while it ran',
+				};
 				record.RunningAtShutdown = true;
 				this.store.save(record);
 			}
+		}
 
-			this.records.set(record.Id, record);
+		this.cleanLeftovers();
+	}
+
+	/** Directories without a record (a kill during create or remove) and cgroups of no running container. */
+	private cleanLeftovers(): void {
+		for (const id of this.store.ids()) {
+			if (this.records.has(id)) continue;
+			const directory = this.store.directoryOf(id);
+			this.killOrphan(id, directory);
+			rmSync(directory, {recursive: true, force: true});
+			this.report(`container directory ${id} had no record: removed`);
+		}
+
+		for (const id of this.cgroups?.ids() ?? []) {
+			if (this.live.has(id)) continue;
+			const cgroup = this.cgroups!.create(id, {});
+			cgroup.kill();
+			cgroup.remove();
+		}
+	}
+
+	/** Ends every process a monitor without a running record holds. */
+	private killOrphan(id: string, directory: string): void {
+		const monitor = Number(readFile(path.join(directory, 'monitor.pid')).trim());
+		if (!isMonitor(monitor, id)) return;
+		const child = readFile(`/proc/${monitor}/task/${monitor}/children`).trim().split(/\s+/).filter(Boolean).map(Number);
+		for (const pid of [...child, monitor]) {
+			try {
+				process.kill(pid, 'SIGKILL');
+			} catch {
+				// Gone meanwhile.
+			}
 		}
 	}
 
 	/** Applies restart policies as the engine starts: always, unless-stopped (if not stopped by hand), on-failure (if it was running). */
 	async restartOnBoot(): Promise<void> {
 		for (const record of this.records.values()) {
+			if (this.live.has(record.Id)) continue;
 			const policy = record.HostConfig.RestartPolicy?.Name ?? 'no';
 			const wanted =
-				policy === 'always' || (policy === 'unless-stopped' && !record.ManuallyStopped) || (policy === 'on-failure' && record.RunningAtShutdown);
-			record.RunningAtShutdown = false;
+				policy === 'always' || (policy === 'unless-stopped' && !record.ManuallyStopped) || (policy === 'on-failure' && record.RunningAtShutdown && record.State.ExitCode !== 0);
+			if (record.RunningAtShutdown) {
+				record.RunningAtShutdown = false;
+				this.save(record);
+			}
+
 			if (!wanted) continue;
 			try {
 				await this.start(record.Id);
@@ -163,8 +262,24 @@ export class Containers {
 		return {...record.Config.Labels, image: record.ImageName, name: record.Name.slice(1), ...extra};
 	}
 
+	/** Saves a record that still exists: a change that comes after a remove does not bring it back. */
 	private save(record: ContainerRecord): void {
-		this.store.save(record);
+		if (this.records.get(record.Id) === record) this.store.save(record);
+	}
+
+	/** Runs `work` once the container's earlier state changes are done. */
+	private serial<T>(id: string, work: () => Promise<T>): Promise<T> {
+		const previous = this.operations.get(id) ?? Promise.resolve();
+		const next = previous.then(work, work);
+		const settled = next.then(
+			() => undefined,
+			() => undefined,
+		);
+		this.operations.set(id, settled);
+		void settled.then(() => {
+			if (this.operations.get(id) === settled) this.operations.delete(id);
+		});
+		return next;
 	}
 
 	create(name: string | undefined, config: ContainerConfig, hostConfig: HostConfig = {}): {Id: string; Warnings: string[]} {
@@ -184,16 +299,26 @@ export class Containers {
 
 		const binds = parseBinds(hostConfig.Binds ?? []);
 		if (binds.length > 0 && this.isolation.mode !== 'namespaces') throw badRequest(`bind mounts need namespaces, which this engine does not have (${this.isolation.reason})`);
-		// A volume named here is made now if it does not exist yet, as dockerd does.
-		for (const bind of binds) if (bind.volume) this.volumes.create(bind.volume);
 		const network = hostConfig.NetworkMode || 'none';
 		if (!['none', 'host', 'default', 'bridge'].includes(network)) throw badRequest(`network mode "${network}" is not supported by the berth engine: use none or host`);
-		// Checked now, so that a bad max-size fails the create and not a later start.
+		// Checked now, so that a bad option fails the create and not a later start.
 		this.logOptions(hostConfig);
+		checkCapabilities({capAdd: hostConfig.CapAdd, capDrop: hostConfig.CapDrop});
+		for (const option of hostConfig.SecurityOpt ?? []) {
+			if (!/^(no-new-privileges([:=](true|false))?|seccomp[:=](unconfined|default)|label[:=].*|apparmor[:=].*)$/.test(option)) throw badRequest(`Invalid --security-opt: "${option}"`);
+		}
+
+		if (hostConfig.Init && !this.isolation.tools.tini && this.isolation.mode === 'namespaces') throw badRequest('--init needs tini (Debian: tini), which this machine does not have');
+		const workingDir = config.WorkingDir || image.Config.WorkingDir || '';
+		if (workingDir && !workingDir.startsWith('/')) throw badRequest(`the working directory '${workingDir}' is invalid, it needs to be an absolute path`);
+		if (/\0/.test([workingDir, ...(config.Env ?? []), ...(config.Cmd ?? []), ...(config.Entrypoint ?? [])].join(''))) throw badRequest('invalid argument: a command, environment or working directory holds a NUL byte');
+		const user = config.User || image.Config.User || '';
+		this.checkUser(user, image);
 		const entrypoint = config.Entrypoint === null || config.Entrypoint === undefined ? (image.Config.Entrypoint ?? []) : config.Entrypoint;
 		const cmd = config.Cmd && config.Cmd.length > 0 ? config.Cmd : config.Entrypoint && config.Entrypoint.length > 0 ? [] : (image.Config.Cmd ?? []);
 		const argv = [...(entrypoint ?? []), ...cmd];
 		if (argv.length === 0) throw badRequest('No command specified');
+		if (argv.reduce((sum, word) => sum + word.length + 1, 0) + (config.Env ?? []).reduce((sum, entry) => sum + entry.length + 1, 0) > 1024 * 1024) throw badRequest('argument list too long: the command and environment together are over 1 MiB');
 
 		const id = newId();
 		const record: ContainerRecord = {
@@ -210,8 +335,8 @@ export class Containers {
 				Env: mergeEnv(image.Config.Env ?? [], config.Env ?? []),
 				Cmd: cmd,
 				Entrypoint: entrypoint && entrypoint.length > 0 ? entrypoint : null,
-				WorkingDir: config.WorkingDir || image.Config.WorkingDir || '',
-				User: config.User || image.Config.User || '',
+				WorkingDir: workingDir,
+				User: user,
 				Labels: {...image.Config.Labels, ...config.Labels},
 				Tty: Boolean(config.Tty),
 			},
@@ -220,8 +345,18 @@ export class Containers {
 			RestartCount: 0,
 			LogPath: path.join(this.store.directoryOf(id), `${id}-json.log`),
 		};
+		// Written whole before it is listed: a record that cannot be saved (too deep to write, a full
+		// disk) fails the create and leaves nothing behind.
+		try {
+			this.store.save(record);
+		} catch (error) {
+			this.store.remove(id);
+			throw new EngineError(error instanceof RangeError ? 400 : 500, `the container cannot be created: ${(error as Error).message}`);
+		}
+
 		this.records.set(id, record);
-		this.save(record);
+		// A volume named here is made now if it does not exist yet, as dockerd does.
+		for (const bind of binds) if (bind.volume) this.volumes.create(bind.volume);
 		this.events.publish('container', 'create', id, this.attributes(record));
 		const warnings: string[] = [];
 		if (!this.cgroups && (hostConfig.Memory || hostConfig.NanoCpus || (hostConfig.PidsLimit ?? 0) > 0)) {
@@ -231,6 +366,14 @@ export class Containers {
 		return {Id: id, Warnings: warnings};
 	}
 
+	/** A named user must be in the image's /etc/passwd, as it will be at start. */
+	private checkUser(user: string, image: Image): void {
+		const [name = ''] = user.split(':');
+		if (!name || /^\d+$/.test(name) || this.isolation.mode !== 'namespaces') return;
+		const passwd = readFile(path.join(image.rootfs, resolveInRoot(image.rootfs, '/etc/passwd')));
+		if (!passwd.split('\n').some(line => line.split(':')[0] === name)) throw badRequest(`unable to find user ${name}: no matching entries in passwd file`);
+	}
+
 	private nameTaken(name: string): boolean {
 		for (const record of this.records.values()) if (record.Name === `/${name}`) return true;
 		return false;
@@ -238,11 +381,16 @@ export class Containers {
 
 	private logOptions(hostConfig: HostConfig): LogOptions {
 		const config = hostConfig.LogConfig?.Config ?? {};
+		const type = hostConfig.LogConfig?.Type;
+		if (type && type !== 'json-file' && type !== 'local') throw badRequest(`logging driver "${type}" is not supported by the berth engine: use json-file`);
+		let maxFile = defaultLogOptions.maxFile;
+		if (config['max-file'] !== undefined) {
+			if (!/^\d+$/.test(config['max-file']) || Number(config['max-file']) < 1 || Number(config['max-file']) > maxLogFiles) throw badRequest(`invalid value for log opt max-file: ${config['max-file']}: a whole number from 1 to ${maxLogFiles}`);
+			maxFile = Number(config['max-file']);
+		}
+
 		try {
-			return {
-				maxSize: parseSize(config['max-size'], defaultLogOptions.maxSize),
-				maxFile: config['max-file'] ? Math.max(1, Number.parseInt(config['max-file'], 10) || 1) : defaultLogOptions.maxFile,
-			};
+			return {maxSize: parseSize(config['max-size'], defaultLogOptions.maxSize), maxFile};
 		} catch (error) {
 			throw badRequest((error as Error).message);
 		}
@@ -258,28 +406,46 @@ export class Containers {
 		return log;
 	}
 
-	async start(reference: string): Promise<void> {
+	start(reference: string): Promise<void> {
 		const record = this.find(reference);
+		return this.serial(record.Id, () => this.startNow(record));
+	}
+
+	private async startNow(record: ContainerRecord): Promise<void> {
+		if (!this.records.has(record.Id)) throw notFound(`No such container: ${record.Id}`);
 		this.cancelRestart(record);
-		record.ManuallyStopped = false;
 		if (record.State.Running || this.live.has(record.Id)) throw notModified();
 		if (record.State.Status === 'removing') throw conflict(`container ${record.Id} is being removed`);
 		const image = this.images.resolve(record.Image) ?? this.images.resolve(record.ImageName);
 		if (!image) throw notFound(`No such image: ${record.ImageName}`);
+		record.ManuallyStopped = false;
 		await this.launch(record, image);
 	}
 
+	private limits(record: ContainerRecord) {
+		return {memory: record.HostConfig.Memory, nanoCpus: record.HostConfig.NanoCpus, pidsLimit: record.HostConfig.PidsLimit, allDevices: Boolean(record.HostConfig.Privileged)};
+	}
+
+	private stdinMode(record: ContainerRecord): StdinMode {
+		return !record.Config.OpenStdin ? 'none' : record.Config.StdinOnce ? 'once' : 'held';
+	}
+
+	/** What an exec in this container is allowed: what the container is. */
+	privileges(id: string): Privileges {
+		return privilegesOf(this.find(id).HostConfig, this.isolation);
+	}
+
 	private async launch(record: ContainerRecord, image: Image): Promise<void> {
-		const log = this.log(record);
 		let cgroup: ContainerCgroup | undefined;
-		let running: RunningProcess;
+		let running: RunningContainer;
+		const privileges = privilegesOf(record.HostConfig, this.isolation);
 		try {
-			cgroup = this.cgroups?.create(record.Id, {memory: record.HostConfig.Memory, nanoCpus: record.HostConfig.NanoCpus, pidsLimit: record.HostConfig.PidsLimit});
-			running = spawnProcess(
+			cgroup = this.cgroups?.create(record.Id, this.limits(record));
+			running = await launchContainer(
 				{
+					id: record.Id,
 					directory: this.store.directoryOf(record.Id),
 					rootfs: image.rootfs,
-					readOnlyRoot: image.readOnly,
 					layered: image.rootfs !== '/',
 					hostname: record.Config.Hostname ?? record.Id.slice(0, 12),
 					workingDir: record.Config.WorkingDir || '/',
@@ -289,7 +455,13 @@ export class Containers {
 					network: record.HostConfig.NetworkMode === 'host' ? 'host' : 'none',
 					cgroupProcs: cgroup?.procsFiles,
 					tty: Boolean(record.Config.Tty),
+					stdin: this.stdinMode(record),
 					binds: this.prepareBinds(record),
+					capabilities: privileges.capabilities.map(name => capabilityNumbers[name]!),
+					seccomp: privileges.seccomp && this.isolation.arch ? seccompProgram(this.isolation.arch, privileges.capabilities) : undefined,
+					noNewPrivileges: privileges.noNewPrivileges,
+					privileged: privileges.privileged,
+					init: Boolean(record.HostConfig.Init),
 				},
 				this.isolation,
 			);
@@ -298,6 +470,30 @@ export class Containers {
 			throw new EngineError(500, `failed to start container: ${(error as Error).message}`);
 		}
 
+		const live = this.wire(record, running, cgroup);
+		try {
+			await running.ready;
+		} catch (error) {
+			// The set-up failed before the command ran: the start fails, as dockerd's does.
+			await running.exited;
+			await this.exitHandled.get(live);
+			record.State.Error = (error as Error).message;
+			this.save(record);
+			throw new EngineError(/not found|no such file/.test((error as Error).message) ? 400 : 500, `failed to start container ${record.Id.slice(0, 12)}: ${(error as Error).message}`);
+		}
+
+		if (this.live.get(record.Id) !== live) return;
+		record.MonitorPid = running.monitorPid;
+		record.State = {...record.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Pid: running.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime};
+		this.save(record);
+		this.events.publish('container', 'start', record.Id, this.attributes(record));
+	}
+
+	private readonly exitHandled = new WeakMap<Live, Promise<void>>();
+
+	/** Connects a running container (new or found again) to its log, its waiters and its exit. */
+	private wire(record: ContainerRecord, running: RunningContainer, cgroup: ContainerCgroup | undefined): Live {
+		const log = this.log(record);
 		const live: Live = {process: running, log, stopping: false, cgroup};
 		this.live.set(record.Id, live);
 		const forward = (stream: 'stdout' | 'stderr') => {
@@ -305,7 +501,7 @@ export class Containers {
 			// The log keeps text (json-file holds strings, as dockerd's does); a character split
 			// between two chunks is put back together first.
 			const decoder = new StringDecoder('utf8');
-			running.child[stream].on('data', (chunk: Buffer) => {
+			running[stream].on('data', (chunk: Buffer) => {
 				// Attached clients get the bytes as they come: a shell's prompt has no newline, and
 				// `docker run … > file` must get binary output unchanged.
 				log.emit('output', stream, chunk);
@@ -320,55 +516,37 @@ export class Containers {
 
 				log.writeMany(stream, entries);
 			});
-			running.child[stream].on('end', () => {
+			return () => {
 				partial += decoder.end();
 				if (partial) log.write(stream, partial);
 				partial = '';
-			});
+			};
 		};
 
-		forward('stdout');
-		forward('stderr');
-		// Standard input stays open only for containers created to take it (-i); an attached
-		// client writes to it.
-		if (!record.Config.OpenStdin) running.child.stdin.end();
-		running.child.stdin.on('error', () => undefined);
-
-		const exitHandled = running.exited.then(exit => {
-			// Let the pipes drain, so the last lines are logged before the container is called exited.
-			const drained = Promise.all(['stdout', 'stderr'].map(stream => new Promise(resolve => {
-				const readable = running.child[stream as 'stdout' | 'stderr'];
-				if (readable.readableEnded) resolve(undefined);
-				else readable.once('end', resolve).once('close', resolve);
-			})));
-			return Promise.race([drained, new Promise(resolve => setTimeout(resolve, 500))]).then(() => this.exited(record, live, exit.code));
-		});
-
-		try {
-			await running.ready;
-		} catch (error) {
-			// The set-up failed before the command ran: the start fails, as dockerd's does.
-			await exitHandled;
-			record.State.Error = (error as Error).message;
-			this.save(record);
-			throw new EngineError(500, `failed to start container ${record.Id.slice(0, 12)}: ${(error as Error).message}`);
-		}
-
-		if (this.live.get(record.Id) !== live) return;
-		record.State = {...record.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Pid: running.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime};
-		this.save(record);
-		this.events.publish('container', 'start', record.Id, this.attributes(record));
+		const flushOut = forward('stdout');
+		const flushErr = forward('stderr');
+		this.exitHandled.set(
+			live,
+			running.exited.then(exit => {
+				flushOut();
+				flushErr();
+				this.exited(record, live, exit.code, exit.at);
+			}),
+		);
+		return live;
 	}
 
-	private exited(record: ContainerRecord, live: Live, code: number): void {
+	private exited(record: ContainerRecord, live: Live, code: number, at?: number): void {
 		if (this.live.get(record.Id) !== live) return;
 		this.live.delete(record.Id);
 		// Killed for want of memory: told as dockerd tells it, an "oom" event and OOMKilled.
 		const oomKilled = (live.cgroup?.oomKills() ?? 0) > 0;
+		live.cgroup?.kill();
 		live.cgroup?.remove();
 		live.log.close();
-		record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date().toISOString()};
-		if (this.records.has(record.Id)) this.save(record);
+		record.MonitorPid = undefined;
+		record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date(at ?? Date.now()).toISOString()};
+		this.save(record);
 		if (oomKilled) this.events.publish('container', 'oom', record.Id, this.attributes(record));
 		this.events.publish('container', 'die', record.Id, this.attributes(record, {exitCode: String(code)}));
 		if (live.stopping) this.events.publish('container', 'stop', record.Id, this.attributes(record));
@@ -400,14 +578,16 @@ export class Containers {
 		this.save(record);
 		const timer = setTimeout(() => {
 			this.restartTimers.delete(record.Id);
-			if (!this.records.has(record.Id) || this.live.has(record.Id) || this.shuttingDown) return;
-			record.RestartCount++;
-			const image = this.images.resolve(record.Image) ?? this.images.resolve(record.ImageName);
-			if (!image) return;
-			void this.launch(record, image).then(
-				() => this.events.publish('container', 'restart', record.Id, this.attributes(record)),
-				(error: unknown) => this.report(`container ${record.Name.slice(1)}: restart failed: ${(error as Error).message}`),
-			);
+			void this.serial(record.Id, async () => {
+				if (!this.records.has(record.Id) || this.live.has(record.Id) || this.shuttingDown || record.State.Status !== 'restarting') return;
+				record.RestartCount++;
+				const image = this.images.resolve(record.Image) ?? this.images.resolve(record.ImageName);
+				if (!image) return;
+				await this.launch(record, image).then(
+					() => this.events.publish('container', 'restart', record.Id, this.attributes(record)),
+					(error: unknown) => this.report(`container ${record.Name.slice(1)}: restart failed: ${(error as Error).message}`),
+				);
+			});
 		}, delay);
 		this.restartTimers.set(record.Id, timer);
 	}
@@ -424,7 +604,7 @@ export class Containers {
 	stdinOf(id: string): NodeJS.WritableStream | undefined {
 		const live = this.live.get(id);
 		const record = this.records.get(id);
-		return live && record?.Config.OpenStdin ? live.process.child.stdin : undefined;
+		return live && record?.Config.OpenStdin ? live.process.stdin : undefined;
 	}
 
 	/** Resolves when the container's current run ends (at once when it is not running). */
@@ -433,9 +613,14 @@ export class Containers {
 	}
 
 	/** Stops with the container's stop signal, then SIGKILL after `timeout` seconds. */
-	async stop(reference: string, timeout?: number, signal?: string, byHand = true): Promise<void> {
+	stop(reference: string, timeout?: number, signal?: string, byHand = true): Promise<void> {
 		const record = this.find(reference);
+		// A bad signal is refused before anything changes.
 		const stopSignal = parseSignal(signal ?? record.Config.StopSignal, 'SIGTERM');
+		return this.serial(record.Id, () => this.stopNow(record, stopSignal, timeout, byHand));
+	}
+
+	private async stopNow(record: ContainerRecord, stopSignal: NodeJS.Signals | number, timeout: number | undefined, byHand: boolean): Promise<void> {
 		const waitingToRestart = byHand && this.restartTimers.has(record.Id);
 		if (byHand) this.cancelRestart(record);
 		const live = this.live.get(record.Id);
@@ -458,26 +643,37 @@ export class Containers {
 		const seconds = timeout ?? record.Config.StopTimeout ?? 10;
 		const exited = this.nextExit(record.Id);
 		live.process.signal(stopSignal);
-		const timer = setTimeout(() => live.process.signal('SIGKILL'), Math.max(0, seconds) * 1000);
+		const timer = setTimeout(() => this.killAll(live), Math.max(0, seconds) * 1000);
 		await exited;
 		clearTimeout(timer);
 	}
 
-	async restart(reference: string, timeout?: number): Promise<void> {
-		const record = this.find(reference);
-		if (this.live.has(record.Id)) await this.stop(record.Id, timeout);
-		await this.start(record.Id);
-		this.events.publish('container', 'restart', record.Id, this.attributes(record));
+	/** SIGKILL to the first process (the kernel then ends its pid namespace), and to what is left in its cgroup. */
+	private killAll(live: Live): void {
+		live.process.signal('SIGKILL');
+		live.cgroup?.kill();
 	}
 
-	kill(reference: string, signal?: string): void {
+	restart(reference: string, timeout?: number): Promise<void> {
 		const record = this.find(reference);
-		const live = this.live.get(record.Id);
-		if (!live) throw conflict(`Cannot kill container: ${reference}: Container ${record.Id} is not running`);
+		return this.serial(record.Id, async () => {
+			if (this.live.has(record.Id)) await this.stopNow(record, parseSignal(record.Config.StopSignal, 'SIGTERM'), timeout, true);
+			await this.startNow(record);
+			this.events.publish('container', 'restart', record.Id, this.attributes(record));
+		});
+	}
+
+	kill(reference: string, signal?: string): Promise<void> {
+		const record = this.find(reference);
 		const value = parseSignal(signal, 'SIGKILL');
-		const number = typeof value === 'number' ? value : constants.signals[value];
-		this.events.publish('container', 'kill', record.Id, this.attributes(record, {signal: String(number)}));
-		live.process.signal(value);
+		return this.serial(record.Id, async () => {
+			const live = this.live.get(record.Id);
+			if (!live) throw conflict(`Cannot kill container: ${reference}: Container ${record.Id} is not running`);
+			const number = typeof value === 'number' ? value : constants.signals[value];
+			this.events.publish('container', 'kill', record.Id, this.attributes(record, {signal: String(number)}));
+			if (number === 9) this.killAll(live);
+			else live.process.signal(value);
+		});
 	}
 
 	private nextExit(id: string): Promise<number> {
@@ -489,9 +685,15 @@ export class Containers {
 	}
 
 	/** dockerd's wait conditions: not-running (the default), next-exit, removed. */
+	static checkCondition(condition: string | undefined): string {
+		const wanted = condition ?? 'not-running';
+		if (!['not-running', 'next-exit', 'removed'].includes(wanted)) throw badRequest(`invalid condition: "${wanted}"`);
+		return wanted;
+	}
+
 	async wait(reference: string, condition = 'not-running'): Promise<{StatusCode: number; Error: null}> {
 		const record = this.find(reference);
-		if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw badRequest(`invalid condition: "${condition}"`);
+		Containers.checkCondition(condition);
 		if (condition === 'removed') {
 			await new Promise<void>(resolve => {
 				const waiters = this.removeWaiters.get(record.Id) ?? [];
@@ -506,39 +708,45 @@ export class Containers {
 		return {StatusCode: code, Error: null};
 	}
 
-	async remove(reference: string, force: boolean): Promise<void> {
+	remove(reference: string, force: boolean): Promise<void> {
 		const record = this.find(reference);
-		this.cancelRestart(record);
-		this.backoff.delete(record.Id);
-		if (this.live.has(record.Id)) {
-			if (!force) {
-				throw conflict(`You cannot remove a running container ${record.Id}. Stop the container before attempting removal or force remove`);
+		return this.serial(record.Id, async () => {
+			if (!this.records.has(record.Id)) throw notFound(`No such container: ${reference}`);
+			const live = this.live.get(record.Id);
+			if (live && !force) throw conflict(`You cannot remove a running container ${record.Id}. Stop the container before attempting removal or force remove`);
+			this.cancelRestart(record);
+			this.backoff.delete(record.Id);
+			if (live) {
+				live.stopping = true;
+				const exited = this.nextExit(record.Id);
+				// A paused container is thawed, or its processes could not die.
+				if (record.State.Paused) this.setPaused(record, live, false);
+				this.killAll(live);
+				await exited;
 			}
 
-			const exited = this.nextExit(record.Id);
-			this.live.get(record.Id)!.process.signal('SIGKILL');
-			await exited;
-		}
-
-		this.records.delete(record.Id);
-		this.logs.get(record.Id)?.removeAllListeners();
-		this.logs.delete(record.Id);
-		this.store.remove(record.Id);
-		this.events.publish('container', 'destroy', record.Id, this.attributes(record));
-		const waiters = this.removeWaiters.get(record.Id) ?? [];
-		this.removeWaiters.delete(record.Id);
-		for (const waiter of waiters) waiter();
+			this.records.delete(record.Id);
+			this.logs.get(record.Id)?.removeAllListeners();
+			this.logs.delete(record.Id);
+			this.store.remove(record.Id);
+			this.events.publish('container', 'destroy', record.Id, this.attributes(record));
+			const waiters = this.removeWaiters.get(record.Id) ?? [];
+			this.removeWaiters.delete(record.Id);
+			for (const waiter of waiters) waiter();
+		});
 	}
 
-	rename(reference: string, name: string): void {
+	rename(reference: string, name: string): Promise<void> {
 		const record = this.find(reference);
 		if (!name || !validName.test(name)) throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
-		const wanted = name.replace(/^\//, '');
-		if (this.nameTaken(wanted) && record.Name !== `/${wanted}`) throw conflict(`Conflict. The container name "/${wanted}" is already in use.`);
-		const oldName = record.Name.slice(1);
-		record.Name = `/${wanted}`;
-		this.save(record);
-		this.events.publish('container', 'rename', record.Id, this.attributes(record, {oldName: `/${oldName}`}));
+		return this.serial(record.Id, async () => {
+			const wanted = name.replace(/^\//, '');
+			if (this.nameTaken(wanted) && record.Name !== `/${wanted}`) throw conflict(`Conflict. The container name "/${wanted}" is already in use.`);
+			const oldName = record.Name.slice(1);
+			record.Name = `/${wanted}`;
+			this.save(record);
+			this.events.publish('container', 'rename', record.Id, this.attributes(record, {oldName: `/${oldName}`}));
+		});
 	}
 
 	/** The container's bind mounts, with missing host directories made, as dockerd makes them. */
@@ -563,7 +771,12 @@ export class Containers {
 
 	/** The host pid of a running container's first process. */
 	initPid(id: string): number | undefined {
-		return this.live.get(id)?.process.pid;
+		const live = this.live.get(id);
+		return live && live.process.pid > 0 && alive(live.process.pid) ? live.process.pid : undefined;
+	}
+
+	isPaused(id: string): boolean {
+		return Boolean(this.records.get(id)?.State.Paused);
 	}
 
 	/** Sets the size of a TTY container's terminal. */
@@ -593,7 +806,7 @@ export class Containers {
 	processes(id: string): number[] {
 		const live = this.live.get(id);
 		if (!live) return [];
-		return live.cgroup ? live.cgroup.pids() : processesOf(live.process.pid, this.isolation);
+		return live.cgroup ? live.cgroup.pids() : processesOf(live.process.pid, this.isolation.mode === 'namespaces' ? 'namespace' : 'group');
 	}
 
 	private setPaused(record: ContainerRecord, live: Live, paused: boolean): void {
@@ -615,21 +828,25 @@ export class Containers {
 		this.save(record);
 	}
 
-	pause(reference: string): void {
+	pause(reference: string): Promise<void> {
 		const record = this.find(reference);
-		const live = this.live.get(record.Id);
-		if (!live) throw conflict(`Container ${record.Id} is not running`);
-		if (record.State.Paused) throw conflict(`Container ${record.Id} is already paused`);
-		this.setPaused(record, live, true);
-		this.events.publish('container', 'pause', record.Id, this.attributes(record));
+		return this.serial(record.Id, async () => {
+			const live = this.live.get(record.Id);
+			if (!live) throw conflict(`Container ${record.Id} is not running`);
+			if (record.State.Paused) throw conflict(`Container ${record.Id} is already paused`);
+			this.setPaused(record, live, true);
+			this.events.publish('container', 'pause', record.Id, this.attributes(record));
+		});
 	}
 
-	unpause(reference: string): void {
+	unpause(reference: string): Promise<void> {
 		const record = this.find(reference);
-		const live = this.live.get(record.Id);
-		if (!live || !record.State.Paused) throw conflict(`Container ${record.Id} is not paused`);
-		this.setPaused(record, live, false);
-		this.events.publish('container', 'unpause', record.Id, this.attributes(record));
+		return this.serial(record.Id, async () => {
+			const live = this.live.get(record.Id);
+			if (!live || !record.State.Paused) throw conflict(`Container ${record.Id} is not paused`);
+			this.setPaused(record, live, false);
+			this.events.publish('container', 'unpause', record.Id, this.attributes(record));
+		});
 	}
 
 	/** The container's resource use: from its cgroup, or summed over its processes from /proc. */
@@ -678,6 +895,14 @@ export class Containers {
 
 	isRunning(id: string): boolean {
 		return this.live.has(id);
+	}
+}
+
+function readFile(file: string): string {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch {
+		return '';
 	}
 }
 

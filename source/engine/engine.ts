@@ -18,7 +18,7 @@ import {Execs} from './execs.ts';
 import {Volumes} from './volumes.ts';
 import {ImageStore} from './images.ts';
 import {type EnginePaths, ensureDirectories} from '../shared/engine-paths.ts';
-import {detectIsolation, type Isolation} from './runtime.ts';
+import {detectIsolation, type Isolation} from './runtime/isolation.ts';
 import {StateStore} from './state-store.ts';
 
 export class Engine {

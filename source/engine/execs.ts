@@ -1,13 +1,20 @@
-// `docker exec`: a process started in a running container's namespaces, root and cgroup, with
-// `nsenter`. Exec instances are kept in memory, as dockerd keeps them, until their container goes.
-import {type ChildProcessWithoutNullStreams, execFileSync, spawn} from 'node:child_process';
+// `docker exec`: a process started in a running container's namespaces, root and cgroup, by the
+// exec helper (as the container's own command is), with the container's capabilities, seccomp
+// filter and user. Exec instances are kept in memory, as dockerd keeps them, until their
+// container goes.
+import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {constants} from 'node:os';
-import {resolveInRoot} from './in-root.ts';
 import {badRequest, conflict, notFound} from './errors.ts';
 import {newId} from './ids.ts';
 import type {Containers} from './containers.ts';
-import {type Isolation, resizeTerminal, ttyCommand} from './runtime.ts';
+import {capabilityNumbers} from './runtime/capabilities.ts';
+import {execHelperProgram, helperSyscalls} from './runtime/exec-helper.ts';
+import type {Isolation} from './runtime/isolation.ts';
+import {containerEnvironment, ttyCommand} from './runtime/launch.ts';
+import {ptyRelayProgram} from './runtime/pty-relay.ts';
+import {resizeTerminal} from './runtime/processes.ts';
+import {seccompProgram} from './runtime/seccomp.ts';
 
 export type ExecConfig = {
 	Cmd: string[];
@@ -30,39 +37,6 @@ export type ExecInstance = {
 	child?: ChildProcessWithoutNullStreams;
 	done?: Promise<number>;
 };
-
-let nsenter: string | undefined;
-
-function nsenterPath(): string {
-	nsenter ??= execFileSync('sh', ['-c', 'command -v nsenter'], {encoding: 'utf8'}).trim();
-	if (!nsenter) throw new Error('nsenter not found (util-linux)');
-	return nsenter;
-}
-
-/** "name", "uid" or "uid:gid" → numeric ids, looked up in the container's own /etc/passwd. */
-function resolveUser(user: string, rootPath: string): {uid: number; gid: number} {
-	const [name = '', group] = user.split(':');
-	let uid: number | undefined = /^\d+$/.test(name) ? Number(name) : undefined;
-	let gid: number | undefined = group !== undefined && /^\d+$/.test(group) ? Number(group) : undefined;
-	if (uid === undefined || gid === undefined) {
-		let passwd = '';
-		try {
-			passwd = readFileSync(`${rootPath}/etc/passwd`, 'utf8');
-		} catch {
-			// No passwd file: only numeric users work.
-		}
-
-		const entry = passwd.split('\n').map(line => line.split(':')).find(fields => fields[0] === name || (uid !== undefined && Number(fields[2]) === uid));
-		if (uid === undefined) {
-			if (!entry) throw badRequest(`unable to find user ${name}: no matching entries in passwd file`);
-			uid = Number(entry[2]);
-		}
-
-		gid ??= entry ? Number(entry[3]) : uid;
-	}
-
-	return {uid, gid};
-}
 
 export class Execs {
 	private readonly instances = new Map<string, ExecInstance>();
@@ -130,33 +104,31 @@ export class Execs {
 		const user = instance.config.User || record.Config.User;
 		let child: ChildProcessWithoutNullStreams;
 		if (this.isolation.mode === 'namespaces') {
-			// nsenter opens the working directory before it enters the root, so it is named through the
-			// root as the host sees it, resolved the way the container would resolve it.
-			const root = `/proc/${initPid}/root`;
-			const args = ['--target', String(initPid), '--mount', '--uts', '--ipc', '--pid', '--root', `--wd=${root}${resolveInRoot(root, workingDir)}`];
-			if (record.HostConfig.NetworkMode !== 'host') args.push('--net');
-			if (user) {
-				const {uid, gid} = resolveUser(user, `/proc/${initPid}/root`);
-				args.push(`--setuid=${uid}`, `--setgid=${gid}`);
-			}
+			const privileges = this.containers.privileges(record.Id);
+			const arch = this.isolation.arch!;
+			const helperEnv = {
+				BERTH_HELPER_PROGRAM: execHelperProgram,
+				BERTH_HELPER_MODE: `join:${initPid}`,
+				BERTH_HELPER_SYSCALLS: Object.entries(helperSyscalls[arch]).map(([name, number]) => `${name}=${number}`).join(','),
+				BERTH_HELPER_WORKDIR: workingDir,
+				BERTH_HELPER_USER: user ?? '',
+				BERTH_HELPER_CAPS: privileges.capabilities.map(name => capabilityNumbers[name]).join(','),
+				BERTH_HELPER_LASTCAP: String(this.isolation.lastCap),
+				BERTH_HELPER_NNP: privileges.noNewPrivileges ? '1' : '',
+				BERTH_HELPER_SECCOMP: privileges.seccomp ? seccompProgram(arch, privileges.capabilities).toString('hex') : '',
+				BERTH_HELPER_TTY: instance.config.Tty ? '1' : '',
+				BERTH_HELPER_ENV: containerEnvironment(Object.entries(env).map(([name, value]) => `${name}=${value}`), record.Config.Hostname ?? '', Boolean(instance.config.Tty)),
+				// The exec joins its container's cgroup first, so that limits and stats cover it.
+				BERTH_HELPER_CGROUPS: this.containers.cgroupProcsOf(record.Id).join('\t'),
+			};
+			let command = [this.isolation.tools.perl!, '-e', execHelperProgram, '--', ...instance.config.Cmd];
+			// A TTY exec gets a terminal of the container's devpts (its /dev/pts), which `tty` names inside.
+			if (instance.config.Tty) command = [this.isolation.tools.perl!, '-e', ptyRelayProgram, '--', `/proc/${initPid}/root/dev/pts`, '--', ...command];
 
-			// The exec joins its container's cgroup first, so that limits and stats cover it.
-			const cgroups = this.containers.cgroupProcsOf(record.Id);
-			const join = 'i=0; while [ $i -lt $BERTH_CGROUP_COUNT ]; do echo 0 > "$1"; shift; i=$((i+1)); done; unset BERTH_CGROUP_COUNT; exec "$@"';
-			// On a TTY the command leads a session of its own inside the container, with the terminal
-			// as its controlling one (job control), where the image has a setsid to do it with.
-			const inner = instance.config.Tty
-				? ['/bin/sh', '-c', 'if command -v setsid >/dev/null 2>&1; then exec setsid -c "$@"; fi; exec "$@"', 'berth-exec', ...instance.config.Cmd]
-				: instance.config.Cmd;
-			let command = [nsenterPath(), ...args, '--', ...inner];
-			if (instance.config.Tty) {
-				// First, in the container's mount namespace (before its chroot), the exec's own
-				// terminal is put in the container's /dev/pts, as the container's is at its start.
-				const bindTerminal = 't=$(readlink /proc/self/fd/0); r=$(readlink "$1"); m=$2; shift 2; case "$t" in /dev/pts/*) [ -e "$r$t" ] || { : > "$r$t" && "$m" --bind "$t" "$r$t"; } ;; esac 2>/dev/null; exec "$@"';
-				command = ttyCommand([nsenterPath(), '--target', String(initPid), '--mount', '--', '/bin/sh', '-c', bindTerminal, 'berth-exec', root, this.isolation.tools.mount ?? 'mount', ...command]);
-			}
-			child = spawn('/bin/sh', ['-c', join, 'berth-exec', ...cgroups, ...command], {
-				env: {...env, BERTH_CGROUP_COUNT: String(cgroups.length), ...(instance.config.Tty ? {SHELL: '/bin/sh'} : {})},
+			child = spawn(command[0]!, command.slice(1), {
+				env: {...helperEnv, PATH: '/usr/sbin:/usr/bin:/sbin:/bin'},
+				// fd 3: the helper's report, which for an exec also goes to its stderr.
+				stdio: ['pipe', 'pipe', 'pipe', 'ignore'],
 			}) as unknown as ChildProcessWithoutNullStreams;
 		} else {
 			const command = instance.config.Tty ? ttyCommand(instance.config.Cmd) : instance.config.Cmd;
@@ -201,7 +173,7 @@ export class Execs {
 	resize(id: string, rows: number, columns: number): void {
 		const instance = this.find(id);
 		if (!instance.config.Tty || !instance.running || !instance.pid) return;
-		// The terminal is the one `script` made: the process it starts holds it as fd 0. A resize
+		// The terminal is the one the relay (or `script`) made: the process it starts holds it as fd 0. A resize
 		// right after start can come before that process exists, so it is tried a few times.
 		let attempts = 0;
 		const attempt = () => {

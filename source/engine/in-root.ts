@@ -8,6 +8,15 @@ const maxLinks = 40;
 
 /** The path within `root` (absolute, no symlinks left in it) that `target` names from inside; missing components are kept as named. */
 export function resolveInRoot(root: string, target: string): string {
+	return resolveInLayers([root], target);
+}
+
+/**
+ * The same inside an overlay of layers (the first on top): each component is looked up in the
+ * topmost layer that has it, as the mounted overlay would show it. (Whiteouts are not read: a
+ * path the upper layer deleted resolves as the lower layer has it.)
+ */
+export function resolveInLayers(layers: readonly string[], target: string): string {
 	let resolved: string[] = [];
 	let pending = target.split('/').filter(Boolean);
 	let links = 0;
@@ -21,10 +30,18 @@ export function resolveInRoot(root: string, target: string): string {
 
 		const candidate = [...resolved, part];
 		let stat;
-		try {
-			stat = lstatSync(path.join(root, ...candidate));
-		} catch {
-			// Not there (yet): the rest is taken as named.
+		let layer: string | undefined;
+		for (const root of layers) {
+			try {
+				stat = lstatSync(path.join(root, ...candidate));
+				layer = root;
+				break;
+			} catch {
+				// Not in this layer.
+			}
+		}
+
+		if (!stat || !layer) {
 			resolved = [...candidate, ...pending.filter(rest => rest !== '.')];
 			break;
 		}
@@ -35,7 +52,7 @@ export function resolveInRoot(root: string, target: string): string {
 		}
 
 		if (++links > maxLinks) throw new Error(`too many levels of symbolic links in ${target}`);
-		const link = readlinkSync(path.join(root, ...candidate));
+		const link = readlinkSync(path.join(layer, ...candidate));
 		if (link.startsWith('/')) resolved = [];
 		pending = [...link.split('/').filter(Boolean), ...pending];
 	}

@@ -1,19 +1,24 @@
 // Container records on disk, one JSON file each, written atomically: to a temporary file that
 // is flushed and then renamed over the old one, so a crash mid-write leaves the old record whole.
-import {closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync} from 'node:fs';
 import path from 'node:path';
 
 export function writeJsonAtomically(file: string, value: unknown): void {
 	mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
 	const temporary = `${file}.${process.pid}.tmp`;
+	// Serialised first: a value that cannot be written (too deep) leaves no file behind.
+	const text = JSON.stringify(value);
 	const descriptor = openSync(temporary, 'w', 0o600);
 	try {
-		writeSync(descriptor, JSON.stringify(value));
+		writeSync(descriptor, text);
 		fsyncSync(descriptor);
-	} finally {
+	} catch (error) {
 		closeSync(descriptor);
+		rmSync(temporary, {force: true});
+		throw error;
 	}
 
+	closeSync(descriptor);
 	renameSync(temporary, file);
 }
 
@@ -43,6 +48,8 @@ export class StateStore<T extends {Id: string}> {
 
 		const records: T[] = [];
 		for (const id of entries) {
+			// A directory left by a kill during create or remove has no record: cleaned up by the caller, not reported at every start.
+			if (!existsSync(this.file(id))) continue;
 			try {
 				records.push(JSON.parse(readFileSync(this.file(id), 'utf8')) as T);
 			} catch (error) {
@@ -51,6 +58,15 @@ export class StateStore<T extends {Id: string}> {
 		}
 
 		return records;
+	}
+
+	/** The ids of every container directory, with a record or not. */
+	ids(): string[] {
+		try {
+			return readdirSync(this.directory, {withFileTypes: true}).filter(entry => entry.isDirectory()).map(entry => entry.name);
+		} catch {
+			return [];
+		}
 	}
 
 	remove(id: string): void {

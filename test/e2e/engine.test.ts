@@ -28,7 +28,7 @@ after(async () => {
 
 test('the TUI lists, tails, stops and removes containers on the engine', async () => {
 	const {docker} = engine.client;
-	const web = await docker.createContainer({name: 'engine-web', Image: 'host', Cmd: ['sh', '-c', 'echo "serving from $(hostname)"; while true; do echo tick; sleep 0.5; done']});
+	const web = await docker.createContainer({name: 'engine-web', Image: 'host', Cmd: ['sh', '-c', 'trap "exit 0" TERM; echo "serving from $(hostname)"; while true; do echo tick; sleep 0.5; done']});
 	await web.start();
 	const done = await docker.createContainer({name: 'engine-done', Image: 'host', Cmd: ['sh', '-c', 'exit 3']});
 	await done.start();
@@ -44,7 +44,7 @@ test('the TUI lists, tails, stops and removes containers on the engine', async (
 	await terminal.waitFor('serving from');
 	terminal.press('s');
 	assert.ok(await eventually(async () => !(await web.inspect()).State.Running, 5000), 'stopped through the engine');
-	await terminal.waitFor(/engine-web +host +exited +Exited \(143\)/);
+	await terminal.waitFor(/engine-web +host +exited +Exited \(0\)/);
 	terminal.press('d');
 	await terminal.waitFor('Remove engine-web? y yes');
 	terminal.press('y');

@@ -1,6 +1,6 @@
 // /containers/...: the lifecycle, inspect, list and logs, in dockerd's shapes.
 import type {ContainerRecord} from '../containers.ts';
-import {parseBinds, statusText} from '../containers.ts';
+import {Containers, parseBinds, statusText} from '../containers.ts';
 import {badRequest} from '../errors.ts';
 import type {Engine} from '../engine.ts';
 import {encodeEntry, encodeFrame, type LogEntry, parseTime, queryLog} from '../log-store.ts';
@@ -86,7 +86,7 @@ function inspect(record: ContainerRecord, engine: Engine) {
 			AttachStderr: Boolean(record.Config.AttachStderr),
 			Tty: Boolean(record.Config.Tty),
 			OpenStdin: Boolean(record.Config.OpenStdin),
-			StdinOnce: false,
+			StdinOnce: Boolean(record.Config.StdinOnce),
 			Env: record.Config.Env ?? [],
 			Cmd: record.Config.Cmd ?? null,
 			Image: record.ImageName,
@@ -167,18 +167,18 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		sendEmpty(response);
 	});
 
-	router.add('POST', '/containers/{id}/kill', (request, response) => {
-		containers.kill(request.params.id!, request.query.get('signal') ?? undefined);
+	router.add('POST', '/containers/{id}/kill', async (request, response) => {
+		await containers.kill(request.params.id!, request.query.get('signal') ?? undefined);
 		sendEmpty(response);
 	});
 
-	router.add('POST', '/containers/{id}/rename', (request, response) => {
-		containers.rename(request.params.id!, request.query.get('name') ?? '');
+	router.add('POST', '/containers/{id}/rename', async (request, response) => {
+		await containers.rename(request.params.id!, request.query.get('name') ?? '');
 		sendEmpty(response);
 	});
 
 	router.add('POST', '/containers/{id}/wait', async (request, response) => {
-		const condition = request.query.get('condition') || undefined;
+		const condition = Containers.checkCondition(request.query.get('condition') || undefined);
 		const record = containers.find(request.params.id!);
 		// The answer may be a long time coming: send the headers now, as dockerd does.
 		const pending = containers.wait(record.Id, condition);

@@ -69,13 +69,13 @@ function statsRecord(engine: Engine, id: string, current: Sample, previous: Samp
 export function addStatsRoutes(router: Router, engine: Engine): void {
 	const {containers} = engine;
 
-	router.add('POST', '/containers/{id}/pause', (request, response) => {
-		containers.pause(request.params.id!);
+	router.add('POST', '/containers/{id}/pause', async (request, response) => {
+		await containers.pause(request.params.id!);
 		sendEmpty(response);
 	});
 
-	router.add('POST', '/containers/{id}/unpause', (request, response) => {
-		containers.unpause(request.params.id!);
+	router.add('POST', '/containers/{id}/unpause', async (request, response) => {
+		await containers.unpause(request.params.id!);
 		sendEmpty(response);
 	});
 
