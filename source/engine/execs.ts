@@ -11,7 +11,7 @@ import type {Containers} from './containers.ts';
 import {capabilityNumbers} from './runtime/capabilities.ts';
 import {execHelperProgram, helperSyscalls} from './runtime/exec-helper.ts';
 import type {Isolation} from './runtime/isolation.ts';
-import {containerEnvironment, ttyCommand} from './runtime/launch.ts';
+import {containerEnvironment, hostTerminalCommand} from './runtime/launch.ts';
 import {ptyRelayProgram} from './runtime/pty-relay.ts';
 import {resizeTerminal} from './runtime/processes.ts';
 import {seccompProgram} from './runtime/seccomp.ts';
@@ -131,8 +131,8 @@ export class Execs {
 				stdio: ['pipe', 'pipe', 'pipe', 'ignore'],
 			}) as unknown as ChildProcessWithoutNullStreams;
 		} else {
-			const command = instance.config.Tty ? ttyCommand(instance.config.Cmd) : instance.config.Cmd;
-			child = spawn(command[0]!, command.slice(1), {env: {...env, ...(instance.config.Tty ? {SHELL: '/bin/sh'} : {})}, cwd: workingDir}) as unknown as ChildProcessWithoutNullStreams;
+			const command = instance.config.Tty ? hostTerminalCommand(instance.config.Cmd) : instance.config.Cmd;
+			child = spawn(command[0]!, command.slice(1), {env, cwd: workingDir}) as unknown as ChildProcessWithoutNullStreams;
 		}
 
 		instance.running = true;
@@ -173,7 +173,7 @@ export class Execs {
 	resize(id: string, rows: number, columns: number): void {
 		const instance = this.find(id);
 		if (!instance.config.Tty || !instance.running || !instance.pid) return;
-		// The terminal is the one the relay (or `script`) made: the process it starts holds it as fd 0. A resize
+		// The terminal is the one the relay made: the process it starts holds it as fd 0. A resize
 		// right after start can come before that process exists, so it is tried a few times.
 		let attempts = 0;
 		const attempt = () => {

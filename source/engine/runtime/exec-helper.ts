@@ -144,7 +144,7 @@ if ($program !~ m{/}) {
 
 if ($p{TTY}) {
 	POSIX::setsid();
-	# Taken from the session script gave it (stealing needs CAP_SYS_ADMIN, still held here),
+	# Taken from the session the relay gave it (stealing needs CAP_SYS_ADMIN, still held here),
 	# so that a resize signals the command, not the monitor.
 	ioctl(STDIN, 0x540E, 1) or fail("cannot make the terminal the controlling one: $!", 126);
 }

@@ -68,7 +68,7 @@ export function detectIsolation(): Isolation {
 	if (process.platform !== 'linux') return process_('not Linux: containers are plain processes, not isolated');
 	if (process.getuid?.() !== 0) return process_('not running as root: containers are plain processes, not isolated (no namespaces, capabilities, seccomp, cgroups or mounts)');
 	const tools: Record<string, string> = {};
-	for (const name of ['unshare', 'mount', 'perl', 'mkfifo', 'script']) {
+	for (const name of ['unshare', 'mount', 'perl', 'mkfifo']) {
 		const found = which(name);
 		if (!found) return process_(`${name} not found (${name === 'perl' ? 'perl-base' : name === 'mkfifo' ? 'coreutils' : 'util-linux'}): containers are plain processes, not isolated`);
 		tools[name] = found;

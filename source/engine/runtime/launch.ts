@@ -186,11 +186,12 @@ function processEnvironment(spec: ContainerSpec): Record<string, string> {
 	return {...own, PATH: '/usr/sbin:/usr/bin:/sbin:/bin', BERTH_HELPER_ENVPATH: own.PATH!, ...(spec.tty ? {} : {BERTH_PROCESS_GROUP: '1'})};
 }
 
-const shellQuote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
-
-/** The command, on a new pseudo-terminal that util-linux `script` holds, its exit code passed on. */
-export function ttyCommand(command: string[]): string[] {
-	return ['script', '--quiet', '--flush', '--return', '--echo', 'always', '--command', command.map(shellQuote).join(' '), '/dev/null'];
+/**
+ * The command on a new terminal of the host's devpts (no namespaces, so no devpts of its own),
+ * held by the same relay a namespaced container's terminal has; REPORT is the fd that gets its exit.
+ */
+export function hostTerminalCommand(command: string[], report?: number): string[] {
+	return ['perl', '-e', ptyRelayProgram, '--', '/dev/pts', ...(report === undefined ? [] : ['--report', String(report)]), '--', ...command];
 }
 
 /** Starts the container under a new monitor. */
@@ -238,10 +239,8 @@ export async function launchContainer(spec: ContainerSpec, isolation: Isolation)
 
 	const stdio = spec.tty ? 'terminal' : spec.stdin === 'none' ? 'none' : 'fifo';
 	Object.assign(env, {BERTH_HELPER_STDIO: stdio, BERTH_HOLD_STDIN: spec.stdin === 'held' ? '1' : ''});
-	// Without namespaces, `script` makes the terminal, and runs the command with SHELL.
-	const viaScript = spec.tty && isolation.mode !== 'namespaces';
-	if (viaScript) env.SHELL = '/bin/sh';
-	const first = viaScript ? ttyCommand(setup) : setup;
+	// Without namespaces the relay around the monitor is started here (fd 3: the control FIFO).
+	const first = spec.tty && isolation.mode !== 'namespaces' ? hostTerminalCommand(setup, 3) : setup;
 	// The engine's readers first, so that nothing the container writes waits for them.
 	const control = openFifo(files.control, 'read');
 	const stdout = openFifo(files.stdout, 'read');

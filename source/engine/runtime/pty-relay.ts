@@ -3,7 +3,9 @@
 // PTS/ptmx, starts the command on the new terminal (a session of its own, the terminal its
 // controlling one) and passes bytes between its own standard streams and the terminal until the
 // command ends and its last output is read. It exits with the command's code (128 + signal).
-// Arguments: PTS [--console FILE] -- COMMAND...; FILE gets the terminal bound on it (/dev/console).
+// Arguments: PTS [--console FILE] [--report FD] -- COMMAND...; FILE gets the terminal bound on it
+// (/dev/console); FD gets "exit CODE" once the last output is out: a container's monitor runs
+// inside the relay, so its own report would come before the output it is about.
 
 export const ptyRelayProgram = String.raw`
 use strict;
@@ -11,10 +13,15 @@ use warnings;
 use POSIX ();
 use Fcntl qw(O_RDWR O_NOCTTY);
 my $pts = shift @ARGV;
-my $console;
-if (@ARGV && $ARGV[0] eq '--console') { shift @ARGV; $console = shift @ARGV; }
+my ($console, $report);
+while (@ARGV && $ARGV[0] =~ /^--(console|report)$/) {
+	shift @ARGV;
+	if ($1 eq 'console') { $console = shift @ARGV; } else { $report = shift @ARGV; }
+}
 shift @ARGV if @ARGV && $ARGV[0] eq '--';
-sysopen(my $master, "$pts/ptmx", O_RDWR | O_NOCTTY) or die "berth: cannot open a terminal in $pts: $!\n";
+# The host's devpts keeps its own ptmx closed (ptmxmode=000) for the /dev/ptmx beside it.
+my $master;
+sysopen($master, "$pts/ptmx", O_RDWR | O_NOCTTY) or sysopen($master, "$pts/../ptmx", O_RDWR | O_NOCTTY) or die "berth: cannot open a terminal in $pts: $!\n";
 # unlockpt (TIOCSPTLCK), then the terminal's number (TIOCGPTN).
 my $unlock = pack('i', 0);
 ioctl($master, 0x40045431, $unlock) or die "berth: cannot unlock the terminal: $!\n";
@@ -59,8 +66,11 @@ while (1) {
 	my $in = '';
 	vec($in, $m, 1) = 1;
 	vec($in, 0, 1) = 1 if $input && !$done;
-	# Once the command has ended, what it wrote last is read out, then the relay ends.
-	my $ready = select(my $out = $in, undef, undef, $done ? 0.05 : undef);
+	# Once the command has ended, what it wrote last is read out: the kernel hands written bytes
+	# to the master side a moment later (more so on a loaded machine), and the read fails (EIO)
+	# once they are all out and the terminal is closed. A background process that keeps it open
+	# but writes nothing for a second does not hold the relay.
+	my $ready = select(my $out = $in, undef, undef, $done ? 1 : undef);
 	if ($ready < 0) { next if $!{EINTR}; last; }
 	last if $ready == 0;
 	if (vec($out, $m, 1)) {
@@ -78,5 +88,7 @@ while (1) {
 }
 waitpid($child, 0);
 my $status = $?;
-exit(($status & 127) ? 128 + ($status & 127) : ($status >> 8));
+my $code = ($status & 127) ? 128 + ($status & 127) : ($status >> 8);
+if (defined $report && open(my $to, '>&=', $report)) { syswrite($to, "exit $code\n"); }
+exit($code);
 `;

@@ -38,7 +38,9 @@ done
 # Without a pid namespace the container's process group stands for it: what is left of it goes too.
 if [ -n "$BERTH_PROCESS_GROUP" ]; then kill -9 -- "-$child" 2>/dev/null; fi
 printf '%s\\n' "$code" >&5
-printf 'exit %s\\n' "$code" >&3
+# On a TTY the relay around the monitor tells the exit, once the terminal's last output is out.
+[ "$BERTH_HELPER_STDIO" = terminal ] || printf 'exit %s\\n' "$code" >&3
+exit "$code"
 `;
 
 /** What dockerd masks (an empty file or directory in its place) and makes read-only, under /proc and /sys. */
@@ -57,23 +59,39 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin
 root="$1"; host_name="$2"; dir="$3"; id="$4"; shift 4
 M=$BERTH_MOUNT
 "$M" --make-rprivate /
+# Docker lets a container make device nodes (CAP_MKNOD) and its device cgroup refuses opening any
+# but its own few. Here every mount the container gets is nodev instead, but for the devices
+# bound into its /dev: a node it makes cannot be opened (privileged: all of them can).
+nodev=,nodev; [ -n "$BERTH_PRIVILEGED" ] && nodev=
+# Every mount at or below $1 (a bind brings the mounts below its source) made nodev too.
+nodev_under() {
+	[ -n "$nodev" ] || return 0
+	while read -r _ _ _ _ under _; do
+		under=$(printf '%b' "$under")
+		case "$under" in "$1"|"$1"/*) "$M" -o remount,bind,nodev "$under" || { echo "cannot keep devices out of $under" >&2; exit 1; };; esac
+	done < /proc/self/mountinfo
+}
 if [ -n "$BERTH_UPPER" ]; then
 	# A loaded image: its root filesystem below, the container's own writable layer above.
-	"$M" -t overlay overlay -o "lowerdir=$BERTH_ROOTFS,upperdir=$BERTH_UPPER,workdir=$BERTH_WORK" "$root"
+	"$M" -t overlay overlay -o "lowerdir=$BERTH_ROOTFS,upperdir=$BERTH_UPPER,workdir=$BERTH_WORK$nodev" "$root"
 	mkdir -p "$root/proc" "$root/sys" "$root/dev"
 else
 	# The host image: the host's root filesystem alone (not the mounts below it), read-only.
 	"$M" --bind "$BERTH_ROOTFS" "$root"
-	"$M" -o remount,bind,ro "$root"
+	"$M" -o "remount,bind,ro$nodev" "$root"
 	[ -d "$root/run" ] && "$M" -t tmpfs -o mode=755,nosuid,nodev tmpfs "$root/run"
 	[ -d "$root/tmp" ] && "$M" -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/tmp"
 fi
 # A /dev of the container's own with the usual devices, never the host's (all of them, privileged).
-"$M" -t tmpfs -o mode=755,nosuid,size=65536k tmpfs "$root/dev"
+"$M" -t tmpfs -o "mode=755,nosuid,size=65536k$nodev" tmpfs "$root/dev"
 if [ -n "$BERTH_PRIVILEGED" ]; then
 	"$M" --rbind /dev "$root/dev"
 else
-	cp -a /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty "$root/dev/"
+	# Bound from the host's, so that they open on a nodev /dev.
+	for device in null zero full random urandom tty; do
+		: > "$root/dev/$device"
+		"$M" --bind "/dev/$device" "$root/dev/$device"
+	done
 	ln -s /proc/self/fd "$root/dev/fd"; ln -s /proc/self/fd/0 "$root/dev/stdin"; ln -s /proc/self/fd/1 "$root/dev/stdout"; ln -s /proc/self/fd/2 "$root/dev/stderr"
 	mkdir "$root/dev/pts" "$root/dev/shm" "$root/dev/mqueue"
 	# A devpts of the container's own: its terminal (a TTY) and its execs' terminals are made there.
@@ -108,6 +126,7 @@ printf '%s' "$BERTH_BINDS" | while IFS="$tab" read -r source destination mode; d
 	fi
 	"$M" --rbind "$source" "$point"
 	if [ "$mode" = ro ]; then "$M" -o remount,bind,ro "$point"; fi
+	nodev_under "$point"
 done
 echo "$host_name" > /proc/sys/kernel/hostname
 perl=$BERTH_PERL; unshare=$BERTH_UNSHARE; monitor=$BERTH_MONITOR; relay=$BERTH_RELAY; terminal=$BERTH_TERMINAL
@@ -118,7 +137,7 @@ unset BERTH_MOUNT BERTH_ROOTFS BERTH_UPPER BERTH_WORK BERTH_BINDS BERTH_TERMINAL
 cd "$root"
 # A TTY: the terminal relay first, from the container's devpts (it stays in the host's pid namespace).
 if [ -n "$terminal" ]; then
-	exec "$perl" -e "$relay" -- "$root/dev/pts" \${console:+--console "$console"} -- "$unshare" --pid -- /bin/sh -c "$monitor" berth-monitor "$dir" "$id" "$perl" -e "$BERTH_HELPER_PROGRAM" -- "$@"
+	exec "$perl" -e "$relay" -- "$root/dev/pts" \${console:+--console "$console"} --report 3 -- "$unshare" --pid -- /bin/sh -c "$monitor" berth-monitor "$dir" "$id" "$perl" -e "$BERTH_HELPER_PROGRAM" -- "$@"
 fi
 exec "$unshare" --pid -- /bin/sh -c "$monitor" berth-monitor "$dir" "$id" "$perl" -e "$BERTH_HELPER_PROGRAM" -- "$@"
 `;
