@@ -58,8 +58,10 @@ export async function loadImages(store: ImageStore, body: Readable, temporaryRoo
 		}
 
 		let manifest: ManifestEntry[];
+		// Read where it really is, refused when a symlink takes it out of the archive.
+		const manifestFile = existsSync(path.join(archive, 'manifest.json')) ? inside(archive, 'manifest.json') : path.join(archive, 'manifest.json');
 		try {
-			manifest = JSON.parse(await readFile(path.join(archive, 'manifest.json'), 'utf8')) as ManifestEntry[];
+			manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as ManifestEntry[];
 		} catch {
 			throw badRequest('not a `docker save` archive: it has no readable manifest.json (use import for a root-filesystem tarball)');
 		}

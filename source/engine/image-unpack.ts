@@ -3,6 +3,9 @@
 // empty a directory of it; hard links and symlinks are kept. No entry may land outside the root:
 // ".." and absolute names are refused, and a path is never written through a symlink (each
 // parent is checked to be a real directory), so a link pointing out cannot be followed out.
+// Owners, modes and times are set at the end, on what each path finally is: never through a
+// symlink (a file, then a symlink of the same name to a host file, must not chmod the host file),
+// and not at all for a path a later entry replaced or removed.
 import {createWriteStream} from 'node:fs';
 import {chmod, lchown, link, lstat, lutimes, mkdir, readdir, rm, symlink} from 'node:fs/promises';
 import path from 'node:path';
@@ -37,6 +40,18 @@ async function ensureParents(root: string, relative: string): Promise<void> {
 	}
 }
 
+/** Whether every directory from the root down to `relative`'s parent is a real one (no symlink on the way). */
+async function parentsAreReal(root: string, relative: string): Promise<boolean> {
+	let current = root;
+	for (const part of relative.split('/').slice(0, -1)) {
+		current = path.join(current, part);
+		const stat = await lstat(current).catch(() => undefined);
+		if (!stat || stat.isSymbolicLink() || !stat.isDirectory()) return false;
+	}
+
+	return true;
+}
+
 /** Undoes what gzip did, when it did. */
 function gunzipIfNeeded(source: Readable): Readable {
 	const output = new PassThrough();
@@ -69,7 +84,13 @@ export type UnpackOptions = {
 /** Applies one layer (or a whole root filesystem) from a tar stream, gzip or not, onto `root`. */
 export async function applyLayer(source: Readable, root: string, {chown = process.getuid?.() === 0}: UnpackOptions = {}): Promise<void> {
 	const written = new Set<string>();
-	const deferred: Array<{relative: string; headers: Headers}> = [];
+	// Each path's last entry, in the order first written; a path removed or replaced goes, with what was below it.
+	const deferred = new Map<string, Headers>();
+	const forget = (relative: string, wasDirectory: boolean) => {
+		deferred.delete(relative);
+		if (wasDirectory) for (const known of deferred.keys()) if (known.startsWith(`${relative}/`)) deferred.delete(known);
+	};
+
 	const tar = extract();
 	const handle = async (headers: Headers, stream: Readable) => {
 		const relative = safeRelativePath(headers.name);
@@ -88,12 +109,20 @@ export async function applyLayer(source: Readable, root: string, {chown = proces
 				// Opaque: the directory keeps only what this layer puts in it.
 				for (const child of await readdir(parentPath).catch(() => [])) {
 					const childRelative = parent === '.' ? child : `${parent}/${child}`;
-					if (!written.has(childRelative)) await rm(path.join(parentPath, child), {recursive: true, force: true});
+					if (!written.has(childRelative)) {
+						const gone = await lstat(path.join(parentPath, child)).catch(() => undefined);
+						await rm(path.join(parentPath, child), {recursive: true, force: true});
+						forget(childRelative, Boolean(gone?.isDirectory()));
+					}
 				}
 			} else {
 				const hidden = base.slice('.wh.'.length);
 				const hiddenRelative = parent === '.' ? hidden : `${parent}/${hidden}`;
-				if (!written.has(hiddenRelative)) await rm(path.join(parentPath, hidden), {recursive: true, force: true});
+				if (!written.has(hiddenRelative)) {
+					const gone = await lstat(path.join(parentPath, hidden)).catch(() => undefined);
+					await rm(path.join(parentPath, hidden), {recursive: true, force: true});
+					forget(hiddenRelative, Boolean(gone?.isDirectory()));
+				}
 			}
 
 			return;
@@ -102,6 +131,8 @@ export async function applyLayer(source: Readable, root: string, {chown = proces
 		await ensureParents(root, relative);
 		const target = path.join(root, relative);
 		const existing = await lstat(target).catch(() => undefined);
+		// Whatever was there is replaced (a directory kept as it is): its owner and mode no longer apply.
+		if (existing && !(headers.type === 'directory' && existing.isDirectory())) forget(relative, existing.isDirectory());
 		const mode = (headers.mode ?? 0o644) & 0o7777;
 		switch (headers.type) {
 			case 'directory': {
@@ -145,7 +176,7 @@ export async function applyLayer(source: Readable, root: string, {chown = proces
 		}
 
 		written.add(relative);
-		deferred.push({relative, headers});
+		deferred.set(relative, headers);
 	};
 
 	tar.on('entry', (headers, stream, next) => {
@@ -159,11 +190,16 @@ export async function applyLayer(source: Readable, root: string, {chown = proces
 	});
 	await pipeline(gunzipIfNeeded(source), tar);
 
-	// Ownership, modes and times last, so that a read-only directory was still writable while filled.
-	for (const {relative, headers} of deferred.reverse()) {
+	// Ownership, modes and times last, so that a read-only directory was still writable while
+	// filled; deepest first. Nothing runs concurrently in this directory, so what is checked holds.
+	for (const [relative, headers] of [...deferred].reverse()) {
+		if (!(await parentsAreReal(root, relative))) continue;
 		const target = path.join(root, relative);
+		const stat = await lstat(target).catch(() => undefined);
+		if (!stat) continue;
 		if (chown) await lchown(target, headers.uid ?? 0, headers.gid ?? 0).catch(() => undefined);
-		if (headers.type !== 'symlink') await chmod(target, (headers.mode ?? 0o644) & 0o7777).catch(() => undefined);
+		// chmod follows a symlink; a symlink has no mode of its own (a hard link to one is one too).
+		if (!stat.isSymbolicLink()) await chmod(target, (headers.mode ?? 0o644) & 0o7777).catch(() => undefined);
 		const time = headers.mtime ?? new Date(0);
 		await lutimes(target, time, time).catch(() => undefined);
 	}

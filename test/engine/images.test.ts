@@ -2,9 +2,10 @@
 // tarballs made to escape the image root.
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import {tmpdir} from 'node:os';
+import {gzipSync} from 'node:zlib';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {pack} from 'tar-stream';
@@ -18,7 +19,7 @@ before(async () => {
 });
 after(async () => engine?.cleanup());
 
-type Entry = {name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; body?: string; linkname?: string; mode?: number};
+type Entry = {name: string; type?: 'file' | 'directory' | 'symlink' | 'link'; body?: string | Buffer; linkname?: string; mode?: number; uid?: number; gid?: number};
 
 async function tarball(entries: Entry[]): Promise<Buffer> {
 	const archive = pack();
@@ -27,7 +28,7 @@ async function tarball(entries: Entry[]): Promise<Buffer> {
 	const done = new Promise<void>(resolve => archive.on('end', () => resolve()));
 	for (const entry of entries) {
 		await new Promise<void>((resolve, reject) => {
-			archive.entry({name: entry.name, type: entry.type ?? 'file', linkname: entry.linkname, mode: entry.mode ?? (entry.type === 'directory' ? 0o755 : 0o644)}, entry.body ?? '', error => (error ? reject(error) : resolve()));
+			archive.entry({name: entry.name, type: entry.type ?? 'file', linkname: entry.linkname, mode: entry.mode ?? (entry.type === 'directory' ? 0o755 : 0o644), uid: entry.uid ?? 0, gid: entry.gid ?? 0}, entry.body ?? '', error => (error ? reject(error) : resolve()));
 		});
 	}
 
@@ -158,5 +159,76 @@ test('hostile tarballs are refused and write nothing outside the image root', as
 	const garbage = await post('/images/load', Buffer.from('this is not a tar archive at all'.repeat(40)));
 	assert.equal(garbage.status, 400);
 	// The engine still serves.
+	assert.equal((await engine.docker('version', '--format', '{{.Server.APIVersion}}')).stdout.trim(), '1.41');
+});
+
+test('no archive changes the mode, owner or content of a file outside the image, through a symlink, a replaced directory or a hard link to a symlink', async () => {
+	// Victims a user owns (uid 4242), private: an image must not make them setuid, world-writable or root's.
+	const outside = mkdtempSync(path.join(tmpdir(), 'berth-victims-'));
+	chmodSync(outside, 0o755);
+	const victim = (name: string) => {
+		const file = path.join(outside, name);
+		writeFileSync(file, `${name} belongs to 4242\n`);
+		chownSync(file, 4242, 4242);
+		chmodSync(file, 0o600);
+		return file;
+	};
+
+	const victimDirectory = path.join(outside, 'directory');
+	mkdirSync(victimDirectory);
+	chownSync(victimDirectory, 4242, 4242);
+	const victims = [victim('file'), victim('linked'), victim('manifest'), path.join(victimDirectory, 'x')];
+	writeFileSync(victims[3]!, 'x belongs to 4242\n');
+	chownSync(victims[3]!, 4242, 4242);
+	chmodSync(victims[3]!, 0o600);
+	const before = victims.map(file => ({file, mode: lstatSync(file).mode, uid: lstatSync(file).uid, text: readFileSync(file, 'utf8')}));
+	const unchanged = (label: string) => {
+		for (const was of before) {
+			const now = lstatSync(was.file);
+			assert.deepEqual({file: was.file, mode: now.mode, uid: now.uid, text: readFileSync(was.file, 'utf8')}, was, `${label}: ${was.file} is as it was`);
+		}
+	};
+
+	// A file, then a symlink of its name to a host file; a directory's file, then the directory a
+	// symlink to a host directory; a hard link to a symlink to a host file.
+	const hostile: Entry[] = busyboxTree([
+		{name: 'f', mode: 0o4777, body: 'setuid'},
+		{name: 'f', type: 'symlink', linkname: victims[0]},
+		{name: 'd/', type: 'directory'},
+		{name: 'd/x', mode: 0o6777, uid: 0, body: 'setuid root'},
+		{name: 'd', type: 'symlink', linkname: victimDirectory},
+		{name: 's', type: 'symlink', linkname: victims[1]},
+		{name: 'h', type: 'link', linkname: 's', mode: 0o4777},
+	]);
+	const layer = await tarball(hostile);
+	for (const [label, body] of [['import', layer], ['gzip import', gzipSync(layer)]] as const) {
+		const response = await post('/images/create?fromSrc=-&repo=hostile-modes', body);
+		assert.ok([200, 400].includes(response.status), `${label}: ${response.status} ${response.text}`);
+		unchanged(label);
+	}
+
+	// The same in a layer of a docker save archive, and in the archive itself (whose load then fails).
+	const config = JSON.stringify({config: {Cmd: ['/bin/sh']}, rootfs: {type: 'layers', diff_ids: []}});
+	const save = (extra: Entry[]) =>
+		tarball([
+			{name: 'config.json', body: config},
+			{name: 'layer.tar', body: layer},
+			{name: 'manifest.json', body: JSON.stringify([{Config: 'config.json', RepoTags: ['hostile-load:1'], Layers: ['layer.tar']}])},
+			...extra,
+		]);
+	const inLayer = await post('/images/load', await save([]));
+	assert.ok([200, 400].includes(inLayer.status), inLayer.text);
+	unchanged('docker load, in a layer');
+	const inArchive = await post('/images/load', await save([{name: 'g', mode: 0o4777, body: 'x'}, {name: 'g', type: 'symlink', linkname: victims[0]}]));
+	assert.ok([200, 400].includes(inArchive.status), inArchive.text);
+	unchanged('docker load, in the archive');
+
+	// A manifest.json that is a symlink to a host file is refused, not read.
+	writeFileSync(victims[2]!, JSON.stringify([{Config: 'config.json', RepoTags: ['from-host:1'], Layers: []}]));
+	chmodSync(victims[2]!, 0o644);
+	const linkedManifest = await post('/images/load', await tarball([{name: 'config.json', body: config}, {name: 'manifest.json', type: 'symlink', linkname: victims[2]}]));
+	assert.equal(linkedManifest.status, 400, linkedManifest.text);
+	assert.match(JSON.parse(linkedManifest.text).message, /leads outside/);
+	assert.ok(!(await engine.docker('images', '--format', '{{.Repository}}')).stdout.includes('from-host'));
 	assert.equal((await engine.docker('version', '--format', '{{.Server.APIVersion}}')).stdout.trim(), '1.41');
 });
