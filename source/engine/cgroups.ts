@@ -109,26 +109,30 @@ function listDirectories(directory: string): string[] {
 	}
 }
 
-/** The driver this machine supports, or undefined (not root, no cgroup filesystem). */
-export function detectCgroups(): CgroupDriver | undefined {
+/**
+ * The driver this machine supports, or undefined (not root, no cgroup filesystem). The
+ * containers' cgroups go under `parentName`, one per engine: an engine cleaning up the cgroups
+ * it has no container for must never reach another engine's.
+ */
+export function detectCgroups(parentName: string): CgroupDriver | undefined {
 	if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
 	const unifiedControllers = readText(path.join(root, 'cgroup.controllers'));
-	if (unifiedControllers.includes('memory') && unifiedControllers.includes('pids')) return v2Driver();
-	if (v1Controllers.every(controller => existsSync(path.join(root, controller, 'cgroup.procs')))) return v1Driver();
+	if (unifiedControllers.includes('memory') && unifiedControllers.includes('pids')) return v2Driver(parentName);
+	if (v1Controllers.every(controller => existsSync(path.join(root, controller, 'cgroup.procs')))) return v1Driver(parentName);
 	return undefined;
 }
 
-function v1Driver(): CgroupDriver {
+function v1Driver(parentName: string): CgroupDriver {
 	return {
 		version: 1,
 		devices: true,
-		ids: () => listDirectories(path.join(root, 'memory', 'berth')),
+		ids: () => listDirectories(path.join(root, 'memory', parentName)),
 		totals: () => ({
-			cpuNanoseconds: readNumber(path.join(root, 'cpuacct', 'berth', 'cpuacct.usage')),
-			memoryBytes: withoutCache(readNumber(path.join(root, 'memory', 'berth', 'memory.usage_in_bytes')), keyValues(readText(path.join(root, 'memory', 'berth', 'memory.stat')))),
+			cpuNanoseconds: readNumber(path.join(root, 'cpuacct', parentName, 'cpuacct.usage')),
+			memoryBytes: withoutCache(readNumber(path.join(root, 'memory', parentName, 'memory.usage_in_bytes')), keyValues(readText(path.join(root, 'memory', parentName, 'memory.stat')))),
 		}),
 		create(id, limits) {
-			const directory = (controller: string) => path.join(root, controller, 'berth', id);
+			const directory = (controller: string) => path.join(root, controller, parentName, id);
 			for (const controller of v1Controllers) mkdirSync(directory(controller), {recursive: true});
 			if (limits.memory) write(path.join(directory('memory'), 'memory.limit_in_bytes'), String(limits.memory));
 			if (limits.nanoCpus) {
@@ -199,8 +203,8 @@ function v1Driver(): CgroupDriver {
 	};
 }
 
-function v2Driver(): CgroupDriver {
-	const parent = path.join(root, 'berth');
+function v2Driver(parentName: string): CgroupDriver {
+	const parent = path.join(root, parentName);
 	return {
 		version: 2,
 		devices: false,

@@ -8,11 +8,12 @@ import {humanDuration} from '../shared/durations.ts';
 import {badRequest, conflict, EngineError, notFound, notModified} from './errors.ts';
 import type {EventLog} from './events.ts';
 import {newId, randomName, validName} from './ids.ts';
-import type {Image, ImageStore} from './images.ts';
+import {hostImage, type Image, type ImageStore} from './images.ts';
 import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log-store.ts';
 import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
 import type {Volumes} from './volumes.ts';
 import {resolveInRoot} from './in-root.ts';
+import {checkProcessStrings} from './process-strings.ts';
 import {capabilityNumbers, checkCapabilities, containerCapabilities} from './runtime/capabilities.ts';
 import type {Isolation} from './runtime/isolation.ts';
 import {adoptContainer, type Bind, isMonitor, launchContainer, readExit, type RunningContainer, type StdinMode} from './runtime/launch.ts';
@@ -162,7 +163,10 @@ export class Containers {
 			const directory = this.store.directoryOf(record.Id);
 			const adopted = wasRunning ? adoptContainer(record.Id, directory, {monitorPid: record.MonitorPid, pid: record.State.Pid, stdin: this.stdinMode(record), group: this.isolation.mode === 'process' && !record.Config.Tty}) : undefined;
 			if (adopted) {
-				this.wire(record, adopted, this.cgroups?.create(record.Id, this.limits(record)));
+				const cgroup = this.cgroups?.create(record.Id, this.limits(record));
+				// Made again thawed; a container paused when the engine went stays paused.
+				if (record.State.Paused) cgroup?.freeze();
+				this.wire(record, adopted, cgroup);
 				continue;
 			}
 
@@ -299,6 +303,15 @@ export class Containers {
 
 		const binds = parseBinds(hostConfig.Binds ?? []);
 		if (binds.length > 0 && this.isolation.mode !== 'namespaces') throw badRequest(`bind mounts need namespaces, which this engine does not have (${this.isolation.reason})`);
+		// The host image is read-only: a mount point must be there already, or under the tmpfs it gets at /tmp, /run or /dev.
+		if (image === hostImage) {
+			for (const bind of binds) {
+				const onTmpfs = /^\/(tmp|run|dev)\/./.test(bind.destination);
+				if (!onTmpfs && !existsSync(path.join(image.rootfs, resolveInRoot(image.rootfs, bind.destination)))) {
+					throw badRequest(`cannot make the mount point ${bind.destination}: the host image is read-only there (mount on a path that exists, or under /tmp)`);
+				}
+			}
+		}
 		const network = hostConfig.NetworkMode || 'none';
 		if (!['none', 'host', 'default', 'bridge'].includes(network)) throw badRequest(`network mode "${network}" is not supported by the berth engine: use none or host`);
 		// Checked now, so that a bad option fails the create and not a later start.
@@ -311,7 +324,7 @@ export class Containers {
 		if (hostConfig.Init && !this.isolation.tools.tini && this.isolation.mode === 'namespaces') throw badRequest('--init needs tini (Debian: tini), which this machine does not have');
 		const workingDir = config.WorkingDir || image.Config.WorkingDir || '';
 		if (workingDir && !workingDir.startsWith('/')) throw badRequest(`the working directory '${workingDir}' is invalid, it needs to be an absolute path`);
-		if (/\0/.test([workingDir, ...(config.Env ?? []), ...(config.Cmd ?? []), ...(config.Entrypoint ?? [])].join(''))) throw badRequest('invalid argument: a command, environment or working directory holds a NUL byte');
+		checkProcessStrings([workingDir, ...(config.Env ?? []), ...(config.Cmd ?? []), ...(config.Entrypoint ?? [])]);
 		const user = config.User || image.Config.User || '';
 		this.checkUser(user, image);
 		const entrypoint = config.Entrypoint === null || config.Entrypoint === undefined ? (image.Config.Entrypoint ?? []) : config.Entrypoint;

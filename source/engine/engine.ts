@@ -40,7 +40,7 @@ export class Engine {
 		this.id = engineId(paths);
 		this.images = new ImageStore(path.join(paths.stateDirectory, 'images'));
 		this.isolation = detectIsolation();
-		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups() : undefined;
+		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups(`berth-${this.id.slice(0, 12)}`) : undefined;
 		this.volumes = new Volumes(path.join(paths.stateDirectory, 'volumes'), this.events);
 		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, this.cgroups, this.volumes, report);
 		this.containers.load();
@@ -61,12 +61,18 @@ export class Engine {
 		await removeStaleSocket(this.paths.socketPath);
 		// Restart policies first, so that a client that reaches the engine sees their outcome.
 		await this.containers.restartOnBoot();
-		const server = http.createServer((request, response) => {
+		// Headers up to 1 MiB, as Go's net/http (dockerd) takes them; Node's default is 16 KiB.
+		const server = http.createServer({maxHeaderSize: 1024 * 1024}, (request, response) => {
 			void router.handle(request, response);
 		});
 		server.on('upgrade', (request, socket, head) => handleUpgrade(this, request, socket, head));
-		// A request cut off midway must not hold anything: the socket is dropped, nothing changes.
-		server.on('clientError', (_error, socket) => socket.destroy());
+		// A request the parser refuses (an unknown method, bad chunks, both Content-Length and
+		// Transfer-Encoding, headers too large) is answered and the connection closed; one cut off
+		// midway holds nothing: nothing changes.
+		server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+			if (socket.writable && error.code !== 'ECONNRESET') socket.end(parserRefusal(error));
+			else socket.destroy();
+		});
 		server.requestTimeout = 0;
 		server.keepAliveTimeout = 5000;
 		await new Promise<void>((resolve, reject) => {
@@ -90,6 +96,13 @@ export class Engine {
 		rmSync(this.paths.socketPath, {force: true});
 		rmSync(this.paths.pidFile, {force: true});
 	}
+}
+
+/** The answer to a request Node's HTTP parser could not read, in dockerd's JSON error form. */
+function parserRefusal(error: NodeJS.ErrnoException): string {
+	const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
+	const body = JSON.stringify({message: `malformed request: ${(error as {reason?: string}).reason ?? error.message}`});
+	return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }
 
 function engineId(paths: EnginePaths): string {

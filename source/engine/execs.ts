@@ -7,6 +7,7 @@ import {readFileSync} from 'node:fs';
 import {constants} from 'node:os';
 import {badRequest, conflict, notFound} from './errors.ts';
 import {newId} from './ids.ts';
+import {checkProcessStrings} from './process-strings.ts';
 import type {Containers} from './containers.ts';
 import {capabilityNumbers} from './runtime/capabilities.ts';
 import {execHelperProgram, helperSyscalls} from './runtime/exec-helper.ts';
@@ -57,6 +58,9 @@ export class Execs {
 			throw badRequest('json: cannot unmarshal Env: expected a list of strings');
 		}
 
+		const workingDir = typeof value.WorkingDir === 'string' ? value.WorkingDir : '';
+		checkProcessStrings([workingDir, ...((value.Env as string[] | undefined) ?? []), ...(cmd as string[])]);
+		if (workingDir !== '' && !workingDir.startsWith('/')) throw badRequest(`the working directory '${workingDir}' is invalid, it needs to be an absolute path`);
 		const id = newId();
 		this.instances.set(id, {
 			id,
@@ -64,7 +68,7 @@ export class Execs {
 			config: {
 				Cmd: cmd as string[],
 				Env: (value.Env as string[] | undefined) ?? [],
-				WorkingDir: typeof value.WorkingDir === 'string' ? value.WorkingDir : '',
+				WorkingDir: workingDir,
 				User: typeof value.User === 'string' ? value.User : '',
 				Tty: value.Tty === true,
 				AttachStdin: value.AttachStdin === true,
@@ -92,6 +96,8 @@ export class Execs {
 		const record = this.containers.find(instance.containerId);
 		const initPid = this.containers.initPid(record.Id);
 		if (!initPid) throw conflict(`Container ${record.Id} is not running`);
+		// A process started in a frozen cgroup would freeze at once, and its client with it.
+		if (record.State.Paused) throw conflict(`Container ${record.Id} is paused, unpause the container before exec`);
 		const env = Object.fromEntries(
 			[...(record.Config.Env ?? []), ...(instance.config.Env ?? [])].map(entry => {
 				const index = entry.indexOf('=');

@@ -4,6 +4,7 @@
 // end, for a tail), and announced to followers as they are written, a batch at a time.
 import {EventEmitter} from 'node:events';
 import {closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
+import {badRequest} from './errors.ts';
 
 export type LogEntry = {log: string; stream: 'stdout' | 'stderr'; time: string};
 
@@ -229,6 +230,6 @@ export function parseTime(value: string | undefined): number | undefined {
 	if (value === undefined || value === '' || value === '0') return undefined;
 	if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
 	const parsed = Date.parse(value);
-	if (Number.isNaN(parsed)) throw new Error(`invalid time "${value}"`);
+	if (Number.isNaN(parsed)) throw badRequest(`invalid time "${value.slice(0, 100)}"`);
 	return parsed / 1000;
 }

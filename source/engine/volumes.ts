@@ -39,6 +39,8 @@ export class Volumes {
 	/** Creates the volume, or returns it when it exists (as dockerd does). */
 	create(name: string, labels: Record<string, string> = {}): Volume {
 		if (!validName.test(name)) throw badRequest(`create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed`);
+		// A name is a directory's name: the file system's limit is 255 bytes.
+		if (Buffer.byteLength(name) > 255) throw badRequest(`create ${name.slice(0, 40)}…: a volume name is at most 255 characters`);
 		const existing = this.volumes.get(name);
 		if (existing) return existing;
 		const mountpoint = path.join(this.directory, name, '_data');

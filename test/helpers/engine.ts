@@ -22,6 +22,8 @@ export type TestEngine = {
 	stop(): Promise<void>;
 	/** Starts it again on the same state. */
 	restart(): Promise<void>;
+	/** Kills the engine with SIGKILL, as a crash would, and waits until it is gone. */
+	crash(): Promise<void>;
 	cleanup(): Promise<void>;
 	/** The docker CLI pointed at this engine. */
 	docker(...args: string[]): Promise<{stdout: string; stderr: string}>;
@@ -90,7 +92,7 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 
 	await launch();
 	const stop = async () => {
-		if (child.exitCode !== null) return;
+		if (child.exitCode !== null || child.signalCode !== null) return;
 		const exited = new Promise(resolve => child.once('exit', resolve));
 		child.kill('SIGTERM');
 		await exited;
@@ -108,6 +110,12 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 		async restart() {
 			await stop();
 			await launch();
+		},
+		async crash() {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise(resolve => child.once('exit', resolve));
+			child.kill('SIGKILL');
+			await exited;
 		},
 		async cleanup() {
 			await stop();

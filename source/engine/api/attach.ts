@@ -6,19 +6,35 @@ import type {Duplex} from 'node:stream';
 import {EngineError} from '../errors.ts';
 import type {Engine} from '../engine.ts';
 import {encodeEntry, encodeFrame, selectEntries} from '../log-store.ts';
-import {flag} from './http.ts';
+import {decodeParameter, flag, parseTarget} from './http.ts';
 
+/** Whatever a hijacked request holds, it ends in an answer or a closed socket, never in a crash. */
 export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: Duplex, head: Buffer): void {
-	const url = new URL(request.url ?? '/', 'http://engine');
-	const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
+	// A client that goes away mid-stream is not an error of the engine's.
+	socket.on('error', () => socket.destroy());
 	const fail = (status: number, message: string) => {
+		if (!socket.writable) return;
 		const body = JSON.stringify({message});
 		socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 	};
 
+	const failWith = (error: unknown) => {
+		if (!(error instanceof EngineError)) console.error(`berth engine: hijacked ${request.method} ${request.url?.slice(0, 200)} failed:`, error);
+		fail(error instanceof EngineError ? error.status : 500, (error as Error).message);
+	};
+
+	try {
+		upgrade(engine, request, socket, head, fail, failWith);
+	} catch (error) {
+		failWith(error);
+	}
+}
+
+function upgrade(engine: Engine, request: IncomingMessage, socket: Duplex, head: Buffer, fail: (status: number, message: string) => void, failWith: (error: unknown) => void): void {
+	const {path, query} = parseTarget(request.url);
 	const execMatch = /^\/exec\/([^/]+)\/start$/.exec(path);
 	if (execMatch && request.method === 'POST') {
-		startExec(engine, decodeURIComponent(execMatch[1]!), request, socket, head, fail);
+		startExec(engine, decodeParameter(execMatch[1]!), request, socket, head, fail, failWith);
 		return;
 	}
 
@@ -28,15 +44,7 @@ export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: 
 		return;
 	}
 
-	let record;
-	try {
-		record = engine.containers.find(decodeURIComponent(match[1]!));
-	} catch (error) {
-		fail(error instanceof EngineError ? error.status : 500, (error as Error).message);
-		return;
-	}
-
-	const {searchParams: query} = url;
+	const record = engine.containers.find(decodeParameter(match[1]!));
 	const stdout = flag(query, 'stdout');
 	const stderr = flag(query, 'stderr');
 	const tty = Boolean(record.Config.Tty);
@@ -117,7 +125,7 @@ const upgraded = 'HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.
  * POST /exec/{id}/start, hijacked: the JSON body ({"Detach", "Tty"}) comes first on the socket,
  * then the client's input. The process's output goes back multiplexed unless it has a TTY.
  */
-function startExec(engine: Engine, id: string, request: IncomingMessage, socket: Duplex, head: Buffer, fail: (status: number, message: string) => void): void {
+function startExec(engine: Engine, id: string, request: IncomingMessage, socket: Duplex, head: Buffer, fail: (status: number, message: string) => void, failWith: (error: unknown) => void): void {
 	const length = Number(request.headers['content-length'] ?? 0);
 	let buffered = head;
 	let started = false;
@@ -138,7 +146,7 @@ function startExec(engine: Engine, id: string, request: IncomingMessage, socket:
 		try {
 			instance = engine.execs.start(id);
 		} catch (error) {
-			fail(error instanceof EngineError ? error.status : 500, (error as Error).message);
+			failWith(error);
 			return;
 		}
 
@@ -166,9 +174,19 @@ function startExec(engine: Engine, id: string, request: IncomingMessage, socket:
 
 	const collect = (chunk: Buffer) => {
 		buffered = Buffer.concat([buffered, chunk]);
-		if (!started && buffered.length >= length) begin();
+		if (!started && buffered.length >= length) guarded();
 	};
 
-	if (buffered.length >= length) begin();
+	// begin runs later, from a socket event: its failures are answered here, not thrown at the loop.
+	const guarded = () => {
+		try {
+			begin();
+		} catch (error) {
+			failWith(error);
+		}
+	};
+
+	if (!Number.isSafeInteger(length) || length < 0 || length > 1024 * 1024) fail(400, 'invalid Content-Length for an exec start');
+	else if (buffered.length >= length) guarded();
 	else socket.on('data', collect);
 }

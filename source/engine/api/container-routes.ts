@@ -201,8 +201,8 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		if (!stdout && !stderr) throw badRequest('Bad parameters: you must choose at least one stream');
 		const tailValue = query.get('tail');
 		const tail = tailValue === null || tailValue === 'all' || tailValue === '' ? undefined : optionalInteger(tailValue, 'tail');
-		const since = parseTimeParameter(query.get('since'));
-		const until = parseTimeParameter(query.get('until'));
+		const since = parseTime(query.get('since') ?? undefined);
+		const until = parseTime(query.get('until') ?? undefined);
 		const timestamps = flag(query, 'timestamps');
 		const follow = flag(query, 'follow');
 		const tty = Boolean(record.Config.Tty);
@@ -279,10 +279,3 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 	});
 }
 
-function parseTimeParameter(value: string | null): number | undefined {
-	try {
-		return parseTime(value ?? undefined);
-	} catch (error) {
-		throw badRequest((error as Error).message);
-	}
-}

@@ -36,32 +36,57 @@ export class Router {
 
 	async handle(raw: IncomingMessage, response: ServerResponse): Promise<void> {
 		try {
-			const url = new URL(raw.url ?? '/', 'http://engine');
-			const versioned = /^\/v(\d+\.\d+)(\/.*)$/.exec(url.pathname);
-			if (versioned) {
-				const [major, minor] = versioned[1]!.split('.').map(Number) as [number, number];
-				const [maxMajor, maxMinor] = engineApiVersion.split('.').map(Number) as [number, number];
-				if (major > maxMajor || (major === maxMajor && minor > maxMinor)) {
-					throw badRequest(`client version ${versioned[1]} is too new. Maximum supported API version is ${engineApiVersion}`);
-				}
-			}
-
-			const path = versioned ? versioned[2]! : url.pathname;
+			const {path, query} = parseTarget(raw.url);
 			let pathMatched = false;
 			for (const route of this.routes) {
 				const match = route.pattern.exec(path);
 				if (!match) continue;
 				pathMatched = true;
 				if (route.method !== raw.method && !(route.method === 'GET' && raw.method === 'HEAD')) continue;
-				const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([key, value]) => [key, decodeURIComponent(value)]));
-				await route.handler({method: raw.method ?? 'GET', path, params, query: url.searchParams, raw, json: () => readJson(raw)}, response);
+				const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([key, value]) => [key, decodeParameter(value)]));
+				await route.handler({method: raw.method ?? 'GET', path, params, query, raw, json: () => readJson(raw)}, response);
 				return;
 			}
 
 			throw pathMatched ? new EngineError(405, `method ${raw.method} not allowed for ${path}`) : new EngineError(404, `page not found: ${path}`);
 		} catch (error) {
+			// A client's mistake is an EngineError; anything else is the engine's, and said once here.
+			if (!(error instanceof EngineError)) console.error(`berth engine: ${raw.method} ${raw.url?.slice(0, 200)} failed:`, error);
 			sendError(response, error);
 		}
+	}
+}
+
+/**
+ * A request target split by hand, not by `new URL` (which reads "//x" as a host and throws):
+ * the path without its /v1.xx prefix, and the query. A version outside what this engine speaks
+ * is refused as dockerd refuses it.
+ */
+export function parseTarget(target = '/'): {path: string; query: URLSearchParams} {
+	const mark = target.indexOf('?');
+	const pathname = mark === -1 ? target : target.slice(0, mark);
+	const query = new URLSearchParams(mark === -1 ? '' : target.slice(mark + 1));
+	if (!pathname.startsWith('/')) throw badRequest(`invalid request target: ${pathname.slice(0, 100)}`);
+	const versioned = /^\/v(\d+)\.(\d+)(\/.*)$/.exec(pathname);
+	if (!versioned) return {path: pathname, query};
+	const version = [Number(versioned[1]), Number(versioned[2])] as const;
+	const compare = (other: string) => {
+		const [major, minor] = other.split('.').map(Number) as [number, number];
+		return version[0] === major ? version[1] - minor : version[0] - major;
+	};
+
+	const asked = `${versioned[1]}.${versioned[2]}`;
+	if (compare(engineApiVersion) > 0) throw badRequest(`client version ${asked} is too new. Maximum supported API version is ${engineApiVersion}`);
+	if (compare(minimumApiVersion) < 0) throw badRequest(`client version ${asked} is too old. Minimum supported API version is ${minimumApiVersion}, please upgrade your client to a newer version`);
+	return {path: versioned[3]!, query};
+}
+
+/** A %-escaped id or name; a malformed escape is the client's mistake. */
+export function decodeParameter(value: string): string {
+	try {
+		return decodeURIComponent(value);
+	} catch {
+		throw badRequest(`malformed %-escape in ${JSON.stringify(value.slice(0, 100))}`);
 	}
 }
 

@@ -1,5 +1,6 @@
 // A create request's body, checked field by field: unknown fields are ignored (as dockerd does),
 // mistyped ones are refused with the field's name.
+import {availableParallelism} from 'node:os';
 import {badRequest} from '../errors.ts';
 import type {ContainerConfig, HostConfig} from '../containers.ts';
 
@@ -40,13 +41,34 @@ export function validateCreate(body: unknown): {config: ContainerConfig; hostCon
 	expect(typeof host === 'object' && !Array.isArray(host), 'HostConfig', 'an object');
 	if (host.NetworkMode !== undefined) expect(typeof host.NetworkMode === 'string', 'HostConfig.NetworkMode', 'a string');
 	for (const field of ['Memory', 'NanoCpus'] as const) {
-		if (host[field] !== undefined && host[field] !== null) expect(Number.isInteger(host[field]) && (host[field] as number) >= 0, `HostConfig.${field}`, 'a whole number of at least 0');
+		if (host[field] !== undefined && host[field] !== null) expect(Number.isSafeInteger(host[field]) && (host[field] as number) >= 0, `HostConfig.${field}`, 'a whole number of at least 0');
 	}
 
-	if (host.Binds !== undefined && host.Binds !== null) expect(isStringArray(host.Binds), 'HostConfig.Binds', 'a list of strings');
+	// dockerd's bounds: a cgroup cannot hold a process in less, nor give more CPUs than there are.
+	if (typeof host.Memory === 'number' && host.Memory > 0 && host.Memory < 6 * 1024 * 1024) throw badRequest('Minimum memory limit allowed is 6MB');
+	const cpus = availableParallelism();
+	if (typeof host.NanoCpus === 'number' && host.NanoCpus > cpus * 1e9) throw badRequest(`Range of CPUs is from 0.01 to ${cpus}.00, as there are only ${cpus} CPUs available`);
+
+	for (const field of ['Binds', 'CapAdd', 'CapDrop', 'SecurityOpt'] as const) {
+		if (host[field] !== undefined && host[field] !== null) expect(isStringArray(host[field]), `HostConfig.${field}`, 'a list of strings');
+	}
+
+	for (const field of ['Privileged', 'Init', 'AutoRemove', 'ReadonlyRootfs'] as const) {
+		if (host[field] !== undefined && host[field] !== null) expect(typeof host[field] === 'boolean', `HostConfig.${field}`, 'true or false');
+	}
+
+	if (host.PidsLimit !== undefined && host.PidsLimit !== null) expect(Number.isInteger(host.PidsLimit), 'HostConfig.PidsLimit', 'a whole number');
+	const logConfig = host.LogConfig as Record<string, unknown> | undefined;
+	if (logConfig !== undefined && logConfig !== null) {
+		expect(typeof logConfig === 'object' && !Array.isArray(logConfig), 'HostConfig.LogConfig', 'an object');
+		if (logConfig.Type !== undefined) expect(typeof logConfig.Type === 'string', 'HostConfig.LogConfig.Type', 'a string');
+		if (logConfig.Config !== undefined && logConfig.Config !== null) expect(isStringMap(logConfig.Config), 'HostConfig.LogConfig.Config', 'an object of strings');
+	}
+
 	const policy = host.RestartPolicy as Record<string, unknown> | undefined;
 	if (policy !== undefined && policy !== null) {
-		expect(typeof policy === 'object', 'HostConfig.RestartPolicy', 'an object');
+		expect(typeof policy === 'object' && !Array.isArray(policy), 'HostConfig.RestartPolicy', 'an object');
+		if (policy.MaximumRetryCount !== undefined) expect(Number.isInteger(policy.MaximumRetryCount) && (policy.MaximumRetryCount as number) >= 0, 'HostConfig.RestartPolicy.MaximumRetryCount', 'a whole number of at least 0');
 		const name = policy.Name ?? '';
 		expect(typeof name === 'string' && ['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(name), 'HostConfig.RestartPolicy.Name', 'no, always, unless-stopped or on-failure');
 	}

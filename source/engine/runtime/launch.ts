@@ -307,7 +307,7 @@ function watch(watched: Watched): RunningContainer {
 		done = true;
 		// The last output before the exit is still in the FIFOs: read it out before telling.
 		for (const [socket, name] of [[stdout, 'data'], [stderr, 'data']] as const) for (const chunk of drain(socket)) socket.emit(name, chunk);
-		const said = early.toString('utf8').trim().split('\n').at(-1);
+		const said = (early.toString('utf8').trim() || readFileSafe(path.join(watched.directory, 'setup.err')).trim()).split('\n').at(-1);
 		settleReady(new Error(failure ?? (said ? `the container's set-up failed: ${said}` : `the container's set-up exited with code ${code}`)));
 		settleExit({code, at: readExit(watched.directory)?.at ?? Date.now()});
 	};

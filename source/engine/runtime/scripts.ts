@@ -173,5 +173,6 @@ if [ "$BERTH_HELPER_STDIO" = terminal ]; then
 	if [ -e "$dir/stdin" ]; then exec "$@" <"$dir/stdin" >"$dir/stdout" 2>"$dir/stderr"; fi
 	exec "$@" </dev/null >"$dir/stdout" 2>"$dir/stderr"
 fi
-exec "$@"
+# Off a TTY the set-up's complaints go to a file of their own, not to the container's log.
+exec "$@" 2>"$dir/setup.err"
 `;
