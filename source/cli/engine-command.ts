@@ -95,6 +95,8 @@ export async function runEngineCommand(action: EngineAction, paths = enginePaths
 				`socket      unix://${paths.socketPath}`,
 				`version     ${String(info.ServerVersion)}`,
 				`isolation   ${String(info.Isolation)} (${String(info.IsolationReason)})`,
+				`security    ${((info.SecurityOptions as string[] | undefined) ?? []).map(option => option.replace(/^name=/, '')).join('; ') || 'none'}`,
+				...((info.Warnings as string[] | undefined) ?? []).map(warning => `lacking     ${warning.replace(/^WARNING: /, '')}`),
 				`containers  ${String(info.Containers)} (${String(info.ContainersRunning)} running, ${String(info.ContainersPaused)} paused, ${String(info.ContainersStopped)} stopped)`,
 				`images      ${String(info.Images)}`,
 				`state       ${paths.stateDirectory}`,

@@ -5,7 +5,7 @@
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 
-export type Limits = {memory?: number; nanoCpus?: number; pidsLimit?: number | null; /** Every device, not Docker's default few (--privileged). */ allDevices?: boolean};
+export type Limits = {memory?: number; nanoCpus?: number; pidsLimit?: number | null; /** Every device, not Docker's default few (--privileged). */ allDevices?: boolean; /** Rules for the devices given (--device), "c 1:3 rwm". */ devices?: string[]};
 
 /**
  * The devices a container may use, as dockerd allows them: mknod of any (whether it may then be
@@ -147,7 +147,7 @@ function v1Driver(parentName: string): CgroupDriver {
 			if (!limits.allDevices) {
 				try {
 					write(path.join(directory('devices'), 'devices.deny'), 'a');
-					for (const rule of defaultDeviceRules) write(path.join(directory('devices'), 'devices.allow'), rule);
+					for (const rule of [...defaultDeviceRules, ...(limits.devices ?? [])]) write(path.join(directory('devices'), 'devices.allow'), rule);
 				} catch {
 					// A cgroup that already has processes cannot have its rules narrowed: they stay as they were.
 				}

@@ -13,6 +13,7 @@ import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log
 import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
 import type {Volumes} from './volumes.ts';
 import {resolveInRoot} from './in-root.ts';
+import {type DeviceRequest, parseDevices, parseTmpfs} from './mounts.ts';
 import {checkProcessStrings} from './process-strings.ts';
 import {capabilityNumbers, checkCapabilities, containerCapabilities} from './runtime/capabilities.ts';
 import type {Isolation} from './runtime/isolation.ts';
@@ -55,6 +56,10 @@ export type HostConfig = {
 	Privileged?: boolean;
 	SecurityOpt?: string[] | null;
 	Init?: boolean | null;
+	ReadonlyRootfs?: boolean;
+	/** Mount point → tmpfs options (`--tmpfs`). */
+	Tmpfs?: Record<string, string> | null;
+	Devices?: DeviceRequest[] | null;
 };
 
 export type ContainerState = {
@@ -302,16 +307,23 @@ export class Containers {
 		}
 
 		const binds = parseBinds(hostConfig.Binds ?? []);
-		if (binds.length > 0 && this.isolation.mode !== 'namespaces') throw badRequest(`bind mounts need namespaces, which this engine does not have (${this.isolation.reason})`);
+		const tmpfs = parseTmpfs(hostConfig.Tmpfs, Boolean(hostConfig.Privileged));
+		const devices = parseDevices(hostConfig.Devices);
+		const mounts = [...binds, ...tmpfs, ...devices];
+		if ((mounts.length > 0 || hostConfig.ReadonlyRootfs) && this.isolation.mode !== 'namespaces') {
+			throw badRequest(`mounts, devices and --read-only need namespaces, which this engine does not have (${this.isolation.reason})`);
+		}
+
 		// The host image is read-only: a mount point must be there already, or under the tmpfs it gets at /tmp, /run or /dev.
 		if (image === hostImage) {
-			for (const bind of binds) {
-				const onTmpfs = /^\/(tmp|run|dev)\/./.test(bind.destination);
-				if (!onTmpfs && !existsSync(path.join(image.rootfs, resolveInRoot(image.rootfs, bind.destination)))) {
-					throw badRequest(`cannot make the mount point ${bind.destination}: the host image is read-only there (mount on a path that exists, or under /tmp)`);
+			for (const {destination} of mounts) {
+				const onTmpfs = /^\/(tmp|run|dev)\/./.test(destination);
+				if (!onTmpfs && !existsSync(path.join(image.rootfs, resolveInRoot(image.rootfs, destination)))) {
+					throw badRequest(`cannot make the mount point ${destination}: the host image is read-only there (mount on a path that exists, or under /tmp)`);
 				}
 			}
 		}
+
 		const network = hostConfig.NetworkMode || 'none';
 		if (!['none', 'host', 'default', 'bridge'].includes(network)) throw badRequest(`network mode "${network}" is not supported by the berth engine: use none or host`);
 		// Checked now, so that a bad option fails the create and not a later start.
@@ -436,7 +448,13 @@ export class Containers {
 	}
 
 	private limits(record: ContainerRecord) {
-		return {memory: record.HostConfig.Memory, nanoCpus: record.HostConfig.NanoCpus, pidsLimit: record.HostConfig.PidsLimit, allDevices: Boolean(record.HostConfig.Privileged)};
+		return {
+			memory: record.HostConfig.Memory,
+			nanoCpus: record.HostConfig.NanoCpus,
+			pidsLimit: record.HostConfig.PidsLimit,
+			allDevices: Boolean(record.HostConfig.Privileged),
+			devices: record.HostConfig.Privileged ? [] : parseDevices(record.HostConfig.Devices).map(device => device.rule),
+		};
 	}
 
 	private stdinMode(record: ContainerRecord): StdinMode {
@@ -460,6 +478,7 @@ export class Containers {
 					directory: this.store.directoryOf(record.Id),
 					rootfs: image.rootfs,
 					layered: image.rootfs !== '/',
+					readOnlyRoot: Boolean(record.HostConfig.ReadonlyRootfs),
 					hostname: record.Config.Hostname ?? record.Id.slice(0, 12),
 					workingDir: record.Config.WorkingDir || '/',
 					user: record.Config.User || undefined,
@@ -763,12 +782,16 @@ export class Containers {
 	}
 
 	/** The container's bind mounts, with missing host directories made, as dockerd makes them. */
+	/** Binds and volumes, then tmpfs mounts, then devices, in the order the set-up makes them. */
 	private prepareBinds(record: ContainerRecord): Bind[] {
-		return parseBinds(record.HostConfig.Binds ?? []).map(bind => {
+		const binds: Bind[] = parseBinds(record.HostConfig.Binds ?? []).map(bind => {
 			const source = bind.volume ? this.volumes.create(bind.volume).Mountpoint : bind.source;
 			if (!existsSync(source)) mkdirSync(source, {recursive: true});
 			return {source, destination: bind.destination, readOnly: bind.readOnly};
 		});
+		const tmpfs: Bind[] = parseTmpfs(record.HostConfig.Tmpfs, Boolean(record.HostConfig.Privileged)).map(({destination, options}) => ({source: 'tmpfs', destination, readOnly: false, tmpfs: options}));
+		const devices: Bind[] = parseDevices(record.HostConfig.Devices).map(({source, destination}) => ({source, destination, readOnly: false, device: true}));
+		return [...binds, ...tmpfs, ...devices];
 	}
 
 	/** The containers that mount a volume. */

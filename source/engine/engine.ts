@@ -41,6 +41,7 @@ export class Engine {
 		this.images = new ImageStore(path.join(paths.stateDirectory, 'images'));
 		this.isolation = detectIsolation();
 		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups(`berth-${this.id.slice(0, 12)}`) : undefined;
+		if (this.isolation.mode === 'namespaces' && !this.cgroups) this.isolation.missing.push('no usable cgroup filesystem: --memory, --cpus and --pids-limit are refused, stats come from /proc');
 		this.volumes = new Volumes(path.join(paths.stateDirectory, 'volumes'), this.events);
 		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, this.cgroups, this.volumes, report);
 		this.containers.load();

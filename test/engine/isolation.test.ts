@@ -110,3 +110,22 @@ test('signals come from outside: PID 1 without a handler is killed after the tim
 	const zombies = 'sh -c "sleep 0.2 &" ; sleep 1; grep -l "^State:.*Z" /proc/[0-9]*/status 2>/dev/null | wc -l';
 	await same(['--init'], zombies, '--init reaps');
 });
+
+test('--read-only, --tmpfs and --device as dockerd gives them; docker info says what is in force', async t => {
+	if (!(await ready(t))) return;
+	await same(['--read-only'], 'touch /x 2>/dev/null || echo "root read-only"; mkdir -p /tmp 2>/dev/null || echo "no new directory either"', '--read-only');
+	await same(['--read-only', '--tmpfs', '/run:size=1m,mode=1777'], 'touch /run/x && echo "tmpfs writable"; grep " /run " /proc/mounts | cut -d" " -f3,4', '--tmpfs with options, Docker\'s defaults added');
+	await same(['--tmpfs', '/scratch:exec'], 'grep " /scratch " /proc/mounts | cut -d" " -f4', '--tmpfs exec');
+	// A device given is there and opens. (Made by hand with the same numbers it opens under dockerd,
+	// whose device list allows it, and not on the engine, whose mounts are all nodev: stricter, kept.)
+	const [major, minor] = readdirSync('/sys/dev/block')[0]!.split(':');
+	const device = readFileSync(`/sys/dev/block/${major}:${minor}/uevent`, 'utf8').match(/^DEVNAME=(.+)$/m)?.[1];
+	assert.ok(device, 'the first block device has a name');
+	await same(['--device', `/dev/${device}:/dev/given`], 'ls -l /dev/given | cut -c1; head -c 1 /dev/given >/dev/null && echo "given opens"', '--device');
+	const refused = await both(['--device', '/no/such/device'], 'true');
+	assert.notEqual(refused.engine.code, 0);
+	assert.match(refused.engine.stderr, /error gathering device information while adding custom device "\/no\/such\/device"/);
+	const info = JSON.parse((await docker({DOCKER_HOST: engine.url, DOCKER_CONTEXT: undefined}, ['info', '--format', '{{json .}}'])).stdout) as {SecurityOptions: string[]; LiveRestoreEnabled: boolean};
+	assert.ok(info.SecurityOptions.includes('name=seccomp,profile=default'), `seccomp in force, and said: ${JSON.stringify(info.SecurityOptions)}`);
+	assert.equal(info.LiveRestoreEnabled, true, 'containers outlive the engine, as under live restore');
+});

@@ -242,6 +242,23 @@ test('a remove right after a start stays removed, across a restart', async () =>
 	}
 });
 
+test('start, restart, stop and kill at once on one container: each answers as it would alone, none with a 5xx', async t => {
+	if (!(await requireNamespaces(t, engine))) return;
+	const container = await docker().createContainer({name: unique('concurrent'), Image: 'host', Cmd: ['sleep', '300']});
+	const operations = [`/containers/${container.id}/start`, `/containers/${container.id}/restart?t=0`, `/containers/${container.id}/stop?t=0`, `/containers/${container.id}/kill`];
+	const answers: string[] = [];
+	for (let round = 0; round < 15; round++) {
+		const replies = await Promise.all(operations.map(target => exchange(request('POST', target))));
+		for (const [index, reply] of replies.entries()) if (reply.status >= 500 || reply.status === 0) answers.push(`round ${round} ${operations[index]}: ${reply.status} ${reply.body}`);
+	}
+
+	assert.deepEqual(answers, []);
+	const inspected = await container.inspect();
+	assert.equal(processesNaming(container.id).length > 0, inspected.State.Running, 'what runs is what the record says');
+	await container.remove({force: true});
+	assert.ok(await eventually(() => processesNaming(container.id).length === 0, 10_000), 'and nothing of it runs once removed');
+});
+
 test('a paused container: exec is refused (409), rm -f answers, and a crash of the engine leaves it paused, then unpausable', async t => {
 	if (!(await requireCgroups(t, engine))) return;
 	const counter = await docker().createContainer({name: unique('paused'), Image: 'host', Cmd: ['sh', '-c', 'i=0; while :; do echo $i; i=$((i+1)); sleep 0.05; done']});

@@ -101,7 +101,8 @@ export function addStatsRoutes(router: Router, engine: Engine): void {
 		const pids = new Set(containers.processes(record.Id));
 		let output: string;
 		try {
-			output = (await promisify(execFile)('ps', psArgs)).stdout;
+			// Every process of the machine, as dockerd reads them, then this container's: a busy host lists thousands.
+			output = (await promisify(execFile)('ps', psArgs, {maxBuffer: 64 * 1024 * 1024})).stdout;
 		} catch (error) {
 			throw badRequest(`ps ${psArgs.join(' ')} failed: ${(error as Error).message.split('\n')[0]}`);
 		}

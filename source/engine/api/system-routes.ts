@@ -74,13 +74,15 @@ export function addSystemRoutes(router: Router, engine: Engine): void {
 			IndexServerAddress: '',
 			RegistryConfig: {IndexConfigs: {}, InsecureRegistryCIDRs: [], Mirrors: []},
 			Plugins: {Volume: [], Network: ['host', 'null'], Authorization: null, Log: ['json-file']},
-			SecurityOptions: [],
+			// What is in force, as dockerd words it, and each thing this machine lacks as a warning (docker info prints them).
+			SecurityOptions: engine.isolation.securityOptions,
 			Labels: [],
-			Warnings: engine.isolation.mode === 'process' ? [`WARNING: containers are not isolated (${engine.isolation.reason})`] : [],
+			Warnings: engine.isolation.mode === 'process' ? [`WARNING: containers are not isolated (${engine.isolation.reason})`] : engine.isolation.missing.map(line => `WARNING: ${line}`),
 			Runtimes: {berth: {path: 'unshare'}},
 			DefaultRuntime: 'berth',
 			Swarm: {LocalNodeState: 'inactive', ControlAvailable: false, NodeID: '', NodeAddr: ''},
-			LiveRestoreEnabled: false,
+			// Containers outlive the engine under their monitors, and are adopted when it starts again.
+			LiveRestoreEnabled: true,
 			ExperimentalBuild: false,
 			HttpProxy: '',
 			HttpsProxy: '',

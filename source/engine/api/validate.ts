@@ -57,6 +57,11 @@ export function validateCreate(body: unknown): {config: ContainerConfig; hostCon
 		if (host[field] !== undefined && host[field] !== null) expect(typeof host[field] === 'boolean', `HostConfig.${field}`, 'true or false');
 	}
 
+	if (host.Tmpfs !== undefined && host.Tmpfs !== null) expect(isStringMap(host.Tmpfs), 'HostConfig.Tmpfs', 'an object of strings');
+	if (host.Devices !== undefined && host.Devices !== null) {
+		expect(Array.isArray(host.Devices) && host.Devices.every(device => isStringMap(device)), 'HostConfig.Devices', 'a list of objects of strings');
+	}
+
 	if (host.PidsLimit !== undefined && host.PidsLimit !== null) expect(Number.isInteger(host.PidsLimit), 'HostConfig.PidsLimit', 'a whole number');
 	const logConfig = host.LogConfig as Record<string, unknown> | undefined;
 	if (logConfig !== undefined && logConfig !== null) {

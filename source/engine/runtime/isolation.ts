@@ -82,7 +82,8 @@ export function detectIsolation(): Isolation {
 	const seccomp = kernelHasSeccomp();
 	if (!seccomp) missing.push('the kernel has no seccomp: no system call filter');
 	if (!tini) missing.push('no tini (Debian: tini): --init is refused');
-	const securityOptions = [...(seccomp ? ['name=seccomp,profile=default'] : [])];
+	// dockerd's words where it has them; berth's own for what it enforces in another way.
+	const securityOptions = [...(seccomp ? ['name=seccomp,profile=default'] : []), 'name=capabilities,profile=default', 'name=masked-paths', 'name=nodev'];
 	const reason = `root on Linux: pid, mount, uts, ipc and network namespaces; Docker's capabilities and masked paths${seccomp ? '; seccomp' : ''}`;
 	return {mode: 'namespaces', reason, tools, arch, lastCap: lastCapability(), ownCapabilities: ownCapabilities(), seccomp, securityOptions, missing};
 }

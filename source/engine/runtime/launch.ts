@@ -17,7 +17,8 @@ import type {Isolation} from './isolation.ts';
 
 const run = promisify(execFile);
 
-export type Bind = {source: string; destination: string; readOnly: boolean};
+/** A bind mount, or (tmpfs) a tmpfs with these options, or (device) a host device node bound in. */
+export type Bind = {source: string; destination: string; readOnly: boolean; tmpfs?: string; device?: boolean};
 
 export type Exit = {code: number; at?: number};
 
@@ -48,6 +49,8 @@ export type ContainerSpec = {
 	noNewPrivileges: boolean;
 	privileged: boolean;
 	init: boolean;
+	/** --read-only: the root filesystem is mounted read-only once the set-up is done. */
+	readOnlyRoot: boolean;
 };
 
 export type RunningContainer = {
@@ -217,12 +220,13 @@ export async function launchContainer(spec: ContainerSpec, isolation: Isolation)
 			BERTH_ROOTFS: spec.rootfs,
 			BERTH_HELPER_CGROUPS: (spec.cgroupProcs ?? []).join('\t'),
 			// Destinations resolved inside the container's layers, so an image's symlink cannot point a mount at the host.
-			BERTH_BINDS: spec.binds.map(bind => `${bind.source}\t${spec.layered ? resolveInLayers([path.join(spec.directory, 'upper'), spec.rootfs], bind.destination) : bind.destination}\t${bind.readOnly ? 'ro' : 'rw'}\n`).join(''),
+			BERTH_BINDS: spec.binds.map(bind => `${bind.source}\t${spec.layered ? resolveInLayers([path.join(spec.directory, 'upper'), spec.rootfs], bind.destination) : bind.destination}\t${bind.tmpfs === undefined ? (bind.device ? 'device' : bind.readOnly ? 'ro' : 'rw') : `tmpfs=${bind.tmpfs}`}\n`).join(''),
 			BERTH_MASKED: maskedPaths.filter(under('/sys')).join(' '),
 			BERTH_READONLY_PATHS: readOnlyPaths.filter(under('/sys')).join(' '),
 			...(spec.privileged ? {} : {BERTH_HELPER_PROC_MASKED: maskedPaths.filter(under('/proc')).join(' '), BERTH_HELPER_PROC_READONLY: readOnlyPaths.filter(under('/proc')).join(' ')}),
 			...(spec.tty ? {BERTH_TERMINAL: '1'} : {}),
 			...(spec.privileged ? {BERTH_PRIVILEGED: '1'} : {}),
+			...(spec.readOnlyRoot ? {BERTH_READONLY_ROOT: '1'} : {}),
 			...(spec.init && tools.tini ? {BERTH_INIT: tools.tini} : {}),
 		});
 		if (spec.layered) {

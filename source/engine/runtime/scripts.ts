@@ -119,19 +119,27 @@ tab=$(printf '\\t')
 printf '%s' "$BERTH_BINDS" | while IFS="$tab" read -r source destination mode; do
 	[ -n "$source" ] || continue
 	point="$root$destination"
-	if [ -d "$source" ]; then made() { mkdir -p "$point"; }; else made() { mkdir -p "$(dirname "$point")" && { [ -e "$point" ] || : > "$point"; }; }; fi
+	if [ "\${mode%%=*}" = tmpfs ] || { [ "$mode" != device ] && [ -d "$source" ]; }; then made() { mkdir -p "$point"; }; else made() { mkdir -p "$(dirname "$point")" && { [ -e "$point" ] || : > "$point"; }; }; fi
 	if [ ! -e "$point" ] && ! made 2>/dev/null; then
 		echo "cannot make the mount point $destination: the image's root is read-only there (mount on a path that exists, or under /tmp)" >&2
 		exit 1
 	fi
+	# A tmpfs of its own (--tmpfs, options checked by the engine), or a device node given (--device):
+	# bound from the host's /dev, it opens, as the devices bound into every container's /dev do.
+	case "$mode" in
+	tmpfs=*) "$M" -t tmpfs -o "\${mode#tmpfs=}" tmpfs "$point"; continue;;
+	device) "$M" --bind "$source" "$point"; continue;;
+	esac
 	"$M" --rbind "$source" "$point"
 	if [ "$mode" = ro ]; then "$M" -o remount,bind,ro "$point"; fi
 	nodev_under "$point"
 done
+# --read-only: the root itself, once everything is mounted in it (the mounts on it keep their own modes).
+if [ -n "$BERTH_READONLY_ROOT" ]; then "$M" -o "remount,bind,ro$nodev" "$root"; fi
 echo "$host_name" > /proc/sys/kernel/hostname
 perl=$BERTH_PERL; unshare=$BERTH_UNSHARE; monitor=$BERTH_MONITOR; relay=$BERTH_RELAY; terminal=$BERTH_TERMINAL
 console=; [ -z "$BERTH_PRIVILEGED" ] && console="$root/dev/console"
-unset BERTH_MOUNT BERTH_ROOTFS BERTH_UPPER BERTH_WORK BERTH_BINDS BERTH_TERMINAL BERTH_PRIVILEGED BERTH_INIT BERTH_PERL BERTH_MASKED BERTH_READONLY_PATHS BERTH_UNSHARE BERTH_MONITOR BERTH_RELAY
+unset BERTH_MOUNT BERTH_ROOTFS BERTH_UPPER BERTH_WORK BERTH_BINDS BERTH_READONLY_ROOT BERTH_TERMINAL BERTH_PRIVILEGED BERTH_INIT BERTH_PERL BERTH_MASKED BERTH_READONLY_PATHS BERTH_UNSHARE BERTH_MONITOR BERTH_RELAY
 # The monitor's child, PID 1 of the new pid namespace, is the exec helper straight away: the
 # command that follows keeps PID 1 (2 under --init).
 cd "$root"
