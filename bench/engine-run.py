@@ -54,11 +54,16 @@ def main():
         for _ in range(args.runs):
             berth.append(timed(berth_cmd))
             docker.append(timed(docker_cmd))
+        # The CLI's own floor: a request-free start, and one round trip to the engine.
+        floor = statistics.median([timed(["docker", "--version"]) for _ in range(args.runs)])
+        trip = statistics.median([timed(["docker", "-H", socket, "version"]) for _ in range(args.runs)])
         b, d = statistics.median(berth), statistics.median(docker)
         print(f"docker run --rm IMAGE true, {args.runs} runs each, medians")
         print(f"against berth's engine: {b * 1000:.0f} ms (min {min(berth) * 1000:.0f}, max {max(berth) * 1000:.0f})")
         print(f"against dockerd:        {d * 1000:.0f} ms (min {min(docker) * 1000:.0f}, max {max(docker) * 1000:.0f})")
         print(f"dockerd / berth:        {d / b:.1f}x")
+        print(f"the CLI alone: docker --version {floor * 1000:.0f} ms, docker version against the engine {trip * 1000:.0f} ms")
+        print(f"10x would need {d * 100:.0f} ms against the engine")
     finally:
         engine.terminate()
         engine.wait()
