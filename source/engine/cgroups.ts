@@ -38,6 +38,8 @@ export type ContainerCgroup = {
 	/** SIGKILL to every process in it. */
 	kill(): void;
 	remove(): void;
+	/** Whether any of its directories is still there. */
+	exists(): boolean;
 };
 
 /** What every container together uses: CPU time so far, and memory without the page cache. */
@@ -189,6 +191,7 @@ function v1Driver(parentName: string): CgroupDriver {
 						ioWrite,
 					};
 				},
+				exists: () => v1Controllers.some(controller => existsSync(directory(controller))),
 				remove() {
 					for (const controller of v1Controllers) {
 						try {
@@ -270,6 +273,7 @@ function v2Driver(parentName: string): CgroupDriver {
 						ioWrite,
 					};
 				},
+				exists: () => existsSync(directory),
 				remove() {
 					try {
 						rmdirSync(directory);

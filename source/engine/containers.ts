@@ -136,6 +136,8 @@ const maxLogFiles = 100;
 export class Containers {
 	private readonly records = new Map<string, ContainerRecord>();
 	private readonly live = new Map<string, Live>();
+	/** Containers between the making of their cgroup and their first process: their cgroup is theirs. */
+	private readonly launching = new Set<string>();
 	private readonly logs = new Map<string, ContainerLog>();
 	private readonly exitWaiters = new Map<string, Array<(code: number) => void>>();
 	private readonly removeWaiters = new Map<string, Array<() => void>>();
@@ -210,10 +212,26 @@ export class Containers {
 
 		for (const id of this.cgroups?.ids() ?? []) {
 			if (this.live.has(id)) continue;
-			const cgroup = this.cgroups!.create(id, {});
-			cgroup.kill();
-			cgroup.remove();
+			this.discardCgroup(id, this.cgroups!.create(id, {}));
 		}
+	}
+
+	/**
+	 * Kills what is left in a container's cgroup and removes the cgroup once it is empty: killed
+	 * processes take the kernel a moment to reap, and a cgroup that still has some cannot go. The
+	 * retries only remove; they stop when the container starts again (its cgroup is then its own).
+	 */
+	private discardCgroup(id: string, cgroup: ContainerCgroup): void {
+		cgroup.kill();
+		cgroup.remove();
+		let tries = 0;
+		const retry = () => {
+			if (this.live.has(id) || this.launching.has(id) || !cgroup.exists() || ++tries > 50) return;
+			cgroup.remove();
+			setTimeout(retry, 100).unref();
+		};
+
+		setTimeout(retry, 100).unref();
 	}
 
 	/** Ends every process a monitor without a running record holds. */
@@ -311,7 +329,7 @@ export class Containers {
 		const devices = parseDevices(hostConfig.Devices);
 		const mounts = [...binds, ...tmpfs, ...devices];
 		if ((mounts.length > 0 || hostConfig.ReadonlyRootfs) && this.isolation.mode !== 'namespaces') {
-			throw badRequest(`mounts, devices and --read-only need namespaces, which this engine does not have (${this.isolation.reason})`);
+			throw badRequest(`bind mounts need namespaces (as do --tmpfs, --device and --read-only), which this engine does not have (${this.isolation.reason})`);
 		}
 
 		// The host image is read-only: a mount point must be there already, or under the tmpfs it gets at /tmp, /run or /dev.
@@ -471,6 +489,7 @@ export class Containers {
 		let running: RunningContainer;
 		const privileges = privilegesOf(record.HostConfig, this.isolation);
 		try {
+			this.launching.add(record.Id);
 			cgroup = this.cgroups?.create(record.Id, this.limits(record));
 			running = await launchContainer(
 				{
@@ -498,9 +517,12 @@ export class Containers {
 				this.isolation,
 			);
 		} catch (error) {
-			cgroup?.remove();
+			this.launching.delete(record.Id);
+			if (cgroup) this.discardCgroup(record.Id, cgroup);
 			throw new EngineError(500, `failed to start container: ${(error as Error).message}`);
 		}
+
+		this.launching.delete(record.Id);
 
 		const live = this.wire(record, running, cgroup);
 		try {
@@ -573,8 +595,7 @@ export class Containers {
 		this.live.delete(record.Id);
 		// Killed for want of memory: told as dockerd tells it, an "oom" event and OOMKilled.
 		const oomKilled = (live.cgroup?.oomKills() ?? 0) > 0;
-		live.cgroup?.kill();
-		live.cgroup?.remove();
+		if (live.cgroup) this.discardCgroup(record.Id, live.cgroup);
 		live.log.close();
 		record.MonitorPid = undefined;
 		record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date(at ?? Date.now()).toISOString()};
@@ -757,6 +778,8 @@ export class Containers {
 				await exited;
 			}
 
+			// A cgroup left by a start a crash cut, or by processes slow to die, goes with its container.
+			if (this.cgroups?.ids().includes(record.Id)) this.discardCgroup(record.Id, this.cgroups.create(record.Id, {}));
 			this.records.delete(record.Id);
 			this.logs.get(record.Id)?.removeAllListeners();
 			this.logs.delete(record.Id);
