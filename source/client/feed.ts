@@ -108,11 +108,15 @@ export function startResourceFeed(docker: Docker, {coalesceMs = 40, onStop}: {co
 		},
 	};
 
+	// One re-read at a time: two in flight can answer out of order, and the older answer (a
+	// container still running) would overwrite the newer (paused), with no event left to fix it.
+	let flushing = false;
 	const flush = async () => {
 		flushTimer = undefined;
-		if (dirty.size === 0 || stopped) return;
+		if (dirty.size === 0 || stopped || flushing) return;
 		const ids = [...dirty];
 		dirty.clear();
+		flushing = true;
 		try {
 			const found = await fetchContainers(docker, ids);
 			if (stopped) return;
@@ -137,6 +141,10 @@ export function startResourceFeed(docker: Docker, {coalesceMs = 40, onStop}: {co
 			for (const id of gone) expected.delete(id);
 		} catch {
 			// The stream's own error handling reconnects and re-lists.
+		} finally {
+			flushing = false;
+			// What changed while this read was under way is read next.
+			if (dirty.size > 0 && !stopped) flushTimer ??= setTimeout(flush, coalesceMs);
 		}
 	};
 
