@@ -23,6 +23,14 @@ def docker(host, *args):
     return subprocess.run(["docker", "-H", host, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
+def peer_daemon():
+    """The Docker daemon to compare with, from DOCKER_HOST (a unix socket): its URL and socket path."""
+    host = os.environ.get("DOCKER_HOST", "")
+    if not host.startswith("unix://"):
+        sys.exit("set DOCKER_HOST=unix:///... to the Docker daemon to compare with")
+    return host, host[len("unix://"):]
+
+
 class Target:
     """A private berth engine (engine=True) or the daemon at DOCKER_HOST, with the image to run
     there and the environment to run berth in (NODE_EXTRA_CA_CERTS unset, as on a user's machine)."""

@@ -17,10 +17,9 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 
-from benchlib import Target, pids_named, rss_mb
+from benchlib import Target, peer_daemon, pids_named, rss_mb
 
 
 def pss_kib(pid):
@@ -85,9 +84,7 @@ def main():
     parser.add_argument("--running", type=int, default=200)
     parser.add_argument("--image", default=os.environ.get("BERTH_TEST_IMAGE", "berth-test/busybox"))
     args = parser.parse_args()
-    dockerd = os.environ.get("DOCKER_HOST", "")
-    if not dockerd.startswith("unix://"):
-        sys.exit("set DOCKER_HOST=unix:///... to the Docker daemon to compare with")
+    dockerd, _ = peer_daemon()
 
     results = {}
     engine = Target(True, None, prefix="berth-memory-")

@@ -18,12 +18,11 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
 
-from benchlib import rss_mb
+from benchlib import peer_daemon, rss_mb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BERTH = os.path.join(ROOT, "dist", "berth.js")
@@ -90,10 +89,7 @@ def main():
     parser.add_argument("--idle", type=float, default=30)
     parser.add_argument("--image", default=os.environ.get("BERTH_TEST_IMAGE", "berth-test/busybox"))
     args = parser.parse_args()
-    dockerd = os.environ.get("DOCKER_HOST", "")
-    if not dockerd.startswith("unix://"):
-        sys.exit("set DOCKER_HOST=unix:///... to the Docker daemon to compare with")
-    dockerd_sock = dockerd[len("unix://"):]
+    _, dockerd_sock = peer_daemon()
 
     work = tempfile.mkdtemp(prefix="berth-scale-")
     env = dict(os.environ, BERTH_ENGINE_STATE=os.path.join(work, "state"), BERTH_ENGINE_RUN=os.path.join(work, "run"))

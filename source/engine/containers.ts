@@ -517,12 +517,11 @@ export class Containers {
 				this.isolation,
 			);
 		} catch (error) {
-			this.launching.delete(record.Id);
 			if (cgroup) this.discardCgroup(record.Id, cgroup);
 			throw new EngineError(500, `failed to start container: ${(error as Error).message}`);
+		} finally {
+			this.launching.delete(record.Id);
 		}
-
-		this.launching.delete(record.Id);
 
 		const live = this.wire(record, running, cgroup);
 		try {
@@ -804,8 +803,10 @@ export class Containers {
 		});
 	}
 
-	/** The container's bind mounts, with missing host directories made, as dockerd makes them. */
-	/** Binds and volumes, then tmpfs mounts, then devices, in the order the set-up makes them. */
+	/**
+	 * The container's mounts in the order the set-up makes them: binds and volumes (missing host
+	 * directories made, as dockerd makes them), then tmpfs mounts, then devices.
+	 */
 	private prepareBinds(record: ContainerRecord): Bind[] {
 		const binds: Bind[] = parseBinds(record.HostConfig.Binds ?? []).map(bind => {
 			const source = bind.volume ? this.volumes.create(bind.volume).Mountpoint : bind.source;

@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {handleUpgrade} from './api/attach.ts';
 import {addContainerRoutes} from './api/container-routes.ts';
-import {Router} from './api/http.ts';
+import {rawErrorResponse, Router} from './api/http.ts';
 import {addImageRoutes} from './api/image-routes.ts';
 import {addStatsRoutes} from './api/stats-routes.ts';
 import {addSystemRoutes} from './api/system-routes.ts';
@@ -99,11 +99,10 @@ export class Engine {
 	}
 }
 
-/** The answer to a request Node's HTTP parser could not read, in dockerd's JSON error form. */
+/** The answer to a request Node's HTTP parser could not read. */
 function parserRefusal(error: NodeJS.ErrnoException): string {
-	const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout'] : [400, 'Bad Request'];
-	const body = JSON.stringify({message: `malformed request: ${(error as {reason?: string}).reason ?? error.message}`});
-	return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+	const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+	return rawErrorResponse(status, `malformed request: ${(error as {reason?: string}).reason ?? error.message}`);
 }
 
 function engineId(paths: EnginePaths): string {

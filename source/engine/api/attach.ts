@@ -6,16 +6,14 @@ import type {Duplex} from 'node:stream';
 import {EngineError} from '../errors.ts';
 import type {Engine} from '../engine.ts';
 import {encodeEntry, encodeFrame, selectEntries} from '../log-store.ts';
-import {decodeParameter, flag, parseTarget} from './http.ts';
+import {decodeParameter, flag, parseTarget, rawErrorResponse} from './http.ts';
 
 /** Whatever a hijacked request holds, it ends in an answer or a closed socket, never in a crash. */
 export function handleUpgrade(engine: Engine, request: IncomingMessage, socket: Duplex, head: Buffer): void {
 	// A client that goes away mid-stream is not an error of the engine's.
 	socket.on('error', () => socket.destroy());
 	const fail = (status: number, message: string) => {
-		if (!socket.writable) return;
-		const body = JSON.stringify({message});
-		socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+		if (socket.writable) socket.end(rawErrorResponse(status, message));
 	};
 
 	const failWith = (error: unknown) => {

@@ -119,6 +119,16 @@ export function sendEmpty(response: ServerResponse, status = 204): void {
 	response.end();
 }
 
+/**
+ * An error answer written straight to a socket, for requests the HTTP server does not answer
+ * itself: hijacked ones, and those its parser refused. The connection closes after it.
+ */
+export function rawErrorResponse(status: number, message: string): string {
+	const reason = {400: 'Bad Request', 404: 'Not Found', 408: 'Request Timeout', 409: 'Conflict', 431: 'Request Header Fields Too Large'}[status] ?? 'Error';
+	const body = JSON.stringify({message});
+	return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nApi-Version: ${engineApiVersion}\r\nConnection: close\r\n\r\n${body}`;
+}
+
 export function sendError(response: ServerResponse, error: unknown): void {
 	const status = error instanceof EngineError ? error.status : 500;
 	if (response.headersSent) {

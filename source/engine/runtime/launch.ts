@@ -20,6 +20,13 @@ const run = promisify(execFile);
 /** A bind mount, or (tmpfs) a tmpfs with these options, or (device) a host device node bound in. */
 export type Bind = {source: string; destination: string; readOnly: boolean; tmpfs?: string; device?: boolean};
 
+/** The set-up's third column for a mount: ro or rw (a bind), tmpfs=OPTIONS, or device. */
+function mountMode(bind: Bind): string {
+	if (bind.tmpfs !== undefined) return `tmpfs=${bind.tmpfs}`;
+	if (bind.device) return 'device';
+	return bind.readOnly ? 'ro' : 'rw';
+}
+
 export type Exit = {code: number; at?: number};
 
 /** How a container's standard input is wired: none, a FIFO the monitor holds (-i), or one only the engine holds (-i with StdinOnce). */
@@ -220,7 +227,7 @@ export async function launchContainer(spec: ContainerSpec, isolation: Isolation)
 			BERTH_ROOTFS: spec.rootfs,
 			BERTH_HELPER_CGROUPS: (spec.cgroupProcs ?? []).join('\t'),
 			// Destinations resolved inside the container's layers, so an image's symlink cannot point a mount at the host.
-			BERTH_BINDS: spec.binds.map(bind => `${bind.source}\t${spec.layered ? resolveInLayers([path.join(spec.directory, 'upper'), spec.rootfs], bind.destination) : bind.destination}\t${bind.tmpfs === undefined ? (bind.device ? 'device' : bind.readOnly ? 'ro' : 'rw') : `tmpfs=${bind.tmpfs}`}\n`).join(''),
+			BERTH_BINDS: spec.binds.map(bind => `${bind.source}\t${spec.layered ? resolveInLayers([path.join(spec.directory, 'upper'), spec.rootfs], bind.destination) : bind.destination}\t${mountMode(bind)}\n`).join(''),
 			BERTH_MASKED: maskedPaths.filter(under('/sys')).join(' '),
 			BERTH_READONLY_PATHS: readOnlyPaths.filter(under('/sys')).join(' '),
 			...(spec.privileged ? {} : {BERTH_HELPER_PROC_MASKED: maskedPaths.filter(under('/proc')).join(' '), BERTH_HELPER_PROC_READONLY: readOnlyPaths.filter(under('/proc')).join(' ')}),
