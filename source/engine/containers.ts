@@ -1,8 +1,7 @@
 // Containers: their records, their lifecycle and the shapes the API returns. Every change is
 // saved before it is announced, so what a client is told has happened survives a restart.
 import {constants} from 'node:os';
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs';
-import {StringDecoder} from 'node:string_decoder';
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync} from 'node:fs';
 import path from 'node:path';
 import {humanDuration} from '../shared/durations.ts';
 import {badRequest, conflict, EngineError, notFound, notModified} from './errors.ts';
@@ -17,7 +16,9 @@ import {type DeviceRequest, parseDevices, parseTmpfs} from './mounts.ts';
 import {checkProcessStrings} from './process-strings.ts';
 import {capabilityNumbers, checkCapabilities, containerCapabilities} from './runtime/capabilities.ts';
 import type {Isolation} from './runtime/isolation.ts';
-import {adoptContainer, type Bind, isMonitor, launchContainer, readExit, type RunningContainer, type StdinMode} from './runtime/launch.ts';
+import {adoptContainer, type Bind, containerFiles, isMonitor, launchContainer, readExit, type RunningContainer, type StdinMode} from './runtime/launch.ts';
+import {SpoolReader} from './runtime/spool.ts';
+import {OutputLines} from './output-lines.ts';
 import {alive, processesOf, resizeTerminal} from './runtime/processes.ts';
 import {seccompProgram} from './runtime/seccomp.ts';
 import type {StateStore} from './state-store.ts';
@@ -180,6 +181,8 @@ export class Containers {
 			// Started by an engine killed before it saved the start: nothing may run that the record does not say runs.
 			if (!wasRunning && isMonitor(Number(readFile(path.join(directory, 'monitor.pid')).trim()), record.Id)) this.killOrphan(record.Id, directory);
 			if (wasRunning) {
+				// What it wrote while the engine was away, up to its end, is in its spools still.
+				this.catchUp(record, directory);
 				const exit = readExit(directory);
 				record.State = {
 					...record.State,
@@ -198,6 +201,22 @@ export class Containers {
 		}
 
 		this.cleanLeftovers();
+	}
+
+	/** Puts what is left in a container's spools, once it has ended, in its log. */
+	private catchUp(record: ContainerRecord, directory: string): void {
+		const log = this.log(record);
+		const files = containerFiles(directory);
+		for (const stream of ['stdout', 'stderr'] as const) {
+			const reader = new SpoolReader(files[stream]);
+			const flush = spoolToLog(reader, log, stream);
+			reader.open(log.positions()[stream]);
+			reader.drain();
+			flush();
+			reader.close();
+		}
+
+		log.close();
 	}
 
 	/** Directories without a record (a kill during create or remove) and cgroups of no running container. */
@@ -491,6 +510,8 @@ export class Containers {
 		try {
 			this.launching.add(record.Id);
 			cgroup = this.cgroups?.create(record.Id, this.limits(record));
+			// The spools are made anew, empty: the log reads them from their start.
+			this.log(record).resetPositions();
 			running = await launchContainer(
 				{
 					id: record.Id,
@@ -550,30 +571,9 @@ export class Containers {
 		const live: Live = {process: running, log, stopping: false, cgroup};
 		this.live.set(record.Id, live);
 		const forward = (stream: 'stdout' | 'stderr') => {
-			let partial = '';
-			// The log keeps text (json-file holds strings, as dockerd's does); a character split
-			// between two chunks is put back together first.
-			const decoder = new StringDecoder('utf8');
-			running[stream].on('data', (chunk: Buffer) => {
-				// Attached clients get the bytes as they come: a shell's prompt has no newline, and
-				// `docker run … > file` must get binary output unchanged.
-				log.emit('output', stream, chunk);
-				const lines = (partial + decoder.write(chunk)).split('\n');
-				partial = lines.pop() ?? '';
-				const entries = lines.map(line => `${line}\n`);
-				// A line with no end in sight is written in pieces, as dockerd does past 16 KiB.
-				if (partial.length > 16 * 1024) {
-					entries.push(partial);
-					partial = '';
-				}
-
-				log.writeMany(stream, entries);
-			});
-			return () => {
-				partial += decoder.end();
-				if (partial) log.write(stream, partial);
-				partial = '';
-			};
+			const flush = spoolToLog(running[stream], log, stream);
+			running[stream].start(log.positions()[stream]);
+			return flush;
 		};
 
 		const flushOut = forward('stdout');
@@ -595,10 +595,14 @@ export class Containers {
 		// Killed for want of memory: told as dockerd tells it, an "oom" event and OOMKilled.
 		const oomKilled = (live.cgroup?.oomKills() ?? 0) > 0;
 		if (live.cgroup) this.discardCgroup(record.Id, live.cgroup);
-		live.log.close();
 		record.MonitorPid = undefined;
 		record.State = {...record.State, Status: 'exited', Running: false, Paused: false, Restarting: false, OOMKilled: oomKilled, Pid: 0, ExitCode: code, FinishedAt: new Date(at ?? Date.now()).toISOString()};
 		this.save(record);
+		// All its output is in the log (and the record says it ended): the spools' space goes.
+		const files = containerFiles(this.store.directoryOf(record.Id));
+		for (const spool of [files.stdout, files.stderr]) truncateQuietly(spool);
+		live.log.resetPositions();
+		live.log.close();
 		if (oomKilled) this.events.publish('container', 'oom', record.Id, this.attributes(record));
 		this.events.publish('container', 'die', record.Id, this.attributes(record, {exitCode: String(code)}));
 		if (live.stopping) this.events.publish('container', 'stop', record.Id, this.attributes(record));
@@ -1000,4 +1004,32 @@ export function statusText(state: ContainerState, now = Date.now()): string {
 	if (state.Status === 'created') return 'Created';
 	if (state.Status === 'dead') return 'Dead';
 	return `Exited (${state.ExitCode}) ${since(state.FinishedAt)} ago`;
+}
+
+/**
+ * A spool's chunks, as they are read, cut into entries of the log, each with where it ends in the
+ * spool; attached clients get the chunks themselves (a shell's prompt has no newline, and `docker
+ * run … > file` must get binary output unchanged). Gives what ends the stream: the last entry
+ * with no newline.
+ */
+function spoolToLog(reader: SpoolReader, log: ContainerLog, stream: 'stdout' | 'stderr'): () => void {
+	const lines = new OutputLines(log.positions()[stream]);
+	reader.on('data', (chunk: Buffer) => {
+		log.emit('output', stream, chunk);
+		const {texts, ends} = lines.push(chunk);
+		log.writeMany(stream, texts, ends);
+		if (ends.length > 0) reader.logged(ends.at(-1)!);
+	});
+	return () => {
+		const {texts, ends} = lines.flush();
+		log.writeMany(stream, texts, ends);
+	};
+}
+
+function truncateQuietly(file: string): void {
+	try {
+		truncateSync(file, 0);
+	} catch {
+		// Never made (an older container), or gone with its directory.
+	}
 }

@@ -13,7 +13,7 @@ import {capabilityNumbers} from './runtime/capabilities.ts';
 import {execHelperProgram, helperSyscalls} from './runtime/exec-helper.ts';
 import type {Isolation} from './runtime/isolation.ts';
 import {containerEnvironment, hostTerminalCommand} from './runtime/launch.ts';
-import {ptyRelayProgram} from './runtime/pty-relay.ts';
+import {outputRelayProgram} from './runtime/output-relay.ts';
 import {resizeTerminal} from './runtime/processes.ts';
 import {seccompProgram} from './runtime/seccomp.ts';
 
@@ -129,7 +129,7 @@ export class Execs {
 			};
 			let command = [this.isolation.tools.perl!, '-e', execHelperProgram, '--', ...instance.config.Cmd];
 			// A TTY exec gets a terminal of the container's devpts (its /dev/pts), which `tty` names inside.
-			if (instance.config.Tty) command = [this.isolation.tools.perl!, '-e', ptyRelayProgram, '--', `/proc/${initPid}/root/dev/pts`, '--', ...command];
+			if (instance.config.Tty) command = [this.isolation.tools.perl!, '-e', outputRelayProgram, '--', `/proc/${initPid}/root/dev/pts`, '--', ...command];
 
 			child = spawn(command[0]!, command.slice(1), {
 				env: {...helperEnv, PATH: '/usr/sbin:/usr/bin:/sbin:/bin'},

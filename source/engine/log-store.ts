@@ -2,13 +2,27 @@
 //   {"log":"text\n","stream":"stdout","time":"2026-11-23T08:05:02.594652611Z"}
 // rotated by size (max-size, max-file as Docker names them), read back oldest first (or from the
 // end, for a tail), and announced to followers as they are written, a batch at a time.
+// Beside the log, a position file says how far into each of the container's spools the log has
+// got, and how long the log file was then: written after every append (and around a rotation),
+// so that after a crash the lines written past it are cut off and read again from the spool,
+// neither lost nor doubled.
 import {EventEmitter} from 'node:events';
-import {closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
+import {closeSync, constants as fsConstants, existsSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync} from 'node:fs';
+import path from 'node:path';
 import {badRequest} from './errors.ts';
 
 export type LogEntry = {log: string; stream: 'stdout' | 'stderr'; time: string};
 
 export type LogOptions = {maxSize: number; maxFile: number};
+
+/** How far into its spools (stdout, stderr) a container's log has got. */
+export type Positions = {stdout: number; stderr: number};
+
+/** The position file: the spools' offsets, and the log file (inode, size) they were reached with. */
+type Saved = Positions & {ino: number; size: number};
+
+/** Written whole at offset 0 each time: one small pwrite, which a kill cannot cut in two. */
+const savedLength = 128;
 
 export const defaultLogOptions: LogOptions = {maxSize: 10 * 1024 * 1024, maxFile: 3};
 
@@ -39,13 +53,29 @@ export function timestamp(now = Date.now()): string {
 export class ContainerLog extends EventEmitter {
 	private size: number;
 	private fd: number | undefined;
+	private ino = 0;
+	private readonly positionFile: string;
+	private saved: Saved;
 
 	constructor(
 		private readonly file: string,
 		private readonly options: LogOptions = defaultLogOptions,
 	) {
 		super();
+		// Named apart from the log, so that what globs the log files (*-json.log*) does not take it.
+		this.positionFile = path.join(path.dirname(file), 'log-positions');
+		this.saved = this.recover();
 		this.size = existsSync(file) ? statSync(file).size : 0;
+	}
+
+	/** How far into each spool the log has got. */
+	positions(): Positions {
+		return {stdout: this.saved.stdout, stderr: this.saved.stderr};
+	}
+
+	/** A new run of the container: its spools start again, empty. */
+	resetPositions(): void {
+		this.save({stdout: 0, stderr: 0});
 	}
 
 	write(stream: 'stdout' | 'stderr', text: string): void {
@@ -55,21 +85,25 @@ export class ContainerLog extends EventEmitter {
 	/**
 	 * Several entries of one stream at once, as one write to the file and one announcement
 	 * ('entries', with the array): a container that floods its output costs a write per chunk
-	 * it sends, not per line.
+	 * it sends, not per line. `ends`: where each entry ends in the stream's spool.
 	 */
-	writeMany(stream: 'stdout' | 'stderr', texts: string[]): void {
+	writeMany(stream: 'stdout' | 'stderr', texts: string[], ends?: number[]): void {
 		if (texts.length === 0) return;
 		const entries: LogEntry[] = texts.map(log => ({log, stream, time: timestamp()}));
+		// The position once the entries before `index` are in.
+		const reached = (index: number) => ({[stream]: index > 0 && ends ? ends[index - 1]! : this.saved[stream]});
 		let pending = '';
 		let pendingBytes = 0;
-		for (const entry of entries) {
+		for (const [index, entry] of entries.entries()) {
 			const line = `${JSON.stringify(entry)}\n`;
 			const bytes = Buffer.byteLength(line);
 			if (this.size + pendingBytes + bytes > this.options.maxSize && this.size + pendingBytes > 0) {
 				this.append(pending, pendingBytes);
+				this.save(reached(index));
 				pending = '';
 				pendingBytes = 0;
 				this.rotate();
+				this.save(reached(index));
 			}
 
 			pending += line;
@@ -77,6 +111,7 @@ export class ContainerLog extends EventEmitter {
 		}
 
 		this.append(pending, pendingBytes);
+		this.save(reached(entries.length));
 		this.emit('entries', entries);
 	}
 
@@ -86,12 +121,54 @@ export class ContainerLog extends EventEmitter {
 		this.fd = undefined;
 	}
 
+	private open(): number {
+		if (this.fd === undefined) {
+			this.fd = openSync(this.file, 'a', 0o600);
+			this.ino = fstatSync(this.fd).ino;
+		}
+
+		return this.fd;
+	}
+
 	private append(text: string, bytes: number): void {
 		if (!text) return;
-		this.fd ??= openSync(this.file, 'a', 0o600);
 		// A file opened to append takes a whole write (no partial writes as on pipes).
-		writeSync(this.fd, text);
+		writeSync(this.open(), text);
 		this.size += bytes;
+	}
+
+	/** Records the positions given (the others as they were) with the log file as it is now. */
+	private save(positions: Partial<Positions>): void {
+		this.open();
+		this.saved = {...this.saved, ...positions, ino: this.ino, size: this.size};
+		const fd = openSync(this.positionFile, fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o600);
+		try {
+			writeSync(fd, `${JSON.stringify(this.saved).padEnd(savedLength - 1, ' ')}\n`, 0, 'utf8');
+		} finally {
+			closeSync(fd);
+		}
+	}
+
+	/**
+	 * After a crash: what was appended after the last saved position is cut off (the spools
+	 * still hold it, and are read again from that position). The saved file is found by inode,
+	 * as a rotation may have renamed it; files newer than it hold only such lines.
+	 */
+	private recover(): Saved {
+		const none: Saved = {stdout: 0, stderr: 0, ino: 0, size: 0};
+		let saved: Saved;
+		try {
+			saved = {...none, ...(JSON.parse(readFileSync(this.positionFile, 'utf8')) as Partial<Saved>)};
+		} catch {
+			return none;
+		}
+
+		const files = this.files();
+		const index = files.findIndex(file => statSync(file).ino === saved.ino);
+		if (index === -1) return saved;
+		if (statSync(files[index]!).size > saved.size) truncateSync(files[index]!, saved.size);
+		for (const newer of files.slice(index + 1)) rmSync(newer, {force: true});
+		return saved;
 	}
 
 	private rotate(): void {

@@ -1,18 +1,20 @@
 // Starting a container under its monitor, and finding it again after the engine restarts. The
-// engine talks to a container only through FIFOs in its directory: control (what the monitor and
-// the exec helper report), stdout, stderr and stdin. The monitor holds them open, so the engine
-// may go and come back (SIGKILL included) without the container noticing, and its exit status is
-// left in the directory when nobody was there to be told.
+// engine talks to a container only through files in its directory: the control and stdin FIFOs
+// (what the monitor and the exec helper report; input), and the stdout and stderr spools the
+// container appends to. The monitor holds the FIFOs open, so the engine may go and come back
+// (SIGKILL included) without the container noticing; its output waits in the spools, and its
+// exit status is left in the directory when nobody was there to be told.
 import {type ChildProcess, execFile, spawn} from 'node:child_process';
-import {closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync} from 'node:fs';
+import {constants as fsConstants, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {writeEtcFiles} from '../etc-files.ts';
 import {resolveInLayers} from '../in-root.ts';
 import {execHelperProgram, helperSyscalls} from './exec-helper.ts';
-import {ptyRelayProgram} from './pty-relay.ts';
+import {outputRelayProgram} from './output-relay.ts';
 import {maskedPaths, monitorScript, processSetupScript, readOnlyPaths, setupScript, wrapperScript} from './scripts.ts';
+import {SpoolReader} from './spool.ts';
 import type {Isolation} from './isolation.ts';
 
 const run = promisify(execFile);
@@ -66,17 +68,18 @@ export type RunningContainer = {
 	/** The host pid of the container's first process (PID 1 inside). */
 	readonly pid: number;
 	readonly monitorPid: number;
-	stdout: net.Socket;
-	stderr: net.Socket;
+	/** Its output, read once the engine says from where (`start`): the log knows. */
+	stdout: SpoolReader;
+	stderr: SpoolReader;
 	/** Where an attached client's input goes, for a container with an open stdin. */
 	stdin?: net.Socket;
 	exited: Promise<Exit>;
 	signal(signal: NodeJS.Signals | number): void;
-	/** Stops reading its FIFOs (the engine is stopping and leaving it running). */
+	/** Stops reading its output and FIFOs (the engine is stopping and leaving it running). */
 	close(): void;
 };
 
-const fifos = (directory: string) => ({control: path.join(directory, 'control'), stdout: path.join(directory, 'stdout'), stderr: path.join(directory, 'stderr'), stdin: path.join(directory, 'stdin'), exit: path.join(directory, 'exit'), monitorPid: path.join(directory, 'monitor.pid')});
+export const containerFiles = (directory: string) => ({control: path.join(directory, 'control'), stdout: path.join(directory, 'stdout.spool'), stderr: path.join(directory, 'stderr.spool'), stdin: path.join(directory, 'stdin'), exit: path.join(directory, 'exit'), monitorPid: path.join(directory, 'monitor.pid')});
 
 /** Opens a FIFO without blocking, as a socket (so reading it takes no thread). */
 // Opened read-write, so that opening never waits for the other end; used one way only: a stream
@@ -88,30 +91,9 @@ function openFifo(file: string, use: 'read' | 'write'): net.Socket {
 
 const under = (top: string) => (path: string) => path.startsWith(`${top}/`);
 
-/** What a FIFO still holds, read at once (after the container's exit, its last output). */
-function drain(socket: net.Socket): Buffer[] {
-	const fd = (socket as unknown as {_handle?: {fd?: number}})._handle?.fd;
-	if (fd === undefined || fd < 0) return [];
-	const chunks: Buffer[] = [];
-	const buffer = Buffer.alloc(65_536);
-	for (let round = 0; round < 64; round++) {
-		let read = 0;
-		try {
-			read = readSync(fd, buffer, 0, buffer.length, null);
-		} catch {
-			break;
-		}
-
-		if (read <= 0) break;
-		chunks.push(Buffer.from(buffer.subarray(0, read)));
-	}
-
-	return chunks;
-}
-
 /** Reads the exit status the monitor left, with the time it was written. */
 export function readExit(directory: string): Exit | undefined {
-	const file = fifos(directory).exit;
+	const file = containerFiles(directory).exit;
 	try {
 		const text = readFileSync(file, 'utf8').trim();
 		if (!/^\d+$/.test(text)) return undefined;
@@ -201,15 +183,21 @@ function processEnvironment(spec: ContainerSpec): Record<string, string> {
  * held by the same relay a namespaced container's terminal has; REPORT is the fd that gets its exit.
  */
 export function hostTerminalCommand(command: string[], report?: number): string[] {
-	return ['perl', '-e', ptyRelayProgram, '--', '/dev/pts', ...(report === undefined ? [] : ['--report', String(report)]), '--', ...command];
+	return ['perl', '-e', outputRelayProgram, '--', '/dev/pts', ...(report === undefined ? [] : ['--report', String(report)]), '--', ...command];
+}
+
+/** The command with its stdout and stderr piped to the spools in `directory`; REPORT as above. */
+function spooledCommand(command: string[], directory: string, report: number): string[] {
+	return ['perl', '-e', outputRelayProgram, '--', '--spools', directory, '--report', String(report), '--', ...command];
 }
 
 /** Starts the container under a new monitor. */
 export async function launchContainer(spec: ContainerSpec, isolation: Isolation): Promise<RunningContainer> {
-	const files = fifos(spec.directory);
+	const files = containerFiles(spec.directory);
 	mkdirSync(spec.directory, {recursive: true});
 	for (const file of [files.control, files.stdout, files.stderr, files.stdin, files.exit, files.monitorPid]) rmSync(file, {force: true});
-	await run('mkfifo', ['-m', '600', files.control, files.stdout, files.stderr, ...(spec.stdin === 'none' ? [] : [files.stdin])]);
+	await run('mkfifo', ['-m', '600', files.control, ...(spec.stdin === 'none' ? [] : [files.stdin])]);
+	for (const spool of [files.stdout, files.stderr]) writeFileSync(spool, '', {mode: 0o600});
 
 	let setup: string[];
 	const env: Record<string, string> = isolation.mode === 'namespaces' ? {PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...helperEnvironment(spec, isolation, 'init')} : processEnvironment(spec);
@@ -223,7 +211,7 @@ export async function launchContainer(spec: ContainerSpec, isolation: Isolation)
 			BERTH_PERL: tools.perl!,
 			BERTH_UNSHARE: tools.unshare!,
 			BERTH_MONITOR: monitorScript,
-			BERTH_RELAY: ptyRelayProgram,
+			BERTH_RELAY: outputRelayProgram,
 			BERTH_ROOTFS: spec.rootfs,
 			BERTH_HELPER_CGROUPS: (spec.cgroupProcs ?? []).join('\t'),
 			// Destinations resolved inside the container's layers, so an image's symlink cannot point a mount at the host.
@@ -251,11 +239,11 @@ export async function launchContainer(spec: ContainerSpec, isolation: Isolation)
 	const stdio = spec.tty ? 'terminal' : spec.stdin === 'none' ? 'none' : 'fifo';
 	Object.assign(env, {BERTH_HELPER_STDIO: stdio, BERTH_HOLD_STDIN: spec.stdin === 'held' ? '1' : ''});
 	// Without namespaces the relay around the monitor is started here (fd 3: the control FIFO).
-	const first = spec.tty && isolation.mode !== 'namespaces' ? hostTerminalCommand(setup, 3) : setup;
+	const first = isolation.mode === 'namespaces' ? setup : spec.tty ? hostTerminalCommand(setup, 3) : spooledCommand(setup, spec.directory, 3);
 	// The engine's readers first, so that nothing the container writes waits for them.
 	const control = openFifo(files.control, 'read');
-	const stdout = openFifo(files.stdout, 'read');
-	const stderr = openFifo(files.stderr, 'read');
+	const stdout = new SpoolReader(files.stdout);
+	const stderr = new SpoolReader(files.stderr);
 	const stdin = spec.stdin === 'none' ? undefined : openFifo(files.stdin, 'write');
 	const child = spawn('/bin/sh', ['-c', wrapperScript, 'berth-wrapper', spec.directory, ...first], {env, stdio: 'ignore', detached: true});
 	child.unref();
@@ -264,7 +252,7 @@ export async function launchContainer(spec: ContainerSpec, isolation: Isolation)
 
 /** Finds a container again after the engine restarted: undefined when its monitor is gone. */
 export function adoptContainer(id: string, directory: string, known: {monitorPid?: number; pid?: number; stdin: StdinMode; group: boolean}): RunningContainer | undefined {
-	const files = fifos(directory);
+	const files = containerFiles(directory);
 	let monitorPid = known.monitorPid;
 	if (!isMonitor(monitorPid, id)) {
 		const written = Number(readFileSafe(files.monitorPid).trim());
@@ -273,8 +261,8 @@ export function adoptContainer(id: string, directory: string, known: {monitorPid
 
 	if (!monitorPid || !existsSync(files.control)) return undefined;
 	const control = openFifo(files.control, 'read');
-	const stdout = openFifo(files.stdout, 'read');
-	const stderr = openFifo(files.stderr, 'read');
+	const stdout = new SpoolReader(files.stdout);
+	const stderr = new SpoolReader(files.stderr);
 	const stdin = known.stdin !== 'none' && existsSync(files.stdin) ? openFifo(files.stdin, 'write') : undefined;
 	return watch({id, directory, control, stdout, stderr, stdin, monitorPid, pid: known.pid, adopted: true, group: known.group});
 }
@@ -287,7 +275,7 @@ function readFileSafe(file: string): string {
 	}
 }
 
-type Watched = {group?: boolean; id: string; directory: string; control: net.Socket; stdout: net.Socket; stderr: net.Socket; stdin?: net.Socket; child?: ChildProcess; monitorPid?: number; pid?: number; adopted?: boolean};
+type Watched = {group?: boolean; id: string; directory: string; control: net.Socket; stdout: SpoolReader; stderr: SpoolReader; stdin?: net.Socket; child?: ChildProcess; monitorPid?: number; pid?: number; adopted?: boolean};
 
 function watch(watched: Watched): RunningContainer {
 	const {control, stdout, stderr, stdin} = watched;
@@ -316,8 +304,9 @@ function watch(watched: Watched): RunningContainer {
 	const finish = (code: number) => {
 		if (done) return;
 		done = true;
-		// The last output before the exit is still in the FIFOs: read it out before telling.
-		for (const [socket, name] of [[stdout, 'data'], [stderr, 'data']] as const) for (const chunk of drain(socket)) socket.emit(name, chunk);
+		// The last output before the exit may not be read yet: read it out before telling.
+		stdout.drain();
+		stderr.drain();
 		const said = (early.toString('utf8').trim() || readFileSafe(path.join(watched.directory, 'setup.err')).trim()).split('\n').at(-1);
 		settleReady(new Error(failure ?? (said ? `the container's set-up failed: ${said}` : `the container's set-up exited with code ${code}`)));
 		settleExit({code, at: readExit(watched.directory)?.at ?? Date.now()});
@@ -353,11 +342,11 @@ function watch(watched: Watched): RunningContainer {
 	void exited.then(() => {
 		if (timer) clearInterval(timer);
 		control.destroy();
-		stdout.destroy();
-		stderr.destroy();
+		stdout.close();
+		stderr.close();
 		stdin?.destroy();
 	});
-	for (const socket of [stdout, stderr, stdin]) socket?.on('error', () => undefined);
+	stdin?.on('error', () => undefined);
 	if (watched.adopted) setImmediate(check);
 	return {
 		ready,
@@ -387,8 +376,8 @@ function watch(watched: Watched): RunningContainer {
 		close() {
 			if (timer) clearInterval(timer);
 			control.destroy();
-			stdout.destroy();
-			stderr.destroy();
+			stdout.close();
+			stderr.close();
 			stdin?.destroy();
 		},
 	};

@@ -1,6 +1,6 @@
 // The shell that runs a container, in two parts. The monitor outlives the engine: it holds the
-// container's FIFOs open (so that output waits in them rather than being lost, and input does
-// not end, while the engine is away), waits for the container's first process and writes its
+// container's FIFOs open (so that input does not end and reports are not lost while the engine
+// is away; output goes to spool files, where it waits for the engine), waits for the container's first process and writes its
 // exit status where a restarted engine finds it. The set-up runs inside the container's new
 // namespaces: it mounts the container's root and what Docker puts in it, masks and write-protects
 // what Docker does, and hands over to the exec helper, which becomes the command, PID 1.
@@ -12,19 +12,20 @@
  * uses builtins only; once the child has taken the container's root (pivot_root), the monitor's
  * root is that too, so what it writes afterwards goes to files it opened before.
  *   fd 3: the control FIFO; the child inherits it, for the helper's report.
- *   fds 7, 8, 9: the stdin, stdout and stderr FIFOs, held read-write by the monitor.
+ *   fd 7: the stdin FIFO, held read-write by the monitor when the input outlives an attach.
  *   fd 5: the exit file, empty until the exit status is written to it.
  */
 export const monitorScript = `dir=$1; shift; id=$1; shift
 exec 5>"$dir/exit"
 printf '%s\\n' "$$" > "$dir/monitor.pid"
 printf 'monitor %s\\n' "$$" >&3
-# On a TTY the monitor's own standard streams are the terminal the relay made: the child gets them.
+# The monitor's stdout and stderr are the relay's terminal or pipes: the child gets them (and on a
+# TTY the terminal as stdin too).
 # (An asynchronous command's input would be /dev/null: the terminal is handed to it through fd 6.)
 exec 6<&0
-if [ "$BERTH_HELPER_STDIO" = terminal ]; then "$@" <&6 5>&- 6<&- 7>&- 8>&- 9>&- &
-elif [ "$BERTH_HELPER_STDIO" = fifo ]; then "$@" <"$dir/stdin" >"$dir/stdout" 2>"$dir/stderr" 5>&- 6<&- 7>&- 8>&- 9>&- &
-else "$@" </dev/null >"$dir/stdout" 2>"$dir/stderr" 5>&- 6<&- 7>&- 8>&- 9>&- &
+if [ "$BERTH_HELPER_STDIO" = terminal ]; then "$@" <&6 5>&- 6<&- 7>&- &
+elif [ "$BERTH_HELPER_STDIO" = fifo ]; then "$@" <"$dir/stdin" 5>&- 6<&- 7>&- &
+else "$@" </dev/null 5>&- 6<&- 7>&- &
 fi
 exec 6<&-
 child=$!
@@ -38,8 +39,7 @@ done
 # Without a pid namespace the container's process group stands for it: what is left of it goes too.
 if [ -n "$BERTH_PROCESS_GROUP" ]; then kill -9 -- "-$child" 2>/dev/null; fi
 printf '%s\\n' "$code" >&5
-# On a TTY the relay around the monitor tells the exit, once the terminal's last output is out.
-[ "$BERTH_HELPER_STDIO" = terminal ] || printf 'exit %s\\n' "$code" >&3
+# The relay around the monitor tells the exit, once the last output is in the spools.
 exit "$code"
 `;
 
@@ -143,11 +143,12 @@ unset BERTH_MOUNT BERTH_ROOTFS BERTH_UPPER BERTH_WORK BERTH_BINDS BERTH_READONLY
 # The monitor's child, PID 1 of the new pid namespace, is the exec helper straight away: the
 # command that follows keeps PID 1 (2 under --init).
 cd "$root"
-# A TTY: the terminal relay first, from the container's devpts (it stays in the host's pid namespace).
+# The output relay first (it stays in the host's pid namespace): a terminal from the container's
+# devpts, or pipes to the spools.
 if [ -n "$terminal" ]; then
 	exec "$perl" -e "$relay" -- "$root/dev/pts" \${console:+--console "$console"} --report 3 -- "$unshare" --pid -- /bin/sh -c "$monitor" berth-monitor "$dir" "$id" "$perl" -e "$BERTH_HELPER_PROGRAM" -- "$@"
 fi
-exec "$unshare" --pid -- /bin/sh -c "$monitor" berth-monitor "$dir" "$id" "$perl" -e "$BERTH_HELPER_PROGRAM" -- "$@"
+exec "$perl" -e "$relay" -- --spools "$dir" --report 3 -- "$unshare" --pid -- /bin/sh -c "$monitor" berth-monitor "$dir" "$id" "$perl" -e "$BERTH_HELPER_PROGRAM" -- "$@"
 `;
 
 /**
@@ -167,19 +168,19 @@ exec "$@"
 `;
 
 /**
- * The first process, started detached by the engine: it opens the FIFOs and holds them (fds 3, 8
- * and 9, and 7 for an input that outlives an attach), then becomes the set-up (namespaces) or the
+ * The first process, started detached by the engine: it opens the control FIFO and holds it (fd
+ * 3, and 7 for an input that outlives an attach), then becomes the set-up (namespaces) or the
  * monitor (or, without namespaces, \`script\` on a TTY, with the monitor under it). Arguments:
  * DIR, then the command it becomes.
  */
 export const wrapperScript = `PATH=/usr/sbin:/usr/bin:/sbin:/bin
 dir=$1; shift
-exec 3<>"$dir/control" 8<>"$dir/stdout" 9<>"$dir/stderr"
+exec 3<>"$dir/control"
 if [ "$BERTH_HOLD_STDIN" = 1 ]; then exec 7<>"$dir/stdin"; fi
 unset BERTH_HOLD_STDIN
 if [ "$BERTH_HELPER_STDIO" = terminal ]; then
-	if [ -e "$dir/stdin" ]; then exec "$@" <"$dir/stdin" >"$dir/stdout" 2>"$dir/stderr"; fi
-	exec "$@" </dev/null >"$dir/stdout" 2>"$dir/stderr"
+	if [ -e "$dir/stdin" ]; then exec "$@" <"$dir/stdin" >>"$dir/stdout.spool" 2>>"$dir/stderr.spool"; fi
+	exec "$@" </dev/null >>"$dir/stdout.spool" 2>>"$dir/stderr.spool"
 fi
 # Off a TTY the set-up's complaints go to a file of their own, not to the container's log.
 exec "$@" 2>"$dir/setup.err"
