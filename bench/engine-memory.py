@@ -5,8 +5,8 @@
            started), then with M running ones more (default 200, `sleep`); per container, an
            upper bound for each kind (all the growth put on it) and the average over all. Read as the median of 5 samples a second apart, after
            5 s to settle (V8 frees lazily, so one sample can catch garbage).
-  monitor: what each running container keeps outside itself: berth's monitor (one shell) and,
-           for dockerd, its containerd-shim. Proportional set size (PSS, /proc/PID/smaps_rollup),
+  monitor: what each running container keeps outside itself: berth's output relay (Perl) and
+           monitor (one shell) and, for dockerd, its containerd-shim. Proportional set size (PSS, /proc/PID/smaps_rollup),
            so pages the processes share are split among them rather than counted each time.
 
 Usage: DOCKER_HOST=unix:///path/docker.sock bench/engine-memory.py [--stopped 1000] [--running 200]
@@ -62,9 +62,10 @@ def remove(host, ids):
 
 
 def monitors_of(ids):
-    """PIDs of berth's monitors: the processes whose command line names one of these containers first."""
+    """PIDs of berth's relays and monitors, by container: the processes whose command line runs a
+    monitor (`berth-monitor`) and names the container."""
     wanted = set(ids)
-    found = []
+    found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -73,8 +74,12 @@ def monitors_of(ids):
                 words = handle.read().split(b"\0")
         except OSError:
             continue
-        if b"berth-monitor" in words and any(word.decode() in wanted for word in words):
-            found.append(int(entry))
+        if b"berth-monitor" not in words:
+            continue
+        for word in words:
+            if word.decode(errors="replace") in wanted:
+                found.setdefault(word.decode(), []).append(int(entry))
+                break
     return found
 
 
@@ -106,7 +111,8 @@ def main():
             engine_kib_per_running_at_most=max(0.0, max(with_running, with_stopped) - empty) * 1024 / args.running,
             engine_kib_per_container_average=(with_running - empty) * 1024 / (args.stopped + args.running),
             monitors_found=len(monitors),
-            monitor_pss_kib=sum(pss_kib(monitor) for monitor in monitors) / max(1, len(monitors)),
+            processes_per_container=sum(len(pids) for pids in monitors.values()) / max(1, len(monitors)),
+            monitor_pss_kib=sum(pss_kib(pid) for pids in monitors.values() for pid in pids) / max(1, len(monitors)),
         )
         remove(engine.host, running + stopped)
     finally:
@@ -123,7 +129,7 @@ def main():
 
     print(f"engine RSS: empty {results['engine_rss_mb_empty']:.1f} MB, with {args.stopped} stopped {results['engine_rss_mb_stopped']:.1f} MB, and {args.running} running more {results['engine_rss_mb_running']:.1f} MB")
     print(f"engine per stopped container: at most {results['engine_kib_per_stopped_at_most']:.0f} KiB; per running one: at most {results['engine_kib_per_running_at_most']:.0f} KiB; on average over all {args.stopped + args.running}: {results['engine_kib_per_container_average']:.0f} KiB")
-    print(f"berth's monitor: {results['monitor_pss_kib']:.0f} KiB PSS each ({results['monitors_found']} found); dockerd's containerd-shim: {results['shim_pss_kib']:.0f} KiB PSS each ({results['shims_found']} found)")
+    print(f"berth's relay and monitor: {results['monitor_pss_kib']:.0f} KiB PSS a container ({results['monitors_found']} containers, {results['processes_per_container']:.1f} processes each); dockerd's containerd-shim: {results['shim_pss_kib']:.0f} KiB PSS each ({results['shims_found']} found)")
     print(json.dumps(results))
 
 

@@ -36,6 +36,7 @@ export function parseSize(value: string | undefined, fallback: number): number {
 }
 
 let lastMs = 0;
+let lastIso = '';
 let sequence = 0;
 
 /** An RFC 3339 time with nine fractional digits, strictly increasing within this process. */
@@ -43,17 +44,19 @@ export function timestamp(now = Date.now()): string {
 	if (now === lastMs) sequence++;
 	else {
 		lastMs = now;
+		// Made once a millisecond: a flood logs hundreds of lines in one.
+		lastIso = new Date(now).toISOString().slice(0, 23);
 		sequence = 0;
 	}
 
-	const iso = new Date(now).toISOString();
-	return `${iso.slice(0, 23)}${String(sequence).padStart(6, '0')}Z`;
+	return `${lastIso}${String(sequence).padStart(6, '0')}Z`;
 }
 
 export class ContainerLog extends EventEmitter {
 	private size: number;
 	private fd: number | undefined;
 	private ino = 0;
+	private positionFd: number | undefined;
 	private readonly positionFile: string;
 	private saved: Saved;
 
@@ -89,13 +92,15 @@ export class ContainerLog extends EventEmitter {
 	 */
 	writeMany(stream: 'stdout' | 'stderr', texts: string[], ends?: number[]): void {
 		if (texts.length === 0) return;
-		const entries: LogEntry[] = texts.map(log => ({log, stream, time: timestamp()}));
+		const now = Date.now();
+		const entries: LogEntry[] = texts.map(log => ({log, stream, time: timestamp(now)}));
 		// The position once the entries before `index` are in.
 		const reached = (index: number) => ({[stream]: index > 0 && ends ? ends[index - 1]! : this.saved[stream]});
 		let pending = '';
 		let pendingBytes = 0;
 		for (const [index, entry] of entries.entries()) {
-			const line = `${JSON.stringify(entry)}\n`;
+			// JSON.stringify(entry), spelled out: a string is quicker to quote than an object to walk.
+			const line = `{"log":${JSON.stringify(entry.log)},"stream":"${stream}","time":"${entry.time}"}\n`;
 			const bytes = Buffer.byteLength(line);
 			if (this.size + pendingBytes + bytes > this.options.maxSize && this.size + pendingBytes > 0) {
 				this.append(pending, pendingBytes);
@@ -118,7 +123,9 @@ export class ContainerLog extends EventEmitter {
 	/** Lets go of the file until the next write (the container has stopped). */
 	close(): void {
 		if (this.fd !== undefined) closeSync(this.fd);
+		if (this.positionFd !== undefined) closeSync(this.positionFd);
 		this.fd = undefined;
+		this.positionFd = undefined;
 	}
 
 	private open(): number {
@@ -141,12 +148,8 @@ export class ContainerLog extends EventEmitter {
 	private save(positions: Partial<Positions>): void {
 		this.open();
 		this.saved = {...this.saved, ...positions, ino: this.ino, size: this.size};
-		const fd = openSync(this.positionFile, fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o600);
-		try {
-			writeSync(fd, `${JSON.stringify(this.saved).padEnd(savedLength - 1, ' ')}\n`, 0, 'utf8');
-		} finally {
-			closeSync(fd);
-		}
+		this.positionFd ??= openSync(this.positionFile, fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o600);
+		writeSync(this.positionFd, `${JSON.stringify(this.saved).padEnd(savedLength - 1, ' ')}\n`, 0, 'utf8');
 	}
 
 	/**
@@ -297,9 +300,24 @@ export function encodeFrame(stream: 'stdout' | 'stderr', payload: Buffer, tty: b
 	return Buffer.concat([header, payload]);
 }
 
-/** One log entry as the logs and attach endpoints send it. */
-export function encodeEntry(entry: LogEntry, tty: boolean, timestamps: boolean): Buffer {
-	return encodeFrame(entry.stream, Buffer.from(timestamps ? `${entry.time} ${entry.log}` : entry.log), tty);
+/** Log entries as the logs endpoint sends them, in one buffer: a header each unless there is a TTY. */
+export function encodeEntries(entries: readonly LogEntry[], tty: boolean, timestamps: boolean): Buffer {
+	const texts = entries.map(entry => (timestamps ? `${entry.time} ${entry.log}` : entry.log));
+	const lengths = texts.map(text => Buffer.byteLength(text));
+	const header = tty ? 0 : 8;
+	const buffer = Buffer.allocUnsafe(lengths.reduce((sum, length) => sum + length + header, 0));
+	let offset = 0;
+	for (const [index, text] of texts.entries()) {
+		if (!tty) {
+			buffer.writeUInt32BE(entries[index]!.stream === 'stdout' ? 0x01_00_00_00 : 0x02_00_00_00, offset);
+			buffer.writeUInt32BE(lengths[index]!, offset + 4);
+			offset += 8;
+		}
+
+		offset += buffer.write(text, offset, 'utf8');
+	}
+
+	return buffer;
 }
 
 /** Docker's time arguments: seconds since the epoch (with a fraction), or an RFC 3339 time. */

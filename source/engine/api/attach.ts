@@ -5,7 +5,7 @@ import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {EngineError} from '../errors.ts';
 import type {Engine} from '../engine.ts';
-import {encodeEntry, encodeFrame, selectEntries} from '../log-store.ts';
+import {encodeEntries, encodeFrame, selectEntries} from '../log-store.ts';
 import {decodeParameter, flag, parseTarget, rawErrorResponse} from './http.ts';
 
 /** Whatever a hijacked request holds, it ends in an answer or a closed socket, never in a crash. */
@@ -49,7 +49,7 @@ function upgrade(engine: Engine, request: IncomingMessage, socket: Duplex, head:
 	socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
 	const log = engine.containers.log(record);
 	// logs=1 replays what was written before the client attached.
-	if (flag(query, 'logs')) for (const entry of selectEntries(log.readAll(), {stdout, stderr})) socket.write(encodeEntry(entry, tty, false));
+	if (flag(query, 'logs')) socket.write(encodeEntries(selectEntries(log.readAll(), {stdout, stderr}), tty, false));
 
 	// The output as the container writes it, not line by line: a prompt shows before its newline.
 	const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => {

@@ -3,7 +3,7 @@ import type {ContainerRecord} from '../containers.ts';
 import {Containers, parseBinds, statusText} from '../containers.ts';
 import {badRequest} from '../errors.ts';
 import type {Engine} from '../engine.ts';
-import {encodeEntry, encodeFrame, type LogEntry, parseTime, queryLog} from '../log-store.ts';
+import {encodeEntries, encodeFrame, type LogEntry, parseTime, queryLog} from '../log-store.ts';
 import {engineApiVersion, flag, parseFilters, type Router, sendEmpty, sendJson} from './http.ts';
 import {validateCreate} from './validate.ts';
 
@@ -209,7 +209,7 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		const log = containers.log(record);
 		response.writeHead(200, {'Content-Type': 'application/vnd.docker.raw-stream', 'Api-Version': engineApiVersion});
 		const initial = queryLog(log, {stdout, stderr, since, until, tail});
-		if (initial.length > 0) response.write(Buffer.concat(initial.map(entry => encodeEntry(entry, tty, timestamps))));
+		if (initial.length > 0) response.write(encodeEntries(initial, tty, timestamps));
 		if (!follow || !containers.isRunning(record.Id) || (until !== undefined && until <= Date.now() / 1000)) {
 			response.end();
 			return;
@@ -218,7 +218,7 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		// One write for each batch the container's output arrived in.
 		const onEntry = (entries: LogEntry[]) => {
 			const wanted = entries.filter(entry => (entry.stream === 'stdout' ? stdout : stderr));
-			if (wanted.length > 0) response.write(Buffer.concat(wanted.map(entry => encodeEntry(entry, tty, timestamps))));
+			if (wanted.length > 0) response.write(encodeEntries(wanted, tty, timestamps));
 		};
 
 		const onEvent = (event: {Type: string; Action: string; Actor: {ID: string}}) => {

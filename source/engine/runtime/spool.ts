@@ -13,6 +13,11 @@ import {EventEmitter} from 'node:events';
 const readPerTurn = 1024 * 1024;
 /** Logged output is freed once this much has gathered: one `fallocate` per 8 MiB of output. */
 const punchEvery = 8 * 1024 * 1024;
+/** How far apart reads of a spool that keeps being written are. */
+const batchMs = 5;
+
+/** One buffer for every spool's reads: they are synchronous, and each chunk is copied out of it. */
+const readBuffer = Buffer.alloc(65_536);
 
 /** A spool read from an offset on; 'data' gives each chunk as it is read. */
 export class SpoolReader extends EventEmitter {
@@ -20,18 +25,14 @@ export class SpoolReader extends EventEmitter {
 	private position = 0;
 	private watcher: FSWatcher | undefined;
 	private scheduled = false;
+	/** Whether the last turn found output. */
+	private busy = false;
 	private punched = 0;
 	private punching = false;
 	private closed = false;
-	private readonly buffer = Buffer.alloc(65_536);
 
 	constructor(readonly file: string) {
 		super();
-	}
-
-	/** Where the next read starts: the offset just past the last chunk given. */
-	get offset(): number {
-		return this.position;
 	}
 
 	/** Opens the spool to read at `from` (what the log has already); reads nothing yet. */
@@ -97,10 +98,18 @@ export class SpoolReader extends EventEmitter {
 	private schedule(): void {
 		if (this.scheduled || this.closed) return;
 		this.scheduled = true;
-		setImmediate(() => {
+		const turn = () => {
 			this.scheduled = false;
-			if (this.readTurn()) this.schedule();
-		});
+			const before = this.position;
+			const more = this.readTurn();
+			this.busy = this.position !== before;
+			if (more) this.schedule();
+		};
+
+		// Output that comes steadily is read in batches, a few milliseconds apart, not a line a
+		// wake-up; the first after a quiet spell is read at once.
+		if (this.busy) setTimeout(turn, batchMs);
+		else setImmediate(turn);
 	}
 
 	/** One turn of reading; true when there may be more. */
@@ -110,7 +119,7 @@ export class SpoolReader extends EventEmitter {
 		while (total < readPerTurn) {
 			let read = 0;
 			try {
-				read = readSync(this.fd, this.buffer, 0, this.buffer.length, this.position);
+				read = readSync(this.fd, readBuffer, 0, readBuffer.length, this.position);
 			} catch {
 				return false;
 			}
@@ -125,7 +134,7 @@ export class SpoolReader extends EventEmitter {
 
 			this.position += read;
 			total += read;
-			this.emit('data', Buffer.from(this.buffer.subarray(0, read)));
+			this.emit('data', Buffer.from(readBuffer.subarray(0, read)));
 		}
 
 		return true;
