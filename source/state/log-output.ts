@@ -61,6 +61,8 @@ export class ResumePoint {
 	time = '';
 	private countAtTime = 0;
 	private skipAtTime = 0;
+	/** The time a resumed stream starts at, while its entries may repeat what was printed. */
+	private resumedAt: string | undefined;
 
 	constructor(private readonly compare: (a: string, b: string) => number) {}
 
@@ -77,18 +79,25 @@ export class ResumePoint {
 	/** Called when a new stream starts at `this.time`. */
 	resume(): void {
 		this.skipAtTime = this.countAtTime;
+		this.resumedAt = this.time || undefined;
 	}
 
-	/** Whether an entry of the resumed stream was printed before. */
+	/**
+	 * Whether an entry of the resumed stream was printed before. Only a resumed stream repeats:
+	 * in a first stream an entry older than one printed is new (stdout and stderr are stamped
+	 * apart, and one can be written to the log after a newer line of the other).
+	 */
 	seen(time: string): boolean {
-		if (!this.time || !time) return false;
-		const order = this.compare(time, this.time);
+		if (this.resumedAt === undefined || !time) return false;
+		const order = this.compare(time, this.resumedAt);
 		if (order < 0) return true;
 		if (order === 0 && this.skipAtTime > 0) {
 			this.skipAtTime--;
 			return true;
 		}
 
+		// Past where it resumed: what follows is new.
+		if (order > 0) this.resumedAt = undefined;
 		return false;
 	}
 }

@@ -131,6 +131,8 @@ test('after a lost connection the pipeline resumes where its lines left off: non
 		assert.ok(await eventually(() => got.length >= before + 20, 10_000), 'lines come again after the drop');
 		const numbers = text(got).map(line => Number(line.split(' ')[1]));
 		assert.deepEqual(numbers, numbers.map((_, index) => numbers[0]! + index), 'consecutive: nothing twice, nothing missing');
+		assert.equal(lost[0], true, 'the loss is told');
+		assert.equal(lost.at(-1), false, 'and its end, once lines come again (the notice goes)');
 	} finally {
 		pipeline.close();
 		proxy.close();

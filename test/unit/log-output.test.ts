@@ -55,6 +55,14 @@ test('a resumed follow drops what was printed already, even lines that share a t
 	point.resume();
 	const again = ['2026-01-01T00:00:01Z', '2026-01-01T00:00:02Z', '2026-01-01T00:00:02Z', '2026-01-01T00:00:02Z', '2026-01-01T00:00:03Z'];
 	assert.deepEqual(again.map(time => point.seen(time)), [true, true, true, false, false]);
+	// Past the point it resumed at, an older line (the other stream, stamped apart) is new.
+	assert.equal(point.seen('2026-01-01T00:00:02.5Z'), false);
+});
+
+test('a first follow drops nothing: stderr stamped before a stdout line printed already is new', () => {
+	const point = new ResumePoint(compareTimes);
+	point.printed('2026-01-01T00:00:02Z');
+	assert.equal(point.seen('2026-01-01T00:00:01Z'), false);
 });
 
 test('smart case, prefixes and colour choice', () => {

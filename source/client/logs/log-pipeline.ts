@@ -206,6 +206,8 @@ export class LogPipeline {
 			: {follow: true, since: this.options.since ?? this.startedAt, until: this.options.until, tty: entry.target.tty};
 		entry.source = this.access.read(entry.target.id, request, {
 			onEntries: entries => {
+				// Lines again after the engine went: the notice goes.
+				if (entry.retries > 0) this.sink.reconnecting?.(false);
 				entry.retries = 0;
 				this.deliver(entry, entries);
 			},
