@@ -15,6 +15,9 @@ export type LogEntry = {log: string; stream: 'stdout' | 'stderr'; time: string};
 
 export type LogOptions = {maxSize: number; maxFile: number};
 
+/** The position file's name, in the log's directory (the container's, where the spools are too). */
+export const positionsFileName = 'log-positions';
+
 /** How far into its spools (stdout, stderr) a container's log has got. */
 export type Positions = {stdout: number; stderr: number};
 
@@ -66,7 +69,7 @@ export class ContainerLog extends EventEmitter {
 	) {
 		super();
 		// Named apart from the log, so that what globs the log files (*-json.log*) does not take it.
-		this.positionFile = path.join(path.dirname(file), 'log-positions');
+		this.positionFile = path.join(path.dirname(file), positionsFileName);
 		this.saved = this.recover();
 		this.size = existsSync(file) ? statSync(file).size : 0;
 	}

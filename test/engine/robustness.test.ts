@@ -4,7 +4,7 @@
 // goes: the engine answers, no client error is a 5xx, what existed before is unchanged, the
 // records on disk are the list, nothing runs twice, nothing is left behind.
 import assert from 'node:assert/strict';
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
@@ -306,6 +306,36 @@ test('a container that ends while the engine is down: its real exit code and tim
 	assert.deepEqual(await linesOf(container.id), ['before', 'after', 'no newline']);
 	const logs = (await container.logs({stdout: false, stderr: true})).toString('latin1');
 	assert.match(logs, /complaint/, 'stderr too');
+	await container.remove();
+});
+
+test('a container flooding while the engine is down fills at most 4 MiB of spool and waits; all of it is logged once the engine is back', async t => {
+	if (!(await requireCgroups(t, engine))) return;
+	// 12,000 numbered lines of a kilobyte: 12 MB, three times what may wait in a spool.
+	const container = await docker().createContainer({name: unique('flood-away'), Image: 'host', Cmd: ['sh', '-c', 'echo ready; sleep 1; i=0; while [ $i -lt 12000 ]; do printf "%05d %01000d\\n" $i 0; i=$((i+1)); done; echo end']});
+	await container.start();
+	assert.ok(await eventually(async () => (await linesOf(container.id)).includes('ready'), 20_000), 'it has started');
+	await engine.crash();
+	const spool = path.join(engine.env.BERTH_ENGINE_STATE!, 'containers', container.id, 'stdout.spool');
+	const size = () => statSync(spool).size;
+	// The spool grows to its bound, then stays there: the container's writes wait.
+	let last = -1;
+	assert.ok(await eventually(async () => {
+		const before = size();
+		await new Promise(resolve => setTimeout(resolve, 1000));
+		last = size();
+		return last === before && last > 1024 * 1024;
+	}, 30_000), `the spool stops growing (${last} bytes)`);
+	assert.ok(last <= 4 * 1024 * 1024 + 128 * 1024, `at most 4 MiB ahead of the log: ${last} bytes`);
+	assert.ok(processesNaming(container.id).length > 0, 'the container waits, still running');
+	await engine.restart();
+	assert.equal((await container.wait()).StatusCode, 0);
+	const lines = await linesOf(container.id);
+	assert.equal(lines[0], 'ready');
+	assert.equal(lines.at(-1), 'end');
+	const numbers = lines.slice(1, -1).map(line => Number(line.slice(0, 5)));
+	assert.equal(numbers.length, 12_000, 'every line once');
+	assert.equal(numbers.findIndex((value, index) => value !== index), -1, 'in order');
 	await container.remove();
 });
 

@@ -17,6 +17,8 @@
 // would triple its private memory), so numbers stand for the constants (Linux's, the same on
 // x86_64 and aarch64), and util-linux's setsid makes the terminal the controlling one.
 
+import {positionsFileName} from '../log-store.ts';
+
 export const outputRelayProgram = String.raw`
 # O_RDWR | O_NOCTTY; O_WRONLY | O_APPEND; EINTR and EAGAIN.
 my ($rdwr_noctty, $append, $eintr, $eagain) = (2 | 256, 1 | 1024, 4, 11);
@@ -93,17 +95,46 @@ if ($terminal) {
 	%from = (fileno($out_r) => [$out_r, $stdout], fileno($err_r) => [$err_r, $stderr]);
 }
 my $output = $terminal ? fileno($master) : -1;
+# Pipes: a spool runs at most $ahead bytes ahead of what the engine has logged of it (its
+# log-positions file says), so that a container flooding while the engine is away fills no disk:
+# past that, its pipe is left unread and its writes wait, as they wait on a full pipe under
+# dockerd. Not once the command has ended: what is left then is all written out.
+my $ahead = 4 * 1024 * 1024;
+my (%written, %logged);
+if (!$terminal) { %written = (fileno($stdout) => -s $stdout, fileno($stderr) => -s $stderr); }
+# Opened now: once the container has taken its root (pivot_root), the relay's paths go with it.
+# The engine writes the file in place (at offset 0), so the same file is read again each time.
+open(my $positions, '<', "$spools/${positionsFileName}") if !$terminal;
+sub read_positions {
+	return unless $positions;
+	sysseek($positions, 0, 0);
+	sysread($positions, my $text, 256) or return;
+	$logged{fileno($stdout)} = $1 if $text =~ /"stdout":(\d+)/;
+	$logged{fileno($stderr)} = $1 if $text =~ /"stderr":(\d+)/;
+}
+sub too_far {
+	my ($sink) = @_;
+	return 0 if $terminal || $done || $written{$sink} - ($logged{$sink} // 0) <= $ahead;
+	read_positions();
+	return $written{$sink} - ($logged{$sink} // 0) > $ahead;
+}
 RELAY: while (1) {
 	my $in = '';
-	for my $fd (keys %from) { vec($in, $fd, 1) = 1 unless $fd == 0 && $done; }
-	last RELAY if $in =~ /^\0*$/;
+	my $held = 0;
+	for my $fd (keys %from) {
+		next if $fd == 0 && $done;
+		if (too_far(fileno($from{$fd}[1]))) { $held = 1; next; }
+		vec($in, $fd, 1) = 1;
+	}
+	last RELAY if $in =~ /^\0*$/ && !$held;
 	# Once the command has ended, what it wrote last is read out: the kernel hands written bytes
 	# to a terminal's master side a moment later (more so on a loaded machine), and the read
 	# fails (EIO) once they are all out and the terminal is closed; a pipe ends once every
 	# writer has gone. A background process that keeps either open but writes nothing for a
 	# second does not hold the relay.
-	my $ready = select(my $out = $in, undef, undef, $done ? 1 : undef);
+	my $ready = select(my $out = $in, undef, undef, $held ? 0.01 : $done ? 1 : undef);
 	if ($ready < 0) { next if $! == $eintr; last RELAY; }
+	next if $ready == 0 && $held;
 	last RELAY if $ready == 0;
 	my $moved = 0;
 	for my $fd (keys %from) {
@@ -118,6 +149,7 @@ RELAY: while (1) {
 			next;
 		}
 		put($sink, $buffer) or ($fd == 0 ? delete $from{0} : 0);
+		$written{fileno($sink)} += $got unless $terminal;
 		$moved += $got;
 	}
 	# Output that comes a line at a time is passed on in batches, 2 ms apart at most, not a write a
