@@ -289,12 +289,18 @@ test('a paused container: exec is refused (409), rm -f answers, and a crash of t
 	assert.ok(!cgroupIds().includes(counter.id), 'nor its cgroup');
 });
 
+/** A container of the host image running `script`, the engine killed once it has said `first`. */
+async function startedThenCrashed(name: string, script: string, first: string) {
+	const container = await docker().createContainer({name: unique(name), Image: 'host', Cmd: ['sh', '-c', script]});
+	await container.start();
+	assert.ok(await eventually(async () => (await linesOf(container.id)).includes(first), 20_000), 'it has started');
+	await engine.crash();
+	return container;
+}
+
 test('a container that ends while the engine is down: its real exit code and time, and all it wrote meanwhile, are kept', async t => {
 	if (!(await requireCgroups(t, engine))) return;
-	const container = await docker().createContainer({name: unique('ends-away'), Image: 'host', Cmd: ['sh', '-c', 'echo before; sleep 1; echo after; echo complaint >&2; printf "no newline"; exit 7']});
-	await container.start();
-	assert.ok(await eventually(async () => (await linesOf(container.id)).includes('before'), 20_000), 'it has started');
-	await engine.crash();
+	const container = await startedThenCrashed('ends-away', 'echo before; sleep 1; echo after; echo complaint >&2; printf "no newline"; exit 7', 'before');
 	// It ends with no engine to tell: its relay and monitor leave the output and the code behind.
 	assert.ok(await eventually(() => processesNaming(container.id).length === 0, 20_000), 'it has ended');
 	const ended = Date.now();
@@ -312,10 +318,7 @@ test('a container that ends while the engine is down: its real exit code and tim
 test('a container flooding while the engine is down fills at most 4 MiB of spool and waits; all of it is logged once the engine is back', async t => {
 	if (!(await requireCgroups(t, engine))) return;
 	// 12,000 numbered lines of a kilobyte: 12 MB, three times what may wait in a spool.
-	const container = await docker().createContainer({name: unique('flood-away'), Image: 'host', Cmd: ['sh', '-c', 'echo ready; sleep 1; i=0; while [ $i -lt 12000 ]; do printf "%05d %01000d\\n" $i 0; i=$((i+1)); done; echo end']});
-	await container.start();
-	assert.ok(await eventually(async () => (await linesOf(container.id)).includes('ready'), 20_000), 'it has started');
-	await engine.crash();
+	const container = await startedThenCrashed('flood-away', 'echo ready; sleep 1; i=0; while [ $i -lt 12000 ]; do printf "%05d %01000d\\n" $i 0; i=$((i+1)); done; echo end', 'ready');
 	const spool = path.join(engine.env.BERTH_ENGINE_STATE!, 'containers', container.id, 'stdout.spool');
 	const size = () => statSync(spool).size;
 	// The spool grows to its bound, then stays there: the container's writes wait.
