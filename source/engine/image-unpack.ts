@@ -9,10 +9,10 @@
 import {createWriteStream} from 'node:fs';
 import {chmod, lchown, link, lstat, lutimes, mkdir, readdir, rm, symlink} from 'node:fs/promises';
 import path from 'node:path';
-import {PassThrough, type Readable} from 'node:stream';
+import type {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {createGunzip} from 'node:zlib';
 import {extract, type Header as Headers} from 'tar-stream';
+import {decompressed} from './decompress.ts';
 
 export class UnsafeArchiveError extends Error {}
 
@@ -52,36 +52,12 @@ async function parentsAreReal(root: string, relative: string): Promise<boolean> 
 	return true;
 }
 
-/** Undoes what gzip did, when it did. */
-function gunzipIfNeeded(source: Readable): Readable {
-	const output = new PassThrough();
-	let decided = false;
-	source.once('error', error => output.destroy(error));
-	source.on('data', function first(chunk: Buffer) {
-		if (decided) return;
-		decided = true;
-		source.off('data', first);
-		source.pause();
-		const gzip = chunk[0] === 0x1f && chunk[1] === 0x8b;
-		const target = gzip ? createGunzip() : new PassThrough();
-		target.on('error', error => output.destroy(error));
-		target.pipe(output);
-		target.write(chunk);
-		source.pipe(target);
-		source.resume();
-	});
-	source.once('end', () => {
-		if (!decided) output.end();
-	});
-	return output;
-}
-
 export type UnpackOptions = {
 	/** Give files the owners the archive names (needs root). */
 	chown?: boolean;
 };
 
-/** Applies one layer (or a whole root filesystem) from a tar stream, gzip or not, onto `root`. */
+/** Applies one layer (or a whole root filesystem) from a tar stream, gzip, zstd or plain, onto `root`. */
 export async function applyLayer(source: Readable, root: string, {chown = process.getuid?.() === 0}: UnpackOptions = {}): Promise<void> {
 	const written = new Set<string>();
 	// Each path's last entry, in the order first written; a path removed or replaced goes, with what was below it.
@@ -188,7 +164,7 @@ export async function applyLayer(source: Readable, root: string, {chown = proces
 			},
 		);
 	});
-	await pipeline(gunzipIfNeeded(source), tar);
+	await pipeline(decompressed(source), tar);
 
 	// Ownership, modes and times last, so that a read-only directory was still writable while
 	// filled; deepest first. Nothing runs concurrently in this directory, so what is checked holds.
