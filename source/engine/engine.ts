@@ -17,6 +17,9 @@ import {EventLog} from './events.ts';
 import {Execs} from './execs.ts';
 import {Volumes} from './volumes.ts';
 import {ImageStore} from './images.ts';
+import {BlobStore} from './blob-store.ts';
+import {type EngineConfig, readEngineConfig} from './engine-config.ts';
+import {Puller} from './registry/pull.ts';
 import {type EnginePaths, ensureDirectories} from '../shared/engine-paths.ts';
 import {detectIsolation, type Isolation} from './runtime/isolation.ts';
 import {StateStore} from './state-store.ts';
@@ -25,6 +28,9 @@ export class Engine {
 	readonly id: string;
 	readonly events = new EventLog();
 	readonly images: ImageStore;
+	readonly blobs: BlobStore;
+	readonly config: EngineConfig;
+	readonly puller: Puller;
 	readonly isolation: Isolation;
 	readonly cgroups: CgroupDriver | undefined;
 	readonly containers: Containers;
@@ -38,7 +44,10 @@ export class Engine {
 	) {
 		ensureDirectories(paths);
 		this.id = engineId(paths);
+		this.config = readEngineConfig(paths.stateDirectory);
 		this.images = new ImageStore(path.join(paths.stateDirectory, 'images'));
+		this.blobs = new BlobStore(path.join(paths.stateDirectory, 'blobs'));
+		this.puller = new Puller(this.images, this.blobs, () => this.config.registry);
 		this.isolation = detectIsolation();
 		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups(`berth-${this.id.slice(0, 12)}`) : undefined;
 		if (this.isolation.mode === 'namespaces' && !this.cgroups) this.isolation.missing.push('no usable cgroup filesystem: --memory, --cpus and --pids-limit are refused, stats come from /proc');

@@ -1,6 +1,6 @@
 // The images the engine can run: the built-in `host` (the host's own root filesystem, read-only)
-// and images loaded from `docker save` tarballs or imported from root-filesystem tarballs, each
-// kept as one flattened root filesystem with its record beside it.
+// and images pulled from registries, loaded from `docker save` tarballs or imported from
+// root-filesystem tarballs, each kept as one flattened root filesystem with its record beside it.
 import {createHash} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,15 @@ export type ImageConfig = {
 export type Image = {
 	Id: string;
 	RepoTags: string[];
+	/** "name@sha256:…" of the manifests it was pulled by. */
+	RepoDigests?: string[];
 	Created: string;
+	Architecture?: string;
+	Os?: string;
+	/** Diff ids, bottom first, for images that came with a config (pulled or loaded). */
+	Layers?: string[];
+	/** The compressed layers as the registry served them, kept in the blob store. */
+	LayerBlobs?: Array<{digest: string; size: number; mediaType: string}>;
 	Config: ImageConfig;
 	/** Where its root filesystem is on the host. */
 	rootfs: string;
@@ -68,14 +76,18 @@ export class ImageStore {
 		return [...this.images.values()];
 	}
 
-	/** By name (`host`, `busybox:1.36`), full id, or a unique id prefix. */
+	/** By name (`host`, `busybox:1.36`), repository digest (`alpine@sha256:…`), full id, or a unique id prefix. */
 	resolve(reference: string): Image | undefined {
 		const name = normaliseReference(reference);
-		for (const image of this.images.values()) if (image.RepoTags.includes(name)) return image;
+		for (const image of this.images.values()) if (image.RepoTags.includes(name) || image.RepoDigests?.includes(name)) return image;
 		const id = reference.startsWith('sha256:') ? reference : `sha256:${reference}`;
 		if (!/^sha256:[0-9a-f]+$/.test(id)) return undefined;
 		const matches = [...this.images.values()].filter(image => image.Id.startsWith(id));
 		return matches.length === 1 ? matches[0] : undefined;
+	}
+
+	get(id: string): Image | undefined {
+		return this.images.get(id);
 	}
 
 	directoryOf(id: string): string {
@@ -87,7 +99,9 @@ export class ImageStore {
 	add(image: Image): string[] {
 		const untagged = this.takeTags(image.RepoTags, image.Id);
 		const existing = this.images.get(image.Id);
-		const merged = existing ? {...image, RepoTags: [...new Set([...existing.RepoTags, ...image.RepoTags])]} : image;
+		const merged = existing
+			? {...existing, ...image, RepoTags: [...new Set([...existing.RepoTags, ...image.RepoTags])], RepoDigests: [...new Set([...(existing.RepoDigests ?? []), ...(image.RepoDigests ?? [])])]}
+			: image;
 		this.images.set(image.Id, merged);
 		this.save(merged);
 		return untagged;

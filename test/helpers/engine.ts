@@ -1,7 +1,7 @@
 // A real berth engine for tests: the built `berth engine run`, in its own state and run
 // directories, stopped (and its containers with it) when the test file ends.
 import {type ChildProcess, execFile, spawn} from 'node:child_process';
-import {chmodSync, chownSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync} from 'node:fs';
+import {chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -43,6 +43,8 @@ function ping(socketPath: string): Promise<boolean> {
 export type TestEngineOptions = {
 	/** Run the engine as this user (and group) id instead of root, which gives "process" isolation. */
 	user?: number;
+	/** The engine's daemon.json. */
+	config?: Record<string, unknown>;
 };
 
 /**
@@ -69,6 +71,11 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 	if (options.user !== undefined) chownSync(root, options.user, options.user);
 	const env = {BERTH_ENGINE_STATE: path.join(root, 'state'), BERTH_ENGINE_RUN: path.join(root, 'run')};
 	const socketPath = path.join(env.BERTH_ENGINE_RUN, 'engine.sock');
+	if (options.config) {
+		mkdirSync(env.BERTH_ENGINE_STATE, {recursive: true, mode: 0o700});
+		writeFileSync(path.join(env.BERTH_ENGINE_STATE, 'daemon.json'), JSON.stringify(options.config));
+	}
+
 	const url = `unix://${socketPath}`;
 	let child: ChildProcess;
 	let log = '';

@@ -1,17 +1,49 @@
 // /images/...: list, inspect, load, import, tag and remove.
+import type {ServerResponse} from 'node:http';
 import path from 'node:path';
-import {badRequest, conflict, notFound} from '../errors.ts';
+import {badRequest, conflict, EngineError, notFound} from '../errors.ts';
 import type {Engine} from '../engine.ts';
 import {importImage, loadImages} from '../image-load.ts';
 import {hostImage, type Image, normaliseReference} from '../images.ts';
+import {credentialsFrom, credentialsFromHeader} from '../registry/credentials.ts';
+import {parsePlatform, type Platform} from '../registry/manifests.ts';
+import {ProgressStream} from '../registry/progress.ts';
+import {familiarName, familiarTagged, type ImageReference, parseReference} from '../registry/reference.ts';
+import {RegistryError, RegistrySession} from '../registry/session.ts';
 import {engineApiVersion, flag, type Router, sendJson} from './http.ts';
+
+/** A pull's errors before its stream started are HTTP errors, as dockerd's; after, errorDetail lines. */
+async function pull(engine: Engine, query: URLSearchParams, authHeader: string | string[] | undefined, response: ServerResponse): Promise<void> {
+	let reference: ImageReference;
+	let platform: Platform;
+	try {
+		reference = parseReference(query.get('fromImage')!, query.get('tag') ?? '');
+		platform = parsePlatform(query.get('platform'));
+	} catch (error) {
+		throw badRequest((error as Error).message);
+	}
+
+	const progress = new ProgressStream(response);
+	try {
+		const image = await engine.puller.pull({reference, credentials: credentialsFromHeader(authHeader), platform, explicitPlatform: Boolean(query.get('platform')), progress});
+		engine.events.publish('image', 'pull', image.Id, {name: familiarTagged(reference) ?? `${familiarName(reference)}@${reference.digest}`});
+	} catch (error) {
+		if (!(error instanceof RegistryError)) console.error('berth engine: a pull failed:', error);
+		const message = (error as Error).message;
+		if (!progress.hasStarted) throw (error as RegistryError).status === 404 || /access denied/.test(message) ? notFound(message) : new EngineError(500, message);
+
+		progress.error(message);
+	}
+
+	progress.end();
+}
 
 function imageSummary(image: Image, containers: number) {
 	return {
 		Id: image.Id,
 		ParentId: '',
 		RepoTags: image.RepoTags,
-		RepoDigests: [],
+		RepoDigests: image.RepoDigests ?? [],
 		Created: Math.floor(Date.parse(image.Created) / 1000),
 		Size: image.Size ?? 0,
 		SharedSize: -1,
@@ -19,6 +51,12 @@ function imageSummary(image: Image, containers: number) {
 		Labels: image.Config.Labels ?? {},
 		Containers: containers,
 	};
+}
+
+/** Blobs no image names any more are freed. */
+function collectBlobs(engine: Engine): number {
+	const keep = new Set([...engine.images.list().flatMap(image => (image.LayerBlobs ?? []).map(blob => blob.digest)), ...engine.puller.inUse()]);
+	return engine.blobs.collect(keep);
 }
 
 export function addImageRoutes(router: Router, engine: Engine): void {
@@ -55,11 +93,16 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 
 	router.add('POST', '/images/create', async (request, response) => {
 		const source = request.query.get('fromSrc');
+		const fromImage = request.query.get('fromImage');
+		if (fromImage && !source) {
+			request.raw.resume();
+			await pull(engine, request.query, request.raw.headers['x-registry-auth'], response);
+			return;
+		}
+
 		if (source !== '-') {
 			request.raw.resume();
-			throw notFound(
-				source ? `importing from a URL is not supported by the berth engine: use fromSrc=-` : `pulling ${request.query.get('fromImage') ?? 'an image'} is not supported by the berth engine: load it with docker load, or import a root filesystem`,
-			);
+			throw source ? notFound('importing from a URL is not supported by the berth engine: use fromSrc=-') : badRequest('fromImage or fromSrc is required');
 		}
 
 		const repo = request.query.get('repo') ?? '';
@@ -72,22 +115,38 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		sendJson(response, 200, {status: image.Id});
 	});
 
+	router.add('POST', '/auth', async (request, response) => {
+		const body = await request.json<{serveraddress?: unknown; username?: unknown; password?: unknown}>();
+		const server = typeof body?.serveraddress === 'string' && body.serveraddress ? body.serveraddress : 'docker.io';
+		// "https://index.docker.io/v1/", "http://127.0.0.1:5000", "127.0.0.1:5000": the host is what counts.
+		const host = server.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+		const domain = host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
+		const session = new RegistrySession({domain, repository: 'library/login'}, credentialsFrom(body ?? {}), engine.config.registry, '');
+		try {
+			await session.login();
+		} catch (error) {
+			throw new EngineError(401, (error as Error).message);
+		}
+
+		sendJson(response, 200, {Status: 'Login Succeeded', IdentityToken: ''});
+	});
+
 	router.add('GET', '/images/{name+}/json', (request, response) => {
 		const image = find(request.params.name!);
 		sendJson(response, 200, {
 			Id: image.Id,
 			RepoTags: image.RepoTags,
-			RepoDigests: [],
+			RepoDigests: image.RepoDigests ?? [],
 			Parent: '',
 			Comment: image === hostImage ? 'the host\'s own root filesystem, read-only' : '',
 			Created: image.Created,
 			Config: {...image.Config, Image: '', Volumes: null, OnBuild: null},
-			Architecture: process.arch === 'x64' ? 'amd64' : process.arch,
-			Os: 'linux',
+			Architecture: image.Architecture ?? (process.arch === 'x64' ? 'amd64' : process.arch),
+			Os: image.Os ?? 'linux',
 			Size: image.Size ?? 0,
 			VirtualSize: image.Size ?? 0,
 			GraphDriver: {Name: 'berth', Data: null},
-			RootFS: {Type: 'layers', Layers: []},
+			RootFS: {Type: 'layers', Layers: image.Layers ?? []},
 			Metadata: {LastTagTime: '0001-01-01T00:00:00Z'},
 		});
 	});
@@ -133,6 +192,7 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 
 		const tags = [...image.RepoTags];
 		images.remove(image);
+		collectBlobs(engine);
 		// As dockerd: each tag's untag, then the delete.
 		for (const tag of tags) {
 			result.push({Untagged: tag});

@@ -1,0 +1,284 @@
+// `docker pull` done by the engine: the manifest (chosen from a list by platform), the config,
+// then the layers, three downloads at a time shared with any other pull of the same blob, each
+// blob's digest and each layer's diff id checked, and the image put in place only when whole.
+import {createHash} from 'node:crypto';
+import {createReadStream} from 'node:fs';
+import {mkdir, rename, rm, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import {Readable, Transform} from 'node:stream';
+import {type BlobStore, DigestMismatchError} from '../blob-store.ts';
+import {decompressed} from '../decompress.ts';
+import {applyLayer, UnsafeArchiveError} from '../image-unpack.ts';
+import type {Image, ImageConfig, ImageStore} from '../images.ts';
+import {choosePlatform, type Descriptor, describePlatform, fetchManifest, type ImageManifest, type ManifestList, type Platform, readLimited, sha256} from './manifests.ts';
+import type {ProgressStream} from './progress.ts';
+import {familiarName, familiarTagged, type ImageReference} from './reference.ts';
+import {type Credentials, RegistryError, type RegistrySession, type RegistrySettings, RegistrySession as Session} from './session.ts';
+
+/** dockerd's default max-concurrent-downloads. */
+const parallelDownloads = 3;
+const maxConfigBytes = 8 * 1024 * 1024;
+
+export type ImageConfigFile = {
+	created?: string;
+	architecture?: string;
+	os?: string;
+	variant?: string;
+	config?: ImageConfig;
+	rootfs?: {type?: string; diff_ids?: string[]};
+	history?: Array<{created?: string; created_by?: string; empty_layer?: boolean; comment?: string}>;
+};
+
+class Slots {
+	private free = parallelDownloads;
+	private readonly waiting: Array<() => void> = [];
+
+	/** Takes a slot; `onWait` is called when none is free now. */
+	async take(onWait: () => void): Promise<() => void> {
+		if (this.free > 0) this.free--;
+		else {
+			onWait();
+			await new Promise<void>(resolve => this.waiting.push(resolve));
+		}
+
+		return () => {
+			const next = this.waiting.shift();
+			if (next) next();
+			else this.free++;
+		};
+	}
+}
+
+type PullRequest = {reference: ImageReference; credentials: Credentials; platform: Platform; explicitPlatform: boolean; progress: ProgressStream};
+
+export class Puller {
+	private readonly slots = new Slots();
+	private readonly downloads = new Map<string, Promise<void>>();
+	private readonly unpacking = new Map<string, Promise<void>>();
+	/** Blobs of pulls under way, which a collection must not take. */
+	private readonly active = new Map<string, number>();
+
+	constructor(
+		private readonly images: ImageStore,
+		private readonly blobs: BlobStore,
+		private readonly settings: () => RegistrySettings,
+	) {}
+
+	async pull({reference, credentials, platform, explicitPlatform, progress}: PullRequest): Promise<Image> {
+		const session = new Session(reference, credentials, this.settings());
+		const asked = reference.digest ?? reference.tag!;
+		const top = await fetchManifest(session, asked);
+		// Said once the manifest is found, as dockerd: a missing tag is a plain HTTP error.
+		progress.status(`Pulling from ${reference.repository}`, asked);
+		let manifest: ImageManifest;
+		if ('manifests' in top.json) {
+			const chosen = choosePlatform(top.json as ManifestList, platform);
+			if (!chosen) {
+				const offered = (top.json as ManifestList).manifests.map(entry => describePlatform(entry.platform ?? {})).filter(name => !name.startsWith('unknown'));
+				throw new RegistryError(`no matching manifest for ${describePlatform(platform)} in the manifest list entries (${offered.join(', ') || 'none'})`);
+			}
+
+			manifest = (await fetchManifest(session, chosen.digest)).json as ImageManifest;
+			if (!('layers' in manifest)) throw new RegistryError(`the manifest list of ${reference.repository} names another list for ${describePlatform(platform)}`);
+		} else manifest = top.json as ImageManifest;
+
+		const {bytes: configBytes, config} = await this.fetchConfig(session, manifest.config);
+		const diffIds = config.rootfs?.diff_ids ?? [];
+		if (diffIds.length !== manifest.layers.length) throw new RegistryError(`the image config lists ${diffIds.length} layers but the manifest ${manifest.layers.length}`);
+		if (!diffIds.every(id => /^sha256:[0-9a-f]{64}$/.test(id))) throw new RegistryError('the image config has a diff id that is not a sha256 digest');
+		if (explicitPlatform && config.architecture && config.architecture !== platform.architecture) {
+			throw new RegistryError(`image ${familiarName(reference)} is for ${config.os}/${config.architecture}, not the ${describePlatform(platform)} asked for`);
+		}
+
+		const id = manifest.config.digest;
+		const tagged = familiarTagged(reference);
+		const wasTagged = tagged !== undefined && this.images.resolve(tagged)?.Id === id;
+		if (this.images.get(id)) {
+			for (const layer of manifest.layers) progress.status('Already exists', layer.digest.slice(7, 19));
+		} else {
+			let unpacked = this.unpacking.get(id);
+			if (!unpacked) {
+				unpacked = this.fetchAndUnpack(session, id, manifest, configBytes, config, progress).finally(() => this.unpacking.delete(id));
+				this.unpacking.set(id, unpacked);
+			} else for (const layer of manifest.layers) progress.status('Waiting', layer.digest.slice(7, 19));
+			await unpacked;
+		}
+
+		const image = this.images.get(id)!;
+		const repoDigest = `${familiarName(reference)}@${top.digest}`;
+		this.images.add({...image, RepoTags: tagged ? [tagged] : [], RepoDigests: [repoDigest]});
+		progress.status(`Digest: ${top.digest}`);
+		const shown = tagged ?? `${familiarName(reference)}@${reference.digest}`;
+		progress.status(wasTagged ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}`);
+		return this.images.get(id)!;
+	}
+
+	private async fetchConfig(session: RegistrySession, descriptor: Descriptor): Promise<{bytes: Buffer; config: ImageConfigFile}> {
+		const response = await session.request(`blobs/${descriptor.digest}`);
+		if (!response.ok) throw await session.failure(response, `the image config ${descriptor.digest} could not be fetched`);
+		const bytes = await readLimited(response, maxConfigBytes, `the image config ${descriptor.digest}`);
+		if (sha256(bytes) !== descriptor.digest) throw new RegistryError(`the image config from ${session.registry} does not match its digest ${descriptor.digest}`);
+		try {
+			return {bytes, config: JSON.parse(bytes.toString('utf8')) as ImageConfigFile};
+		} catch {
+			throw new RegistryError(`the image config ${descriptor.digest} is not JSON`);
+		}
+	}
+
+	inUse(): Set<string> {
+		return new Set(this.active.keys());
+	}
+
+	private async fetchAndUnpack(session: RegistrySession, id: string, manifest: ImageManifest, configBytes: Buffer, config: ImageConfigFile, progress: ProgressStream): Promise<void> {
+		const digests = manifest.layers.map(layer => layer.digest);
+		for (const digest of digests) this.active.set(digest, (this.active.get(digest) ?? 0) + 1);
+		try {
+			await this.unpackLayers(session, id, manifest, configBytes, config, progress);
+		} finally {
+			for (const digest of digests) {
+				const count = (this.active.get(digest) ?? 1) - 1;
+				if (count > 0) this.active.set(digest, count);
+				else this.active.delete(digest);
+			}
+		}
+	}
+
+	private async unpackLayers(session: RegistrySession, id: string, manifest: ImageManifest, configBytes: Buffer, config: ImageConfigFile, progress: ProgressStream): Promise<void> {
+		const layers = manifest.layers;
+		for (const layer of layers) if (!this.blobs.has(layer.digest)) progress.status('Pulling fs layer', layer.digest.slice(7, 19));
+		// Every download starts now; extraction follows in order as each one is done.
+		const downloaded = layers.map(layer => this.download(session, layer, progress));
+		for (const promise of downloaded) promise.catch(() => undefined);
+		const directory = this.images.directoryOf(id);
+		const partial = path.join(directory, 'rootfs.partial');
+		await rm(directory, {recursive: true, force: true});
+		await mkdir(partial, {recursive: true, mode: 0o755});
+		try {
+			let size = 0;
+			for (const [index, layer] of layers.entries()) {
+				// A layer the engine had is unpacked quietly: to the user it already exists.
+				const existed = await downloaded[index];
+				size += await this.extract(layer, config.rootfs!.diff_ids![index]!, partial, existed ? undefined : progress);
+				if (!existed) progress.status('Pull complete', layer.digest.slice(7, 19));
+			}
+
+			await writeFile(path.join(directory, 'config.json'), configBytes, {mode: 0o600});
+			const rootfs = path.join(directory, 'rootfs');
+			await rename(partial, rootfs);
+			this.images.add({
+				Id: id,
+				RepoTags: [],
+				RepoDigests: [],
+				Created: config.created ?? new Date(0).toISOString(),
+				Config: config.config ?? {},
+				Architecture: config.architecture,
+				Os: config.os,
+				Layers: config.rootfs!.diff_ids!,
+				LayerBlobs: layers.map(layer => ({digest: layer.digest, size: layer.size, mediaType: layer.mediaType ?? ''})),
+				rootfs,
+				readOnly: false,
+				Size: size,
+			});
+		} catch (error) {
+			await rm(directory, {recursive: true, force: true});
+			throw error;
+		}
+	}
+
+	/** Brings one blob into the store, or waits for the pull already bringing it; true if it was there. */
+	private async download(session: RegistrySession, layer: Descriptor, progress: ProgressStream): Promise<boolean> {
+		const short = layer.digest.slice(7, 19);
+		if (this.blobs.has(layer.digest)) {
+			progress.status('Already exists', short);
+			return true;
+		}
+
+		const running = this.downloads.get(layer.digest);
+		if (running) {
+			progress.status('Waiting', short);
+			await running;
+			progress.status('Download complete', short);
+			return false;
+		}
+
+		const task = (async () => {
+			const release = await this.slots.take(() => progress.status('Waiting', short));
+			try {
+				await this.fetchBlob(session, layer, (current) => progress.bytes('Downloading', short, current, layer.size));
+			} finally {
+				release();
+			}
+		})().finally(() => this.downloads.delete(layer.digest));
+		this.downloads.set(layer.digest, task);
+		await task;
+		progress.status('Verifying Checksum', short);
+		progress.status('Download complete', short);
+		return false;
+	}
+
+	private async fetchBlob(session: RegistrySession, layer: Descriptor, onBytes: (current: number) => void): Promise<void> {
+		const timeout = this.settings().timeoutMs;
+		const controller = new AbortController();
+		let timer = setTimeout(() => controller.abort(), timeout);
+		const stalled = () => new RegistryError(`registry ${session.registry} stopped sending layer ${layer.digest.slice(7, 19)} (nothing for ${Math.round(timeout / 1000)} s)`);
+		try {
+			const response = await session.request(`blobs/${layer.digest}`, {signal: controller.signal});
+			if (!response.ok) throw await session.failure(response, `layer ${layer.digest} could not be fetched`);
+			if (!response.body) throw new RegistryError(`registry ${session.registry} sent layer ${layer.digest.slice(7, 19)} without a body`);
+			let current = 0;
+			const counted = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+			counted.on('data', (chunk: Buffer) => {
+				current += chunk.length;
+				clearTimeout(timer);
+				timer = setTimeout(() => controller.abort(), timeout);
+				onBytes(current);
+			});
+			await this.blobs.write(layer.digest, counted, layer.size).catch((error: unknown) => {
+				if (controller.signal.aborted) throw stalled();
+				if (error instanceof DigestMismatchError) throw new RegistryError(`filesystem layer verification failed for digest ${layer.digest} from ${session.registry}: ${error.message}`);
+				throw new RegistryError(`layer ${layer.digest.slice(7, 19)} from ${session.registry} was cut off: ${(error as Error).message}`);
+			});
+		} catch (error) {
+			if (controller.signal.aborted && !(error instanceof RegistryError && /stopped sending/.test(error.message))) throw stalled();
+			throw error;
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	/** Applies a downloaded layer; returns its unpacked size. Refused if it is not the diff id's tar. */
+	private async extract(layer: Descriptor, diffId: string, root: string, progress: ProgressStream | undefined): Promise<number> {
+		const short = layer.digest.slice(7, 19);
+		const file = createReadStream(this.blobs.path(layer.digest), {highWaterMark: 1 << 20});
+		let read = 0;
+		file.on('data', (chunk: string | Buffer) => {
+			read += chunk.length;
+			progress?.bytes('Extracting', short, read, layer.size);
+		});
+		const hash = createHash('sha256');
+		let size = 0;
+		const hashing = new Transform({
+			transform(chunk: Buffer, _encoding, callback) {
+				hash.update(chunk);
+				size += chunk.length;
+				callback(null, chunk);
+			},
+		});
+		const plain = decompressed(file);
+		plain.on('error', error => hashing.destroy(error));
+		try {
+			await applyLayer(plain.pipe(hashing), root);
+		} catch (error) {
+			if (error instanceof UnsafeArchiveError) throw new RegistryError(`layer ${short} is refused: ${error.message}`);
+			throw new RegistryError(`layer ${short} could not be unpacked: ${(error as Error).message}`);
+		}
+
+		const actual = `sha256:${hash.digest('hex')}`;
+		if (actual !== diffId) {
+			await rm(this.blobs.path(layer.digest), {force: true});
+			throw new RegistryError(`layer ${short} unpacks to ${actual}, not the diff id ${diffId} its image config names`);
+		}
+
+		return size;
+	}
+}
