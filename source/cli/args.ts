@@ -10,7 +10,7 @@ export type CliPlan =
 	| {kind: 'client'; command: ClientCommand; args: string[]; host?: string; context?: string}
 	| {kind: 'error'; message: string};
 
-export const clientCommands = ['run', 'load', 'import', 'logs'] as const;
+export const clientCommands = ['run', 'pull', 'load', 'import', 'logs'] as const;
 export type ClientCommand = (typeof clientCommands)[number];
 
 /** Where the command word is: the first argument that is not a global option or its value. */
@@ -46,6 +46,10 @@ Usage:
                            create and start a container (docker run's flags:
                            -d --rm -i -t -e -v --name -w -u --memory --cpus
                            --pids-limit --restart --network --label --entrypoint)
+                           (an image not here is pulled first, as docker run)
+  berth pull [-q] NAME[:TAG|@DIGEST]
+                           pull an image from its registry (credentials from
+                           docker login, in docker's config.json)
   berth load [-i FILE]     load images from a docker save archive (or stdin)
   berth import FILE|- [REPOSITORY[:TAG]]
                            import a root-filesystem tarball as an image

@@ -1,4 +1,4 @@
-// `berth run`, `berth load`, `berth import`: small client commands for people without a docker
+// `berth run`, `berth pull`, `berth load`, `berth import`: small client commands for people without a docker
 // CLI, with the docker CLI's flags and output, against any engine (dockerd or berth's own).
 import type {HostFlags} from '../client/connect/endpoint.ts';
 import {createReadStream, existsSync} from 'node:fs';
@@ -6,6 +6,8 @@ import {parseArgs} from 'node:util';
 import type Docker from 'dockerode';
 import {daemonMessage, statusCode} from '../client/errors.ts';
 import {FrameDecoder} from '../client/logs/log-frames.ts';
+import {pullImage} from '../client/resources/images.ts';
+import {ProgressPrinter} from './progress-output.ts';
 import type {ClientCommand} from './args.ts';
 import {openEngine} from './open-engine.ts';
 import {emptyRunOptions, type RunField, type RunOptions, toCreateRequest} from '../state/run-options.ts';
@@ -15,7 +17,7 @@ class UsageError extends Error {}
 export async function runClientCommand(command: ClientCommand, args: string[], host: HostFlags): Promise<number> {
 	try {
 		// Flags are checked before anything connects.
-		const prepared = command === 'run' ? prepareRun(args) : command === 'load' ? prepareLoad(args) : prepareImport(args);
+		const prepared = command === 'run' ? prepareRun(args) : command === 'load' ? prepareLoad(args) : command === 'pull' ? preparePull(args) : prepareImport(args);
 		const engine = await openEngine(host);
 		if (!engine) return 1;
 		return await prepared(engine.docker);
@@ -165,11 +167,13 @@ function prepareRun(args: string[]): Action {
 		try {
 			container = await docker.createContainer(plan.create);
 		} catch (error) {
-			if (statusCode(error) === 404 && /image/i.test(daemonMessage(error))) {
-				throw Object.assign(new Error(`${daemonMessage(error)} (berth does not pull images: load one with berth load, or import a root filesystem)`), {statusCode: 404});
-			}
-
-			throw error;
+			if (!(statusCode(error) === 404 && /no such image/i.test(daemonMessage(error)))) throw error;
+			// As docker run: the image is pulled, its progress on stderr, and the run goes on.
+			const image = String(plan.create.Image);
+			process.stderr.write(`Unable to find image '${image}' locally\n`);
+			const pulled = await pullWithProgress(docker, image, printerFor(process.stderr));
+			if (pulled !== 0) return 125;
+			container = await docker.createContainer(plan.create);
 		}
 
 		if (plan.detach) {
@@ -275,6 +279,42 @@ function prepareLoad(args: string[]): Action {
 
 	const source = readSource(values.input);
 	return async docker => printMessages((await docker.loadImage(source as unknown as string)) as unknown as NodeJS.ReadableStream);
+}
+
+const printerFor = (output: NodeJS.WriteStream) => new ProgressPrinter(text => output.write(text), Boolean(output.isTTY));
+
+/** Pulls `reference`, its progress printed (without a printer, kept quiet); 0, or 1 after printing the error. */
+async function pullWithProgress(docker: Docker, reference: string, printer?: ProgressPrinter): Promise<number> {
+	let failure: string | undefined;
+	try {
+		await pullImage(docker, reference, message => {
+			failure ??= printer ? printer.print(message) : message.errorDetail?.message ?? message.error;
+		});
+	} catch (error) {
+		failure ??= daemonMessage(error);
+	}
+
+	if (failure === undefined) return 0;
+	process.stderr.write(`${failure}\n`);
+	return 1;
+}
+
+function preparePull(args: string[]): Action {
+	let parsed;
+	try {
+		parsed = parseArgs({args, allowPositionals: true, strict: true, options: {quiet: {type: 'boolean', short: 'q'}, platform: {type: 'string'}}});
+	} catch (error) {
+		throw new UsageError((error as Error).message.split('\n')[0]!);
+	}
+
+	const [reference, ...rest] = parsed.positionals;
+	if (!reference || rest.length > 0) throw new UsageError('berth pull [-q] NAME[:TAG|@DIGEST]');
+	const {quiet} = parsed.values;
+	return async docker => {
+		const code = await pullWithProgress(docker, reference, quiet ? undefined : printerFor(process.stdout));
+		if (code === 0 && quiet) process.stdout.write(`${reference}\n`);
+		return code;
+	};
 }
 
 function prepareImport(args: string[]): Action {
