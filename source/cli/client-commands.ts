@@ -281,7 +281,7 @@ function prepareLoad(args: string[]): Action {
 	return async docker => printMessages((await docker.loadImage(source as unknown as string)) as unknown as NodeJS.ReadableStream);
 }
 
-const printerFor = (output: NodeJS.WriteStream) => new ProgressPrinter(text => output.write(text), Boolean(output.isTTY));
+const printerFor = (output: NodeJS.WriteStream) => new ProgressPrinter(text => output.write(text), Boolean(output.isTTY), output.columns || 80);
 
 /** Pulls `reference`, its progress printed (without a printer, kept quiet); 0, or 1 after printing the error. */
 async function pullWithProgress(docker: Docker, reference: string, printer?: ProgressPrinter): Promise<number> {

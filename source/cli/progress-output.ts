@@ -9,6 +9,8 @@ export class ProgressPrinter {
 	constructor(
 		private readonly write: (text: string) => void,
 		private readonly terminal: boolean,
+		/** A line longer than the terminal would wrap and put the rewriting out of step. */
+		private readonly columns = 80,
 	) {}
 
 	/** Prints one message; returns the error it reports, if it is one. */
@@ -27,7 +29,7 @@ export class ProgressPrinter {
 			return undefined;
 		}
 
-		const text = `${message.id}: ${status}${counting && message.progress ? ` ${message.progress}` : ''}`;
+		const text = `${message.id}: ${status}${counting && message.progress ? ` ${message.progress}` : ''}`.slice(0, Math.max(20, this.columns - 1));
 		const index = this.ids.indexOf(message.id);
 		if (index === -1) {
 			this.ids.push(message.id);
