@@ -45,9 +45,10 @@ Usage:
   berth run [OPTIONS] IMAGE [COMMAND...]
                            create and start a container (docker run's flags:
                            -d --rm -i -t -e -v --name -w -u --memory --cpus
-                           --pids-limit --restart --network --label --entrypoint)
+                           --pids-limit --restart --network --label --entrypoint
+                           --pull missing|always|never --platform OS/ARCH)
                            (an image not here is pulled first, as docker run)
-  berth pull [-q] NAME[:TAG|@DIGEST]
+  berth pull [-q] [--platform OS/ARCH] NAME[:TAG|@DIGEST]
                            pull an image from its registry (credentials from
                            docker login, in docker's config.json)
   berth load [-i FILE]     load images from a docker save archive (or stdin)

@@ -34,7 +34,7 @@ export async function runClientCommand(command: ClientCommand, args: string[], h
 
 type Action = (docker: Docker) => Promise<number>;
 
-const runValueOptions = new Set(['e', 'env', 'v', 'volume', 'p', 'publish', 'name', 'w', 'workdir', 'u', 'user', 'm', 'memory', 'cpus', 'pids-limit', 'restart', 'network', 'l', 'label', 'entrypoint']);
+const runValueOptions = new Set(['e', 'env', 'v', 'volume', 'p', 'publish', 'name', 'w', 'workdir', 'u', 'user', 'm', 'memory', 'cpus', 'pids-limit', 'restart', 'network', 'l', 'label', 'entrypoint', 'pull', 'platform']);
 
 /** Where the image name is: flags before it are run's own, everything after belongs to the command. */
 function imageIndex(args: string[]): number {
@@ -64,7 +64,9 @@ function imageIndex(args: string[]): number {
 	return -1;
 }
 
-export type RunPlan = {create: Docker.ContainerCreateOptions; detach: boolean; interactive: boolean; tty: boolean};
+/** docker run's --pull: pull a missing image (the default), pull every time, or never. */
+export type PullPolicy = 'missing' | 'always' | 'never';
+export type RunPlan = {create: Docker.ContainerCreateOptions; detach: boolean; interactive: boolean; tty: boolean; pull: PullPolicy; platform?: string};
 
 /** Each option's flag, for saying which one a problem is about. */
 const flagOf: Partial<Record<RunField, string>> = {
@@ -105,6 +107,8 @@ export function parseRun(args: string[]): RunPlan {
 				restart: {type: 'string'},
 				network: {type: 'string'},
 				entrypoint: {type: 'string'},
+				pull: {type: 'string'},
+				platform: {type: 'string'},
 			},
 		}));
 	} catch (error) {
@@ -119,6 +123,8 @@ export function parseRun(args: string[]): RunPlan {
 	);
 	const interactive = Boolean(values.interactive);
 	const detach = Boolean(values.detach);
+	const pull = values.pull ?? 'missing';
+	if (pull !== 'missing' && pull !== 'always' && pull !== 'never') throw new UsageError(`invalid --pull: "${pull}" is not one of missing, always, never`);
 	const options: RunOptions = {
 		...emptyRunOptions(),
 		image: args[at]!,
@@ -150,6 +156,8 @@ export function parseRun(args: string[]): RunPlan {
 		detach,
 		interactive,
 		tty: options.tty,
+		pull,
+		...(values.platform ? {platform: values.platform} : {}),
 		create: {
 			...(mapped.request as Docker.ContainerCreateOptions),
 			StdinOnce: interactive && !detach,
@@ -163,16 +171,17 @@ export function parseRun(args: string[]): RunPlan {
 function prepareRun(args: string[]): Action {
 	const plan = parseRun(args);
 	return async docker => {
+		const image = String(plan.create.Image);
+		const pull = () => pullWithProgress(docker, image, printerFor(process.stderr), plan.platform);
+		if (plan.pull === 'always' && (await pull()) !== 0) return 125;
 		let container: Docker.Container;
 		try {
 			container = await docker.createContainer(plan.create);
 		} catch (error) {
-			if (!(statusCode(error) === 404 && /no such image/i.test(daemonMessage(error)))) throw error;
+			if (plan.pull !== 'missing' || !(statusCode(error) === 404 && /no such image/i.test(daemonMessage(error)))) throw error;
 			// As docker run: the image is pulled, its progress on stderr, and the run goes on.
-			const image = String(plan.create.Image);
 			process.stderr.write(`Unable to find image '${image}' locally\n`);
-			const pulled = await pullWithProgress(docker, image, printerFor(process.stderr));
-			if (pulled !== 0) return 125;
+			if ((await pull()) !== 0) return 125;
 			container = await docker.createContainer(plan.create);
 		}
 
@@ -284,12 +293,18 @@ function prepareLoad(args: string[]): Action {
 const printerFor = (output: NodeJS.WriteStream) => new ProgressPrinter(text => output.write(text), Boolean(output.isTTY), output.columns || 80);
 
 /** Pulls `reference`, its progress printed (without a printer, kept quiet); 0, or 1 after printing the error. */
-async function pullWithProgress(docker: Docker, reference: string, printer?: ProgressPrinter): Promise<number> {
+async function pullWithProgress(docker: Docker, reference: string, printer?: ProgressPrinter, platform?: string): Promise<number> {
 	let failure: string | undefined;
 	try {
-		await pullImage(docker, reference, message => {
-			failure ??= printer ? printer.print(message) : message.errorDetail?.message ?? message.error;
-		});
+		await pullImage(
+			docker,
+			reference,
+			message => {
+				failure ??= printer ? printer.print(message) : message.errorDetail?.message ?? message.error;
+			},
+			undefined,
+			platform,
+		);
 	} catch (error) {
 		failure ??= daemonMessage(error);
 	}
@@ -309,9 +324,9 @@ function preparePull(args: string[]): Action {
 
 	const [reference, ...rest] = parsed.positionals;
 	if (!reference || rest.length > 0) throw new UsageError('berth pull [-q] NAME[:TAG|@DIGEST]');
-	const {quiet} = parsed.values;
+	const {quiet, platform} = parsed.values;
 	return async docker => {
-		const code = await pullWithProgress(docker, reference, quiet ? undefined : printerFor(process.stdout));
+		const code = await pullWithProgress(docker, reference, quiet ? undefined : printerFor(process.stdout), platform);
 		if (code === 0 && quiet) process.stdout.write(`${reference}\n`);
 		return code;
 	};

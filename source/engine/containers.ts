@@ -8,6 +8,7 @@ import {badRequest, conflict, EngineError, notFound, notModified} from './errors
 import type {EventLog} from './events.ts';
 import {newId, randomName, validName} from './ids.ts';
 import {hostImage, type Image, type ImageStore} from './images.ts';
+import {familiarString} from './registry/reference.ts';
 import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log-store.ts';
 import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
 import type {Volumes} from './volumes.ts';
@@ -332,7 +333,7 @@ export class Containers {
 		if (!config || typeof config !== 'object') throw badRequest('config cannot be empty in order to create a container');
 		if (typeof config.Image !== 'string' || config.Image === '') throw badRequest('No command specified: the Image field is required');
 		const image = this.images.resolve(config.Image);
-		if (!image) throw notFound(`No such image: ${config.Image}`);
+		if (!image) throw notFound(`No such image: ${familiarString(config.Image)}`);
 		if (name !== undefined && name !== '') {
 			if (!validName.test(name)) throw badRequest(`Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
 		}

@@ -8,6 +8,7 @@ import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {parseRun} from '../../source/cli/client-commands.ts';
 import {requireDaemon, testImage} from '../helpers/daemon.ts';
+import {freePort} from '../helpers/free-port.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
 import {berthBin, Terminal} from '../helpers/terminal.ts';
 
@@ -40,6 +41,7 @@ test('berth run refuses bad flags with a clear message', () => {
 	assert.throws(() => parseRun(['--memory', 'lots', 'host']), /invalid --memory: a size: 512m, 1g/);
 	assert.throws(() => parseRun(['--restart', 'sometimes', 'host']), /invalid --restart/);
 	assert.throws(() => parseRun(['--restart', 'always:3', 'host']), /invalid --restart/);
+	assert.throws(() => parseRun(['--pull', 'sometimes', 'host']), /invalid --pull: "sometimes" is not one of missing, always, never/);
 	assert.throws(() => parseRun(['-p', '99999:80', 'host']), /invalid -p: "99999:80" is not a port/);
 	assert.throws(() => parseRun(['-e', '=x', 'host']), /invalid -e/);
 });
@@ -69,9 +71,13 @@ test('berth run against the engine: output, exit code, -i input, -d, and a missi
 	assert.match(detached.stdout, /^[0-9a-f]{64}\n$/);
 	assert.equal((await engine.client.docker.getContainer('client-detached').inspect()).State.Running, true);
 	await engine.client.docker.getContainer('client-detached').remove({force: true});
-	const missing = await berth([...host, 'run', 'no-such-image']);
-	assert.equal(missing.code, 125);
-	assert.match(missing.stderr, /No such image: no-such-image \(berth does not pull images/);
+	// A missing image is pulled first, as docker run does; the registry here (a port just closed) fails it.
+	const closed = `127.0.0.1:${await freePort()}`;
+	const unreachable = await berth([...host, 'run', `${closed}/no-such-image`]);
+	assert.equal(unreachable.code, 125);
+	assert.match(unreachable.stderr, new RegExp(`^Unable to find image '${closed}/no-such-image' locally\n.*registry ${closed} could not be reached: .*connection refused`, 's'));
+	const never = await berth([...host, 'run', '--pull', 'never', 'no-such-image']);
+	assert.deepEqual([never.code, never.stderr], [125, 'berth run: No such image: no-such-image:latest\n']);
 });
 
 test('berth import and berth load; berth run on dockerd too', async t => {

@@ -211,7 +211,7 @@ test('bad input gets a Docker-style error and the engine keeps serving', async (
 	assert.match((await message(raw('POST', '/containers/create', '{"Image": "host",'))).message, /invalid JSON/);
 	assert.match((await message(raw('POST', '/containers/create', JSON.stringify({Image: 'host', Env: 'A=1'})))).message, /Config\.Env/);
 	assert.match((await message(raw('POST', '/containers/create', JSON.stringify({Image: 42})))).message, /Config\.Image/);
-	assert.deepEqual(await message(raw('POST', '/containers/create', JSON.stringify({Image: 'nope', Cmd: ['true']}))), {status: 404, message: 'No such image: nope'});
+	assert.deepEqual(await message(raw('POST', '/containers/create', JSON.stringify({Image: 'nope', Cmd: ['true']}))), {status: 404, message: 'No such image: nope:latest'});
 	assert.match((await message(raw('POST', '/containers/create?name=bad%20name', JSON.stringify({Image: 'host', Cmd: ['true']})))).message, /Invalid container name/);
 	assert.equal((await raw('POST', '/containers/create', JSON.stringify({Image: 'host', Cmd: ['true'], Unknown: {deep: true}}))).status, 201, 'unknown fields are ignored, as dockerd does');
 	const duplicate = name('dup');

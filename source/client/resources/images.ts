@@ -73,11 +73,11 @@ export function splitReference(reference: string): {repo: string; tag: string} {
  * Pulls an image, handing on each message of the engine's progress stream. Rejects with the
  * engine's message when the stream reports an error (after it started, as an errorDetail line).
  */
-export async function pullImage(docker: Docker, reference: string, onMessage: (message: PullMessage) => void, signal?: AbortSignal): Promise<void> {
+export async function pullImage(docker: Docker, reference: string, onMessage: (message: PullMessage) => void, signal?: AbortSignal, platform?: string): Promise<void> {
 	const {repo, tag} = splitReference(reference);
 	const separator = tag.startsWith('sha256:') ? '@' : ':';
 	const auth = registryAuth(repo);
-	const stream = (await docker.pull(`${repo}${separator}${tag}`, {...(auth ? {authconfig: auth} : {}), abortSignal: signal})) as NodeJS.ReadableStream;
+	const stream = (await docker.pull(`${repo}${separator}${tag}`, {...(auth ? {authconfig: auth} : {}), ...(platform ? {platform} : {}), abortSignal: signal})) as NodeJS.ReadableStream;
 	await new Promise<void>((resolve, reject) => {
 		const lines = new LineSplitter(1024 * 1024);
 		let failure: string | undefined;

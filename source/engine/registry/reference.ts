@@ -66,3 +66,13 @@ export function fullName(reference: ImageReference): string {
 export function familiarTagged(reference: ImageReference): string | undefined {
 	return reference.tag ? `${familiarName(reference)}:${reference.tag}` : undefined;
 }
+
+/** How dockerd names an image it cannot find: "alpine:latest", "x@sha256:…"; `value` itself when it is no reference. */
+export function familiarString(value: string): string {
+	try {
+		const reference = parseReference(value);
+		return reference.digest ? `${familiarName(reference)}@${reference.digest}` : familiarTagged(reference)!;
+	} catch {
+		return value;
+	}
+}

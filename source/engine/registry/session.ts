@@ -25,6 +25,9 @@ export class RegistryError extends Error {
 	) {
 		super(message);
 	}
+
+	/** For a network failure, what went wrong without the registry's name (said once by whoever reports it). */
+	detail?: string;
 }
 
 function hostOf(domain: string): string {
@@ -70,9 +73,21 @@ export function parseChallenge(header: string | null): Challenge | undefined {
 	return {scheme: match[1]!.toLowerCase(), params};
 }
 
+/** Network failures in the words of dialling (fetch hides them in `cause`). */
+const networkWords: Record<string, string> = {
+	ENOTFOUND: 'no such host',
+	EAI_AGAIN: 'name resolution failed for now',
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset by the registry',
+	EHOSTUNREACH: 'no route to host',
+	ENETUNREACH: 'network is unreachable',
+	UND_ERR_SOCKET: 'the connection closed',
+};
+
 function describe(error: unknown): string {
 	const cause = (error as {cause?: {code?: string; message?: string}}).cause;
-	return cause?.code ?? cause?.message ?? (error as Error).message;
+	if (cause?.code && networkWords[cause.code]) return `${networkWords[cause.code]} (${cause.code})`;
+	return cause?.message ?? cause?.code ?? (error as Error).message;
 }
 
 export class RegistrySession {
@@ -98,7 +113,7 @@ export class RegistrySession {
 			try {
 				response = await this.send(`${base}/v2/`, {});
 			} catch (error) {
-				failures.push(`${base}: ${error instanceof RegistryError ? error.message : describe(error)}`);
+				failures.push(`GET ${base}/v2/: ${error instanceof RegistryError ? (error.detail ?? error.message) : describe(error)}`);
 				continue;
 			}
 
@@ -168,8 +183,13 @@ export class RegistrySession {
 		try {
 			return await fetch(url, {...init, redirect: 'follow', signal: init.signal ?? AbortSignal.timeout(this.settings.timeoutMs)});
 		} catch (error) {
-			if ((error as Error).name === 'TimeoutError') throw new RegistryError(`registry ${this.reference.domain} did not answer within ${Math.round(this.settings.timeoutMs / 1000)} s (${init.method ?? 'GET'} ${new URL(url).pathname})`);
-			throw new RegistryError(`registry ${this.reference.domain}: ${describe(error)}`);
+			if ((error as Error).name === 'TimeoutError') {
+				const detail = `no answer within ${Math.round(this.settings.timeoutMs / 1000)} s`;
+				throw Object.assign(new RegistryError(`registry ${this.reference.domain} did not answer within ${Math.round(this.settings.timeoutMs / 1000)} s (${init.method ?? 'GET'} ${new URL(url).pathname})`), {detail});
+			}
+
+			const detail = describe(error);
+			throw Object.assign(new RegistryError(`registry ${this.reference.domain}: ${detail}`), {detail});
 		}
 	}
 
