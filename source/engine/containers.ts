@@ -12,7 +12,7 @@ import {familiarString} from './registry/reference.ts';
 import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log-store.ts';
 import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
 import type {Volumes} from './volumes.ts';
-import {resolveInRoot} from './in-root.ts';
+import {findInLayers, resolveInRoot} from './in-root.ts';
 import {type DeviceRequest, parseDevices, parseTmpfs} from './mounts.ts';
 import {checkProcessStrings} from './process-strings.ts';
 import {capabilityNumbers, checkCapabilities, containerCapabilities} from './runtime/capabilities.ts';
@@ -356,7 +356,7 @@ export class Containers {
 		if (image === hostImage) {
 			for (const {destination} of mounts) {
 				const onTmpfs = /^\/(tmp|run|dev)\/./.test(destination);
-				if (!onTmpfs && !existsSync(path.join(image.rootfs, resolveInRoot(image.rootfs, destination)))) {
+				if (!onTmpfs && !existsSync(path.join('/', resolveInRoot('/', destination)))) {
 					throw badRequest(`cannot make the mount point ${destination}: the host image is read-only there (mount on a path that exists, or under /tmp)`);
 				}
 			}
@@ -433,7 +433,8 @@ export class Containers {
 	private checkUser(user: string, image: Image): void {
 		const [name = ''] = user.split(':');
 		if (!name || /^\d+$/.test(name) || this.isolation.mode !== 'namespaces') return;
-		const passwd = readFile(path.join(image.rootfs, resolveInRoot(image.rootfs, '/etc/passwd')));
+		const file = image === hostImage ? path.join('/', resolveInRoot('/', '/etc/passwd')) : findInLayers(this.images.lowerDirs(image).paths, '/etc/passwd');
+		const passwd = file ? readFile(file) : '';
 		if (!passwd.split('\n').some(line => line.split(':')[0] === name)) throw badRequest(`unable to find user ${name}: no matching entries in passwd file`);
 	}
 
@@ -517,8 +518,7 @@ export class Containers {
 				{
 					id: record.Id,
 					directory: this.store.directoryOf(record.Id),
-					rootfs: image.rootfs,
-					layered: image.rootfs !== '/',
+					root: image === hostImage ? {host: true} : {lower: this.images.lowerDirs(image)},
 					readOnlyRoot: Boolean(record.HostConfig.ReadonlyRootfs),
 					hostname: record.Config.Hostname ?? record.Id.slice(0, 12),
 					workingDir: record.Config.WorkingDir || '/',
@@ -824,6 +824,11 @@ export class Containers {
 	}
 
 	/** The containers that mount a volume. */
+	/** The container's own changes to its image (the overlay's upper directory). */
+	writableLayer(id: string): string {
+		return path.join(this.store.directoryOf(id), 'upper');
+	}
+
 	usersOfVolume(name: string): string[] {
 		return this.all()
 			.filter(record => parseBinds(record.HostConfig.Binds ?? []).some(bind => bind.volume === name))

@@ -1,5 +1,6 @@
 // The engine's own settings, in a daemon.json beside its state, with dockerd's key names for
-// what dockerd also has: "insecure-registries", "registry-mirrors". A file that cannot be read
+// what dockerd also has: "insecure-registries", "registry-mirrors"; and "blocked-registries",
+// which dockerd has not (podman's registries.conf has `blocked`). A file that cannot be read
 // right stops the engine with the reason, rather than running with half of it.
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
@@ -37,6 +38,7 @@ export function readEngineConfig(stateDirectory: string): EngineConfig {
 			insecureRegistries: strings(raw['insecure-registries'], 'insecure-registries', file),
 			mirrors,
 			timeoutMs: typeof timeout === 'number' ? timeout * 1000 : defaultRegistrySettings.timeoutMs,
+			blocked: strings(raw['blocked-registries'], 'blocked-registries', file).map(name => (name === 'index.docker.io' || name === 'registry-1.docker.io' ? 'docker.io' : name)),
 		},
 	};
 }

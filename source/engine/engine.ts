@@ -5,6 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import {handleUpgrade} from './api/attach.ts';
+import {LayerStore} from './layer-store.ts';
 import {addContainerRoutes} from './api/container-routes.ts';
 import {rawErrorResponse, Router} from './api/http.ts';
 import {addImageRoutes} from './api/image-routes.ts';
@@ -29,6 +30,7 @@ export class Engine {
 	readonly events = new EventLog();
 	readonly images: ImageStore;
 	readonly blobs: BlobStore;
+	readonly layers: LayerStore;
 	readonly config: EngineConfig;
 	readonly puller: Puller;
 	readonly isolation: Isolation;
@@ -45,9 +47,10 @@ export class Engine {
 		ensureDirectories(paths);
 		this.id = engineId(paths);
 		this.config = readEngineConfig(paths.stateDirectory);
-		this.images = new ImageStore(path.join(paths.stateDirectory, 'images'));
+		this.layers = new LayerStore(path.join(paths.stateDirectory, 'layers'));
+		this.images = new ImageStore(path.join(paths.stateDirectory, 'images'), this.layers);
 		this.blobs = new BlobStore(path.join(paths.stateDirectory, 'blobs'));
-		this.puller = new Puller(this.images, this.blobs, () => this.config.registry);
+		this.puller = new Puller(this.images, this.blobs, this.layers, () => this.config.registry);
 		this.isolation = detectIsolation();
 		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups(`berth-${this.id.slice(0, 12)}`) : undefined;
 		if (this.isolation.mode === 'namespaces' && !this.cgroups) this.isolation.missing.push('no usable cgroup filesystem: --memory, --cpus and --pids-limit are refused, stats come from /proc');

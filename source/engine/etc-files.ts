@@ -1,12 +1,11 @@
 // The files a container reads to know its own name and how to resolve others: /etc/hostname,
 // /etc/hosts and /etc/resolv.conf, written per container over the image's own, as dockerd does.
 // (The host image shows the host's own /etc, read-only, as it shows the rest of the host.)
-import {existsSync, lstatSync, mkdirSync, readFileSync, rmSync, type Stats, writeFileSync} from 'node:fs';
+import {lstatSync, mkdirSync, readFileSync, rmSync, type Stats, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import {findInLayers} from './in-root.ts';
 
 export type EtcFilesSpec = {
-	/** The image's root filesystem ("/" for the host image). */
-	rootfs: string;
 	hostname: string;
 	network: 'none' | 'host';
 };
@@ -49,8 +48,9 @@ export function etcFileContents(spec: EtcFilesSpec): Record<string, string> {
  * Writes the files into the container's own writable layer, over the image's, where they cost no
  * mount at start. Images without /etc (a lone static binary) are left as they are.
  */
-export function writeEtcFiles(spec: EtcFilesSpec & {upper: string}): void {
-	if (!existsSync(path.join(spec.rootfs, 'etc'))) return;
+export function writeEtcFiles(spec: EtcFilesSpec & {layers: readonly string[]; upper: string}): void {
+	const imageEtc = findInLayers(spec.layers, '/etc');
+	if (!imageEtc || !lstatSync(imageEtc).isDirectory()) return;
 	const etc = path.join(spec.upper, 'etc');
 	// The layer is the container's to shape: an etc it made a link (or deleted) is not followed.
 	const found = lstatOrUndefined(etc);

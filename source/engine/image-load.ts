@@ -1,14 +1,17 @@
 // `docker load` (a `docker save` tarball: manifest.json, image configs, layer tarballs) and
-// `docker import` (a root-filesystem tarball). Each image becomes one flattened root filesystem,
-// unpacked beside its final place and renamed into it, so a failed load leaves nothing behind.
+// `docker import` (a root-filesystem tarball). Each layer goes to the layer store (once: a layer
+// the engine has is not unpacked again), checked against the diff id its config names; an image
+// is recorded only once all its layers are in, so a failed load leaves no image behind.
 import {createHash} from 'node:crypto';
 import {createReadStream, existsSync, realpathSync} from 'node:fs';
-import {mkdir, mkdtemp, readFile, rename, rm} from 'node:fs/promises';
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {PassThrough, type Readable} from 'node:stream';
+import type {Readable} from 'node:stream';
 import {badRequest} from './errors.ts';
 import {applyLayer, UnsafeArchiveError} from './image-unpack.ts';
 import {type Image, type ImageConfig, type ImageStore, normaliseReference} from './images.ts';
+import {DiffIdMismatchError, type LayerStore} from './layer-store.ts';
+import type {ImageConfigFile} from './registry/pull.ts';
 
 type ManifestEntry = {Config?: string; RepoTags?: string[] | null; Layers?: string[]};
 
@@ -27,27 +30,26 @@ function inside(root: string, name: string): string {
 	return real;
 }
 
-async function unpackInto(store: ImageStore, id: string, layers: Array<() => Readable>): Promise<string> {
-	const directory = store.directoryOf(id);
-	const rootfs = path.join(directory, 'rootfs');
-	if (existsSync(rootfs)) return rootfs;
-	const partial = path.join(directory, 'rootfs.partial');
-	await rm(partial, {recursive: true, force: true});
-	await mkdir(partial, {recursive: true, mode: 0o755});
-	try {
-		for (const layer of layers) await applyLayer(layer(), partial);
-		await rename(partial, rootfs);
-	} catch (error) {
-		await rm(directory, {recursive: true, force: true});
-		if (error instanceof UnsafeArchiveError) throw badRequest(error.message);
-		throw badRequest(`the layer could not be unpacked: ${(error as Error).message}`);
+/** Puts each layer in the store; returns the diff ids (checked against `expected` where the config names them) and the total size. */
+async function storeLayers(layers: LayerStore, files: string[], expected: string[] | undefined): Promise<{diffIds: string[]; size: number}> {
+	if (expected && expected.length !== files.length) throw badRequest(`the image config lists ${expected.length} layers but manifest.json ${files.length}`);
+	const diffIds: string[] = [];
+	let size = 0;
+	for (const [index, file] of files.entries()) {
+		try {
+			size += await layers.add(() => createReadStream(file), expected?.[index], diffId => diffIds.push(diffId));
+			if (diffIds.length === index) diffIds.push(expected![index]!); // it was there already
+		} catch (error) {
+			if (error instanceof UnsafeArchiveError || error instanceof DiffIdMismatchError) throw badRequest(error.message);
+			throw badRequest(`the layer could not be unpacked: ${(error as Error).message}`);
+		}
 	}
 
-	return rootfs;
+	return {diffIds, size};
 }
 
 /** Loads every image of a `docker save` tarball; returns what the API reports for each. */
-export async function loadImages(store: ImageStore, body: Readable, temporaryRoot: string): Promise<Array<{id: string; tags: string[]}>> {
+export async function loadImages(store: ImageStore, layers: LayerStore, body: Readable, temporaryRoot: string): Promise<Array<{id: string; tags: string[]}>> {
 	await mkdir(temporaryRoot, {recursive: true, mode: 0o700});
 	const archive = await mkdtemp(path.join(temporaryRoot, 'load-'));
 	try {
@@ -72,17 +74,21 @@ export async function loadImages(store: ImageStore, body: Readable, temporaryRoo
 			if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers)) throw badRequest('manifest.json: an entry has no Config or Layers');
 			const configBytes = await readFile(inside(archive, entry.Config));
 			const id = `sha256:${createHash('sha256').update(configBytes).digest('hex')}`;
-			let config: {created?: string; config?: ImageConfig};
+			let config: ImageConfigFile;
 			try {
-				config = JSON.parse(configBytes.toString('utf8')) as typeof config;
+				config = JSON.parse(configBytes.toString('utf8')) as ImageConfigFile;
 			} catch {
 				throw badRequest(`${entry.Config} is not JSON`);
 			}
 
-			const layerFiles = entry.Layers.map(layer => inside(archive, layer));
-			const rootfs = await unpackInto(store, id, layerFiles.map(file => () => createReadStream(file)));
+			const named = config.rootfs?.diff_ids;
+			if (named !== undefined && !(Array.isArray(named) && named.every(diffId => typeof diffId === 'string' && /^sha256:[0-9a-f]{64}$/.test(diffId)))) throw badRequest(`${entry.Config}: rootfs.diff_ids is not a list of sha256 digests`);
+			const {diffIds, size} = await storeLayers(layers, entry.Layers.map(layer => inside(archive, layer)), named);
 			const tags = (entry.RepoTags ?? []).map(tag => normaliseReference(tag));
-			store.add({Id: id, RepoTags: tags, Created: config.created ?? new Date().toISOString(), Config: config.config ?? {}, rootfs, readOnly: false});
+			const directory = store.directoryOf(id);
+			await mkdir(directory, {recursive: true, mode: 0o700});
+			await writeFile(path.join(directory, 'config.json'), configBytes, {mode: 0o600});
+			store.add({Id: id, RepoTags: tags, Created: config.created ?? new Date().toISOString(), Config: config.config ?? {}, Architecture: config.architecture, Os: config.os, Layers: diffIds, readOnly: false, Size: size});
 			loaded.push({id, tags});
 		}
 
@@ -92,32 +98,26 @@ export async function loadImages(store: ImageStore, body: Readable, temporaryRoo
 	}
 }
 
-/** Imports a root-filesystem tarball (gzip or not) as a one-layer image, tagged `reference` if given. */
-export async function importImage(store: ImageStore, body: Readable, reference: string | undefined, temporaryRoot: string): Promise<Image> {
-	await mkdir(temporaryRoot, {recursive: true, mode: 0o700});
-	const staging = await mkdtemp(path.join(temporaryRoot, 'import-'));
-	const digest = createHash('sha256');
-	const tee = new PassThrough();
-	body.on('data', (chunk: Buffer) => digest.update(chunk));
-	body.pipe(tee);
+/** Imports a root-filesystem tarball (gzip or not) as a one-layer image, tagged `reference` if given, with a config as dockerd writes one. */
+export async function importImage(store: ImageStore, layers: LayerStore, body: Readable, reference: string | undefined): Promise<Image> {
+	let diffId = '';
+	let size: number;
 	try {
-		try {
-			await applyLayer(tee, staging);
-		} catch (error) {
-			throw badRequest(error instanceof UnsafeArchiveError ? error.message : `not a tar archive: ${(error as Error).message}`);
-		}
-
-		const created = new Date().toISOString();
-		const config: ImageConfig = {Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']};
-		const id = `sha256:${createHash('sha256').update(JSON.stringify({created, config, layer: digest.digest('hex')})).digest('hex')}`;
-		const directory = store.directoryOf(id);
-		await mkdir(directory, {recursive: true, mode: 0o700});
-		const rootfs = path.join(directory, 'rootfs');
-		await rename(staging, rootfs);
-		const image: Image = {Id: id, RepoTags: reference ? [normaliseReference(reference)] : [], Created: created, Config: config, rootfs, readOnly: false};
-		store.add(image);
-		return image;
-	} finally {
-		await rm(staging, {recursive: true, force: true});
+		size = await layers.add(() => body, undefined, id => (diffId = id));
+	} catch (error) {
+		throw badRequest(error instanceof UnsafeArchiveError ? error.message : `not a tar archive: ${(error as Error).message}`);
 	}
+
+	const created = new Date().toISOString();
+	const config: ImageConfig = {Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']};
+	const architecture = process.arch === 'x64' ? 'amd64' : process.arch;
+	const file: ImageConfigFile = {architecture, os: 'linux', created, config, rootfs: {type: 'layers', diff_ids: [diffId]}, history: [{created, comment: 'Imported from -'}]};
+	const configBytes = Buffer.from(JSON.stringify(file));
+	const id = `sha256:${createHash('sha256').update(configBytes).digest('hex')}`;
+	const directory = store.directoryOf(id);
+	await mkdir(directory, {recursive: true, mode: 0o700});
+	await writeFile(path.join(directory, 'config.json'), configBytes, {mode: 0o600});
+	const image: Image = {Id: id, RepoTags: reference ? [normaliseReference(reference)] : [], Created: created, Config: config, Architecture: architecture, Os: 'linux', Layers: [diffId], readOnly: false, Size: size};
+	store.add(image);
+	return image;
 }

@@ -11,8 +11,12 @@ import {chmod, lchown, link, lstat, lutimes, mkdir, readdir, rm, symlink} from '
 import path from 'node:path';
 import type {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
+import {promisify} from 'node:util';
+import {execFile} from 'node:child_process';
 import {extract, type Header as Headers} from 'tar-stream';
 import {decompressed} from './decompress.ts';
+
+const execFileAsync = promisify(execFile);
 
 export class UnsafeArchiveError extends Error {}
 
@@ -55,10 +59,33 @@ async function parentsAreReal(root: string, relative: string): Promise<boolean> 
 export type UnpackOptions = {
 	/** Give files the owners the archive names (needs root). */
 	chown?: boolean;
+	/**
+	 * "apply" (the default) deletes what whiteouts name from `root`; "overlay" keeps them in
+	 * overlayfs's form for a layer unpacked on its own: a 0/0 character device for a deleted path,
+	 * the trusted.overlay.opaque xattr for an opaque directory (both need root: without it they are skipped).
+	 */
+	whiteouts?: 'apply' | 'overlay';
 };
 
+/** Makes overlayfs whiteouts (mknod c 0 0) and opaque markers (setfattr), many per process. */
+async function writeOverlayMarks(root: string, whiteouts: string[], opaque: string[]): Promise<void> {
+	if (process.getuid?.() !== 0) return;
+	const batches = <T>(items: T[]) => Array.from({length: Math.ceil(items.length / 500)}, (_, index) => items.slice(index * 500, index * 500 + 500));
+	for (const batch of batches(whiteouts)) {
+		await execFileAsync('/bin/sh', ['-c', 'for p; do mknod -- "$p" c 0 0 || exit 1; done', 'berth-whiteouts', ...batch.map(relative => path.join(root, relative))]);
+	}
+
+	for (const batch of batches(opaque)) {
+		await execFileAsync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', '--', ...batch.map(relative => (relative === '.' ? root : path.join(root, relative)))]).catch((error: NodeJS.ErrnoException) => {
+			throw new Error(error.code === 'ENOENT' ? 'setfattr is needed to keep an opaque directory of a layer (apt-get install attr)' : `setfattr failed: ${(error as Error).message}`);
+		});
+	}
+}
+
 /** Applies one layer (or a whole root filesystem) from a tar stream, gzip, zstd or plain, onto `root`. */
-export async function applyLayer(source: Readable, root: string, {chown = process.getuid?.() === 0}: UnpackOptions = {}): Promise<void> {
+export async function applyLayer(source: Readable, root: string, {chown = process.getuid?.() === 0, whiteouts = 'apply'}: UnpackOptions = {}): Promise<void> {
+	const overlayWhiteouts = new Set<string>();
+	const overlayOpaque = new Set<string>();
 	const written = new Set<string>();
 	// Each path's last entry, in the order first written; a path removed or replaced goes, with what was below it.
 	const deferred = new Map<string, Headers>();
@@ -81,6 +108,12 @@ export async function applyLayer(source: Readable, root: string, {chown = proces
 			stream.resume();
 			await ensureParents(root, relative);
 			const parentPath = parent === '.' ? root : path.join(root, parent);
+			if (whiteouts === 'overlay') {
+				if (base === '.wh..wh..opq') overlayOpaque.add(parent);
+				else overlayWhiteouts.add(parent === '.' ? base.slice(4) : `${parent}/${base.slice(4)}`);
+				return;
+			}
+
 			if (base === '.wh..wh..opq') {
 				// Opaque: the directory keeps only what this layer puts in it.
 				for (const child of await readdir(parentPath).catch(() => [])) {
@@ -165,6 +198,23 @@ export async function applyLayer(source: Readable, root: string, {chown = proces
 		);
 	});
 	await pipeline(decompressed(source), tar);
+	if (whiteouts === 'overlay') {
+		// A path this layer itself writes is not hidden by it; each mark is made on a real parent.
+		const marks: string[] = [];
+		for (const relative of overlayWhiteouts) {
+			if (written.has(relative) || !(await parentsAreReal(root, relative))) continue;
+			if (await lstat(path.join(root, relative)).catch(() => undefined)) continue;
+			marks.push(relative);
+		}
+
+		const opaque: string[] = [];
+		for (const relative of overlayOpaque) {
+			const stat = await lstat(relative === '.' ? root : path.join(root, relative)).catch(() => undefined);
+			if (stat?.isDirectory() && (relative === '.' || (await parentsAreReal(root, relative)))) opaque.push(relative);
+		}
+
+		await writeOverlayMarks(root, marks, opaque);
+	}
 
 	// Ownership, modes and times last, so that a read-only directory was still writable while
 	// filled; deepest first. Nothing runs concurrently in this directory, so what is checked holds.

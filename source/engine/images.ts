@@ -1,9 +1,11 @@
 // The images the engine can run: the built-in `host` (the host's own root filesystem, read-only)
 // and images pulled from registries, loaded from `docker save` tarballs or imported from
-// root-filesystem tarballs, each kept as one flattened root filesystem with its record beside it.
+// root-filesystem tarballs. Their layers live in the layer store, shared; an image is its record
+// and its config beside it. (Images unpacked before layers were kept are one flattened tree.)
 import {createHash} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import path from 'node:path';
+import type {LayerStore, LowerDirs} from './layer-store.ts';
 import {writeJsonAtomically} from './state-store.ts';
 
 export type ImageConfig = {
@@ -29,8 +31,8 @@ export type Image = {
 	/** The compressed layers as the registry served them, kept in the blob store. */
 	LayerBlobs?: Array<{digest: string; size: number; mediaType: string}>;
 	Config: ImageConfig;
-	/** Where its root filesystem is on the host. */
-	rootfs: string;
+	/** A flattened root filesystem on the host: the host image's "/", and images kept before layers were. */
+	rootfs?: string;
 	readOnly: boolean;
 	Size?: number;
 };
@@ -59,13 +61,17 @@ export function normaliseReference(value: string): string {
 export class ImageStore {
 	private readonly images = new Map<string, Image>([[hostImage.Id, hostImage]]);
 
-	constructor(private readonly directory?: string) {
+	constructor(
+		private readonly directory?: string,
+		private readonly layers?: LayerStore,
+	) {
 		if (!directory || !existsSync(directory)) return;
 		for (const entry of readdirSync(directory)) {
 			const file = path.join(directory, entry, 'image.json');
 			try {
 				const image = JSON.parse(readFileSync(file, 'utf8')) as Image;
-				if (existsSync(image.rootfs)) this.images.set(image.Id, image);
+				const whole = image.rootfs ? existsSync(image.rootfs) : (image.Layers ?? []).every(diffId => layers?.has(diffId));
+				if (whole) this.images.set(image.Id, image);
 			} catch {
 				// A half-written image (the engine stopped while loading it) is not listed.
 			}
@@ -84,6 +90,13 @@ export class ImageStore {
 		if (!/^sha256:[0-9a-f]+$/.test(id)) return undefined;
 		const matches = [...this.images.values()].filter(image => image.Id.startsWith(id));
 		return matches.length === 1 ? matches[0] : undefined;
+	}
+
+	/** The image's layers to mount below a container's own, top first. */
+	lowerDirs(image: Image): LowerDirs {
+		if (image.rootfs) return {base: path.dirname(image.rootfs), lowerdir: path.basename(image.rootfs), paths: [image.rootfs]};
+		if (!this.layers) throw new Error('this image store has no layers');
+		return this.layers.lowerDirs(image.Layers ?? []);
 	}
 
 	get(id: string): Image | undefined {

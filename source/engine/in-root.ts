@@ -11,10 +11,14 @@ export function resolveInRoot(root: string, target: string): string {
 	return resolveInLayers([root], target);
 }
 
+/** overlayfs's mark of a path an upper layer deleted: a character device 0/0. */
+const isWhiteout = (stat: {isCharacterDevice(): boolean; rdev: number}) => stat.isCharacterDevice() && stat.rdev === 0;
+
 /**
  * The same inside an overlay of layers (the first on top): each component is looked up in the
- * topmost layer that has it, as the mounted overlay would show it. (Whiteouts are not read: a
- * path the upper layer deleted resolves as the lower layer has it.)
+ * topmost layer that has it, as the mounted overlay would show it; a whiteout hides it below.
+ * (Opaque directories are not read: their xattr is out of Node's reach. A lower layer's entry
+ * under one may still be found, where the mounted overlay would hide it.)
  */
 export function resolveInLayers(layers: readonly string[], target: string): string {
 	let resolved: string[] = [];
@@ -34,11 +38,13 @@ export function resolveInLayers(layers: readonly string[], target: string): stri
 		for (const root of layers) {
 			try {
 				stat = lstatSync(path.join(root, ...candidate));
-				layer = root;
-				break;
 			} catch {
-				// Not in this layer.
+				continue; // Not in this layer.
 			}
+
+			if (isWhiteout(stat)) stat = undefined;
+			else layer = root;
+			break;
 		}
 
 		if (!stat || !layer) {
@@ -58,4 +64,20 @@ export function resolveInLayers(layers: readonly string[], target: string): stri
 	}
 
 	return `/${resolved.join('/')}`;
+}
+
+/** Where on the host the file `target` names inside the layers is (the topmost that has it); undefined when none has it. */
+export function findInLayers(layers: readonly string[], target: string): string | undefined {
+	const resolved = resolveInLayers(layers, target);
+	for (const root of layers) {
+		const candidate = path.join(root, resolved);
+		try {
+			const stat = lstatSync(candidate);
+			return isWhiteout(stat) ? undefined : candidate;
+		} catch {
+			// Not in this layer.
+		}
+	}
+
+	return undefined;
 }

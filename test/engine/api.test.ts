@@ -168,6 +168,56 @@ test('list filters: status, name, label, id, ancestor', async () => {
 	await b.remove();
 });
 
+test('filters in the map form dockerode sends; volume filters; container and volume prune by label and until; system df sizes', async () => {
+	const tag = name('prune');
+	const web = await docker.createContainer({name: `${tag}-web`, Image: 'host', Cmd: ['sh', '-c', 'exit 0'], Labels: {tier: 'web', run: tag}});
+	const db = await docker.createContainer({name: `${tag}-db`, Image: 'host', Cmd: ['sleep', '300'], Labels: {tier: 'db', run: tag}, HostConfig: {Binds: [`${tag}-data:/tmp/data`]}});
+	await db.start();
+	const ids = async (filters: Record<string, Record<string, boolean>>) => (await docker.listContainers({all: true, filters: filters as never})).map(item => item.Id).sort();
+	assert.deepEqual(await ids({label: {'tier=web': true}, name: {[tag]: true}}), [web.id]);
+	assert.deepEqual(await ids({label: {[`run=${tag}`]: true}}), [web.id, db.id].sort());
+
+	await docker.createVolume({Name: `${tag}-loose`, Labels: {tier: 'web'}});
+	const volumes = async (filters: Record<string, string[]>) => ((await docker.listVolumes({filters: filters as never})).Volumes ?? []).map(volume => volume.Name).filter(volumeName => volumeName.startsWith(tag)).sort();
+	assert.deepEqual(await volumes({label: ['tier=web']}), [`${tag}-loose`]);
+	assert.deepEqual(await volumes({dangling: ['true']}), [`${tag}-loose`]);
+	assert.deepEqual(await volumes({dangling: ['false']}), [`${tag}-data`]);
+	assert.deepEqual(await volumes({name: [`^${tag}-d`]}), [`${tag}-data`]);
+	await assert.rejects(docker.listVolumes({filters: {colour: ['red']} as never}), /invalid filter 'colour'/);
+
+	await db.exec({Cmd: ['sh', '-c', 'head -c 5000 /dev/zero > /tmp/data/blob'], AttachStdout: true}).then(exec => exec.start({})).then(stream => new Promise(resolve => stream.on('end', resolve).resume()));
+	const df = JSON.parse((await raw('GET', '/system/df')).text) as {Volumes: Array<{Name: string; UsageData: {Size: number; RefCount: number}}>; Containers: Array<{Id: string; SizeRw: number}>};
+	assert.deepEqual(df.Volumes.find(volume => volume.Name === `${tag}-data`)?.UsageData, {Size: 5000, RefCount: 1});
+	assert.ok(df.Containers.some(container => container.Id === web.id));
+
+	await web.start();
+	await web.wait();
+	// The running one is never pruned; the stopped one only when it matches, and not when it is newer than until.
+	assert.deepEqual(await docker.pruneContainers({filters: {label: {'tier=db': true}} as never}), {ContainersDeleted: null, SpaceReclaimed: 0});
+	assert.deepEqual((await docker.pruneContainers({filters: {label: [`run=${tag}`], until: ['2000-01-01T00:00:00Z']} as never})).ContainersDeleted, null);
+	assert.deepEqual((await docker.pruneContainers({filters: {label: [`run=${tag}`]} as never})).ContainersDeleted, [web.id]);
+	await db.remove({force: true});
+	const pruned = await docker.pruneVolumes({filters: {label: ['tier=web']} as never});
+	assert.deepEqual(pruned.VolumesDeleted, [`${tag}-loose`]);
+	const all = await docker.pruneVolumes({filters: {'label!': ['tier=web']} as never});
+	assert.ok(all.VolumesDeleted?.includes(`${tag}-data`));
+	assert.ok(all.SpaceReclaimed >= 5000, `the volume's bytes are counted: ${all.SpaceReclaimed}`);
+});
+
+test('dockerode run(): an attach without Upgrade before start gets the output, then the exit code', async () => {
+	const chunks: Buffer[] = [];
+	const sink = new (await import('node:stream')).Writable({
+		write(chunk: Buffer, _encoding, callback) {
+			chunks.push(chunk);
+			callback();
+		},
+	});
+	const [result, container] = (await docker.run('host', ['sh', '-c', 'echo out; echo err >&2; exit 4'], sink, {Tty: true})) as [{StatusCode: number}, Docker.Container];
+	assert.equal(result.StatusCode, 4);
+	assert.equal(Buffer.concat(chunks).toString().replace(/\r/g, ''), 'out\nerr\n');
+	await container.remove();
+});
+
 test('events stream container changes with dockerd\'s types and actions, filtered', async () => {
 	const stream = (await docker.getEvents({filters: {type: ['container'], event: ['create', 'start', 'die', 'destroy']}})) as NodeJS.ReadableStream;
 	const seen: Array<{Action: string; Actor: {ID: string; Attributes: Record<string, string>}}> = [];

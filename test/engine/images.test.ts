@@ -2,7 +2,7 @@
 // tarballs made to escape the image root.
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import {tmpdir} from 'node:os';
 import {gzipSync} from 'node:zlib';
@@ -11,6 +11,7 @@ import {after, before, test} from 'node:test';
 import {pack} from 'tar-stream';
 import {eventually, requireDaemon, testImage} from '../helpers/daemon.ts';
 import {requirePart} from '../helpers/ci.ts';
+import {craftImage, digestOf, savedArchive, tarOf} from '../helpers/crafted-images.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
 
 let engine: TestEngine;
@@ -231,4 +232,139 @@ test('no archive changes the mode, owner or content of a file outside the image,
 	assert.match(JSON.parse(linkedManifest.text).message, /leads outside/);
 	assert.ok(!(await engine.docker('images', '--format', '{{.Repository}}')).stdout.includes('from-host'));
 	assert.equal((await engine.docker('version', '--format', '{{.Server.APIVersion}}')).stdout.trim(), '1.41');
+});
+
+test('image filters and prune as dockerd: dangling, label, reference, before and since; prune by until and label; system df; search refused', async () => {
+	const tar = await tarOf(busyboxTree());
+	const tars = new Map([[digestOf(tar), tar]]);
+	const crafted = (labels: Record<string, string>, created: string) => craftImage([{tar, compression: 'none'}], {labels, created});
+	const old = crafted({tier: 'web'}, '2025-01-01T00:00:00Z');
+	const app = crafted({tier: 'db'}, '2025-06-01T00:00:00Z');
+	const loose = crafted({tier: 'web'}, '2025-09-01T00:00:00Z');
+	const loaded = await post('/images/load', await savedArchive([{image: old, tags: ['filt/old:1']}, {image: app, tags: ['filt/app:2']}, {image: loose, tags: []}], tars));
+	assert.equal(loaded.status, 200, loaded.text);
+	const [oldId, appId, looseId] = [old.configDigest, app.configDigest, loose.configDigest];
+	// Other tests' images share this engine: only these three are looked at.
+	const ours = new Set([oldId, appId, looseId]);
+	const listed = async (...filters: string[]) => (await engine.docker('images', '-q', '--no-trunc', ...filters.flatMap(filter => ['--filter', filter]))).stdout.trim().split('\n').filter(id => ours.has(id)).sort();
+	assert.deepEqual(await listed('dangling=true'), [looseId]);
+	assert.deepEqual(await listed('reference=filt/*'), [oldId, appId].sort());
+	assert.deepEqual(await listed('reference=filt/app:2'), [appId]);
+	assert.deepEqual(await listed('label=tier=web'), [oldId, looseId].sort());
+	assert.deepEqual(await listed('reference=filt/*', 'since=filt/old:1'), [appId]);
+	assert.deepEqual(await listed('reference=filt/*', 'before=filt/app:2'), [oldId]);
+	const badFilter = await engine.docker('images', '--filter', 'colour=red').catch((error: {stderr: string}) => error);
+	assert.match((badFilter as {stderr: string}).stderr, /invalid filter 'colour'/);
+
+	const df = (await engine.docker('system', 'df', '--format', '{{.Type}} {{.TotalCount}}')).stdout;
+	assert.match(df, /^Images [3-9]\d*$/m, 'docker system df counts the images');
+
+	// prune: dangling ones alone by default; with until, only what is older; with -a, every unused one, here by label.
+	const pruned = await engine.docker('image', 'prune', '-f', '--filter', 'until=2025-08-01T00:00:00Z');
+	assert.doesNotMatch(pruned.stdout, /deleted/i, 'the dangling image is newer than until');
+	const dangling = await engine.docker('image', 'prune', '-f', '--filter', 'label=tier');
+	assert.match(dangling.stdout, new RegExp(`deleted: ${looseId}`, 'i'));
+	await engine.docker('create', '--name', 'keeps-old', 'filt/old:1', 'true');
+	const byLabel = await engine.docker('image', 'prune', '-a', '-f', '--filter', 'label=tier');
+	assert.match(byLabel.stdout, new RegExp(`untagged: filt/app:2[\\s\\S]*deleted: ${appId}`, 'i'));
+	assert.doesNotMatch(byLabel.stdout, new RegExp(oldId), 'an image a container uses is kept');
+	await engine.docker('rm', 'keeps-old');
+	await engine.docker('rmi', 'filt/old:1');
+
+	const search = await engine.docker('search', 'alpine').catch((error: {stderr: string}) => error);
+	assert.match((search as {stderr: string}).stderr, /search is not supported by berth's engine/);
+});
+
+test('layers are stored once and shared: two images on one base, system df counts it once, rmi frees a layer only when no image uses it', async t => {
+	const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(candidate => existsSync(candidate));
+	if (!requirePart(t, busybox ? undefined : 'no static busybox (apt-get install busybox-static)')) return;
+	const base = await tarOf([{name: 'bin/', type: 'directory'}, {name: 'bin/busybox', body: readFileSync(busybox!), mode: 0o755}, {name: 'bin/sh', type: 'symlink', linkname: 'busybox'}]);
+	const one = await tarOf([{name: 'etc/', type: 'directory'}, {name: 'etc/which', body: 'one\n'}]);
+	const two = await tarOf([{name: 'etc/', type: 'directory'}, {name: 'etc/which', body: 'two\n'}]);
+	const tars = new Map([base, one, two].map(tar => [digestOf(tar), tar]));
+	const first = craftImage([{tar: base, compression: 'none'}, {tar: one, compression: 'none'}], {label: 'shared-one'});
+	const second = craftImage([{tar: base, compression: 'none'}, {tar: two, compression: 'none'}], {label: 'shared-two'});
+	const loaded = await post('/images/load', await savedArchive([{image: first, tags: ['shared/one:1']}, {image: second, tags: ['shared/two:1']}], tars));
+	assert.equal(loaded.status, 200, loaded.text);
+	for (const [name, expected] of [['shared/one:1', 'one'], ['shared/two:1', 'two']]) {
+		assert.equal((await engine.docker('run', '--rm', name!, 'sh', '-c', 'cat /etc/which')).stdout, `${expected}\n`);
+	}
+
+	// One directory per layer, by diff id: the base's files exist once on disk.
+	const layers = path.join(engine.env.BERTH_ENGINE_STATE!, 'layers');
+	const baseDiff = path.join(layers, digestOf(base).slice(7), 'diff', 'bin', 'busybox');
+	assert.ok(existsSync(baseDiff));
+	const rootfsLayers = async (name: string) => JSON.parse((await engine.docker('image', 'inspect', '-f', '{{json .RootFS.Layers}}', name)).stdout) as string[];
+	const union = new Set([...(await rootfsLayers('shared/one:1')), ...(await rootfsLayers('shared/two:1'))]);
+	assert.deepEqual([...union].sort(), [digestOf(base), digestOf(one), digestOf(two)].sort(), 'four layers named, three kept');
+	const copies = execFileSync('find', [layers, '-path', '*/diff/bin/busybox', '-type', 'f'], {encoding: 'utf8'}).trim().split('\n');
+	assert.equal(copies.filter(copy => [...union].some(diffId => copy.includes(diffId.slice(7)))).length, 1, `one copy of the base's files: ${copies.join(', ')}`);
+	const df = JSON.parse((await new Promise<string>((resolve, reject) => {
+		http.get({socketPath: engine.socketPath, path: '/system/df'}, response => {
+			let text = '';
+			response.on('data', chunk => (text += chunk));
+			response.on('end', () => resolve(text));
+		}).on('error', reject);
+	}))) as {LayersSize: number; Images: Array<{Id: string; Size: number; SharedSize: number}>};
+	const ours = df.Images.filter(image => image.Id === first.configDigest || image.Id === second.configDigest);
+	assert.equal(ours.length, 2);
+	const baseSize = readFileSync(busybox!).length + 'busybox'.length;
+	for (const image of ours) assert.equal(image.SharedSize, baseSize, 'the base counts as shared in each');
+	const systemDf = (await engine.docker('system', 'df', '-v', '--format', '{{range .Images}}{{.Repository}} {{.SharedSize}} {{.UniqueSize}}\n{{end}}')).stdout;
+	assert.match(systemDf, /^shared\/one \S+ 4B$/m);
+
+	await engine.docker('rmi', 'shared/one:1');
+	assert.ok(existsSync(baseDiff), 'the base stays while the other image uses it');
+	assert.equal(existsSync(path.join(layers, digestOf(one).slice(7))), false, 'the layer only the removed image had goes');
+	assert.equal((await engine.docker('run', '--rm', 'shared/two:1', 'sh', '-c', 'cat /etc/which')).stdout, 'two\n');
+	await engine.docker('rmi', 'shared/two:1');
+	assert.equal(existsSync(path.join(layers, digestOf(base).slice(7))), false, 'and goes with the last image that used it');
+	assert.deepEqual(readdirSync(path.join(layers, 'l')).filter(link => digestOf(base).slice(7).startsWith(link)), [], 'its short link too');
+});
+
+test('docker save gives back each layer byte for byte: dockerd and another engine load it with the same image id; history reads as dockerd\'s', async t => {
+	const daemon = await requireDaemon(t);
+	if (!daemon) return;
+	const directory = mkdtempSync(path.join(tmpdir(), 'berth-save-'));
+	const fromDockerd = path.join(directory, 'from-dockerd.tar');
+	execFileSync('docker', ['save', '-o', fromDockerd, testImage], {env: {...process.env}});
+	await engine.docker('load', '-i', fromDockerd);
+	const history = (target: string[]) => execFileSync('docker', [...target, 'history', '--format', '{{.CreatedBy}}|{{.Size}}|{{.Comment}}', testImage], {encoding: 'utf8', env: {...process.env}});
+	assert.equal(history(['-H', engine.url]), history([]), 'docker history: the same steps and sizes');
+
+	// A crafted image with a gzip layer, a whiteout and an opaque directory, pulled through load: saved, it is the same bytes.
+	const lower = await tarOf([{name: 'd/', type: 'directory'}, {name: 'd/old', body: 'old\n'}, {name: 'gone', body: 'x'}]);
+	const upper = await tarOf([{name: 'd/', type: 'directory'}, {name: 'd/.wh..wh..opq'}, {name: 'd/new', body: 'new\n'}, {name: '.wh.gone'}]);
+	const crafted = craftImage([{tar: lower, compression: 'none'}, {tar: upper, compression: 'none'}], {label: 'saved'});
+	const tag = `berth-saved/crafted:${Date.now()}`;
+	assert.equal((await post('/images/load', await savedArchive([{image: crafted, tags: [tag]}], new Map([[digestOf(lower), lower], [digestOf(upper), upper]])))).status, 200);
+	const saved = path.join(directory, 'from-engine.tar');
+	await engine.docker('save', '-o', saved, tag, testImage);
+	const unpacked = path.join(directory, 'unpacked');
+	mkdirSync(unpacked);
+	execFileSync('tar', ['-xf', saved, '-C', unpacked]);
+	const manifest = JSON.parse(readFileSync(path.join(unpacked, 'manifest.json'), 'utf8')) as Array<{Config: string; RepoTags: string[]; Layers: string[]}>;
+	assert.deepEqual(manifest.map(entry => entry.RepoTags).sort(), [[tag], [`${testImage}:latest`]].sort());
+	for (const entry of manifest) {
+		const config = readFileSync(path.join(unpacked, entry.Config));
+		assert.equal(digestOf(config).slice(7), entry.Config.replace(/\.json$/, ''), 'the config is kept as it came');
+		const diffIds = (JSON.parse(config.toString()) as {rootfs: {diff_ids: string[]}}).rootfs.diff_ids;
+		assert.deepEqual(entry.Layers.map(layer => digestOf(readFileSync(path.join(unpacked, layer)))), diffIds, 'every layer.tar hashes to its diff id');
+	}
+
+	const other = await startTestEngine();
+	try {
+		await other.docker('load', '-i', saved);
+		assert.equal((await other.docker('image', 'inspect', '-f', '{{.Id}}', tag)).stdout.trim(), crafted.configDigest);
+	} finally {
+		await other.cleanup();
+	}
+
+	// dockerd checks every diff id as it loads.
+	const onDockerd = execFileSync('docker', ['load', '-i', saved], {encoding: 'utf8', env: {...process.env}});
+	assert.match(onDockerd, new RegExp(`Loaded image: ${tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+	assert.equal(execFileSync('docker', ['image', 'inspect', '-f', '{{.Id}}', tag], {encoding: 'utf8', env: {...process.env}}).trim(), crafted.configDigest);
+	execFileSync('docker', ['rmi', tag], {env: {...process.env}});
+	const missing = await engine.docker('save', 'no/such:image').catch((error: {stderr: string}) => error);
+	assert.match((missing as {stderr: string}).stderr, /No such image: no\/such:image/);
 });

@@ -15,6 +15,7 @@ import {requireDaemon, testImage} from '../helpers/daemon.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
 import {type HostileRegistry, type Lie, startHostileRegistry} from '../helpers/hostile-registry.ts';
 import {dockerdNetns, registryMissing, startRegistry, startTokenServer, type TestRegistry, type TokenServer} from '../helpers/registry.ts';
+import {endpointsFor} from '../../source/engine/registry/session.ts';
 
 const user = 'ann';
 const password = 'pa55-word';
@@ -77,12 +78,13 @@ async function imageIds(target: TestEngine): Promise<string[]> {
 	return ((await target.client.docker.listImages()) as Array<{Id: string}>).map(image => image.Id).sort();
 }
 
-/** Nothing half-made is left: no partial root filesystem, no partial blob. */
+/** Nothing half-made is left: no partial image, layer or blob. */
 function assertNoLeftovers(target: TestEngine): void {
 	const state = target.env.BERTH_ENGINE_STATE!;
 	const images = path.join(state, 'images');
 	for (const entry of existsSync(images) ? readdirSync(images) : []) assert.ok(existsSync(path.join(images, entry, 'image.json')), `images/${entry} is a half-made image`);
 	assert.deepEqual(readdirSync(path.join(state, 'blobs', 'partial')), []);
+	assert.deepEqual(readdirSync(path.join(state, 'layers', 'partial')), []);
 }
 
 const normalised = (output: string, ids: string[]) => {
@@ -235,16 +237,22 @@ test('an OCI index: the host\'s platform is chosen, attestations skipped, --plat
 	assert.match(failureOf(absent) ?? '', new RegExp(`no matching manifest for linux/s390x in the manifest list entries \\(linux/${otherArchitecture}`));
 });
 
-test('a missing tag is a plain 404 with dockerd\'s words; an unreachable registry is named', {skip: !has}, async () => {
+test('a missing tag is a plain 404 with dockerd\'s words; an unreachable registry is named; a blocked one is not contacted', {skip: !has}, async () => {
 	const missing = await apiPull(engine, `${plain.host}/berth/stream:nope`);
 	assert.equal(missing.status, 404);
 	assert.match(failureOf(missing) ?? '', /manifest for .*berth\/stream:nope not found: manifest unknown/);
 	const closed = await apiPull(engine, '127.0.0.1:9/x/y:1');
 	assert.match(failureOf(closed) ?? '', /registry 127\.0\.0\.1:9 could not be reached/);
-	// Plain HTTP is not tried for a registry that is neither loopback nor configured insecure.
-	const remote = await apiPull(engine, 'registry.invalid/x/y:1');
-	assert.match(failureOf(remote) ?? '', /https:\/\/registry\.invalid/);
-	assert.doesNotMatch(failureOf(remote) ?? '', /http:\/\/registry\.invalid/);
+	// The test engines block Docker Hub: a short name is refused before any lookup leaves the machine.
+	const hub = await apiPull(engine, 'alpine');
+	assert.deepEqual([hub.status, failureOf(hub)], [403, 'registry docker.io is blocked by the engine\'s configuration ("blocked-registries" in daemon.json)']);
+	// Plain HTTP is tried only for loopback and configured insecure registries; mirrors come first, even for a blocked Hub.
+	const settings = {insecureRegistries: ['10.1.0.0/16'], mirrors: ['http://127.0.0.1:5999/'], timeoutMs: 1000, blocked: ['docker.io', 'blocked.example']};
+	assert.deepEqual(endpointsFor('registry.example', settings), ['https://registry.example']);
+	assert.deepEqual(endpointsFor('10.1.2.3:5000', settings), ['https://10.1.2.3:5000', 'http://10.1.2.3:5000']);
+	assert.deepEqual(endpointsFor('docker.io', settings), ['http://127.0.0.1:5999']);
+	assert.deepEqual(endpointsFor('docker.io', {...settings, blocked: []}), ['http://127.0.0.1:5999', 'https://registry-1.docker.io']);
+	assert.deepEqual(endpointsFor('blocked.example', settings), []);
 });
 
 test('a registry that lies: wrong bytes, a cut-off blob, a missing one, an escaping layer, a wrong diff id, a 100 MB manifest; nothing half-made is kept', {skip: !has}, async () => {

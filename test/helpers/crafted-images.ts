@@ -61,7 +61,7 @@ export type Crafted = {
 	blobs: Map<string, Buffer>;
 };
 
-export function craftImage(layers: Array<{tar: Buffer; compression?: Compression}>, options: {architecture?: string; label?: string; cmd?: string[]} = {}): Crafted {
+export function craftImage(layers: Array<{tar: Buffer; compression?: Compression}>, options: {architecture?: string; label?: string; labels?: Record<string, string>; cmd?: string[]; created?: string} = {}): Crafted {
 	const made = layers.map(({tar, compression = 'gzip'}) => {
 		const blob = compress(tar, compression);
 		return {blob, digest: digestOf(blob), diffId: digestOf(tar), mediaType: layerType[compression]};
@@ -70,8 +70,8 @@ export function craftImage(layers: Array<{tar: Buffer; compression?: Compression
 		JSON.stringify({
 			architecture: options.architecture ?? (process.arch === 'x64' ? 'amd64' : process.arch),
 			os: 'linux',
-			created: '2026-01-02T03:04:05Z',
-			config: {Env: ['PATH=/bin'], Cmd: options.cmd ?? ['/bin/sh'], Labels: options.label ? {'berth.test.crafted': options.label} : null},
+			created: options.created ?? '2026-01-02T03:04:05Z',
+			config: {Env: ['PATH=/bin'], Cmd: options.cmd ?? ['/bin/sh'], Labels: options.label || options.labels ? {...(options.label ? {'berth.test.crafted': options.label} : {}), ...options.labels} : null},
 			rootfs: {type: 'layers', diff_ids: made.map(layer => layer.diffId)},
 			history: made.map(() => ({created: '2026-01-02T03:04:05Z', created_by: 'crafted by the test'})),
 		}),
@@ -87,6 +87,23 @@ export function craftImage(layers: Array<{tar: Buffer; compression?: Compression
 	);
 	const blobs = new Map<string, Buffer>([[digestOf(config), config], ...made.map(layer => [layer.digest, layer.blob] as [string, Buffer])]);
 	return {config, configDigest: digestOf(config), manifest, manifestDigest: digestOf(manifest), mediaType, layers: made, blobs};
+}
+
+/** A `docker save` archive of crafted images (layers uncompressed, as docker save writes them), each with its tags. */
+export async function savedArchive(images: Array<{image: Crafted; tags: string[]}>, tars: Map<string, Buffer>): Promise<Buffer> {
+	const entries: Entry[] = [];
+	const manifest = images.map(({image, tags}) => {
+		const config = `${image.configDigest.slice(7)}.json`;
+		entries.push({name: config, body: image.config});
+		const layers = image.layers.map(layer => {
+			const name = `${layer.diffId.slice(7)}/layer.tar`;
+			if (!entries.some(entry => entry.name === name)) entries.push({name: `${layer.diffId.slice(7)}/`, type: 'directory'}, {name, body: tars.get(layer.diffId)!});
+			return name;
+		});
+		return {Config: config, RepoTags: tags, Layers: layers};
+	});
+	entries.push({name: 'manifest.json', body: JSON.stringify(manifest)});
+	return tarOf(entries);
 }
 
 /** Uploads blobs and a manifest to a registry without auth, through its HTTP API. */

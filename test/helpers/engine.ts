@@ -71,9 +71,13 @@ export async function startTestEngine(options: TestEngineOptions = {}): Promise<
 	if (options.user !== undefined) chownSync(root, options.user, options.user);
 	const env = {BERTH_ENGINE_STATE: path.join(root, 'state'), BERTH_ENGINE_RUN: path.join(root, 'run')};
 	const socketPath = path.join(env.BERTH_ENGINE_RUN, 'engine.sock');
-	if (options.config) {
-		mkdirSync(env.BERTH_ENGINE_STATE, {recursive: true, mode: 0o700});
-		writeFileSync(path.join(env.BERTH_ENGINE_STATE, 'daemon.json'), JSON.stringify(options.config));
+	// Nothing a test does may reach Docker Hub (this machine talks only to loopback): a pull of a
+	// docker.io name is refused by the engine itself, unless the test configures otherwise.
+	mkdirSync(env.BERTH_ENGINE_STATE, {recursive: true, mode: 0o700});
+	writeFileSync(path.join(env.BERTH_ENGINE_STATE, 'daemon.json'), JSON.stringify({'blocked-registries': ['docker.io'], ...options.config}));
+	if (options.user !== undefined) {
+		chownSync(env.BERTH_ENGINE_STATE, options.user, options.user);
+		chownSync(path.join(env.BERTH_ENGINE_STATE, 'daemon.json'), options.user, options.user);
 	}
 
 	const url = `unix://${socketPath}`;

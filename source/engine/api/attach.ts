@@ -4,6 +4,7 @@
 import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {EngineError} from '../errors.ts';
+import type {ContainerRecord} from '../containers.ts';
 import type {Engine} from '../engine.ts';
 import {encodeEntries, encodeFrame, selectEntries} from '../log-store.ts';
 import {decodeParameter, flag, parseTarget, rawErrorResponse} from './http.ts';
@@ -43,38 +44,16 @@ function upgrade(engine: Engine, request: IncomingMessage, socket: Duplex, head:
 	}
 
 	const record = engine.containers.find(decodeParameter(match[1]!));
-	const stdout = flag(query, 'stdout');
-	const stderr = flag(query, 'stderr');
-	const tty = Boolean(record.Config.Tty);
-	socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
-	const log = engine.containers.log(record);
-	// logs=1 replays what was written before the client attached.
-	if (flag(query, 'logs')) socket.write(encodeEntries(selectEntries(log.readAll(), {stdout, stderr}), tty, false));
-
-	// The output as the container writes it, not line by line: a prompt shows before its newline.
-	const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
-		if (stream === 'stdout' ? stdout : stderr) socket.write(encodeFrame(stream, chunk, tty));
-	};
-
+	socket.write(upgraded);
 	const id = record.Id;
-	let finished = false;
-	const finish = () => {
-		if (finished) return;
-		finished = true;
-		log.off('output', onOutput);
-		engine.events.off('event', onEvent);
-		socket.end();
-	};
-
-	const onEvent = (event: {Type: string; Action: string; Actor: {ID: string}}) => {
-		// Output is written before "die" is announced, so all of it has gone out by now.
-		if (event.Type === 'container' && event.Actor.ID === id && (event.Action === 'die' || event.Action === 'destroy')) finish();
-	};
-
-	if (stdout || stderr) log.on('output', onOutput);
-	engine.events.on('event', onEvent);
-	socket.on('error', finish);
-	socket.on('close', finish);
+	attachOutput(engine, record, query, {
+		write: chunk => socket.write(chunk),
+		end: () => socket.end(),
+		onGone: listener => {
+			socket.on('error', listener);
+			socket.on('close', listener);
+		},
+	});
 
 	if (flag(query, 'stdin')) {
 		// `docker run -i` attaches before it starts the container: input that comes before the
@@ -118,6 +97,42 @@ function upgrade(engine: Engine, request: IncomingMessage, socket: Duplex, head:
 }
 
 const upgraded = 'HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n';
+
+/** Where attached output goes: a hijacked socket, or (an attach without Upgrade, as dockerode's run() sends) a response. */
+export type AttachSink = {write(chunk: Buffer): void; end(): void; onGone(listener: () => void): void};
+
+/** The container's output to `sink` (logs=1 first replays what was written), ended when the container dies. */
+export function attachOutput(engine: Engine, record: ContainerRecord, query: URLSearchParams, sink: AttachSink): void {
+	const stdout = flag(query, 'stdout');
+	const stderr = flag(query, 'stderr');
+	const tty = Boolean(record.Config.Tty);
+	const log = engine.containers.log(record);
+	if (flag(query, 'logs')) sink.write(encodeEntries(selectEntries(log.readAll(), {stdout, stderr}), tty, false));
+
+	// The output as the container writes it, not line by line: a prompt shows before its newline.
+	const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
+		if (stream === 'stdout' ? stdout : stderr) sink.write(encodeFrame(stream, chunk, tty));
+	};
+
+	const id = record.Id;
+	let finished = false;
+	const finish = () => {
+		if (finished) return;
+		finished = true;
+		log.off('output', onOutput);
+		engine.events.off('event', onEvent);
+		sink.end();
+	};
+
+	const onEvent = (event: {Type: string; Action: string; Actor: {ID: string}}) => {
+		// Output is written before "die" is announced, so all of it has gone out by now.
+		if (event.Type === 'container' && event.Actor.ID === id && (event.Action === 'die' || event.Action === 'destroy')) finish();
+	};
+
+	if (stdout || stderr) log.on('output', onOutput);
+	engine.events.on('event', onEvent);
+	sink.onGone(finish);
+}
 
 /**
  * POST /exec/{id}/start, hijacked: the JSON body ({"Detach", "Tty"}) comes first on the socket,

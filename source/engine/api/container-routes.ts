@@ -4,6 +4,9 @@ import {Containers, parseBinds, statusText} from '../containers.ts';
 import {badRequest} from '../errors.ts';
 import type {Engine} from '../engine.ts';
 import {encodeEntries, encodeFrame, type LogEntry, parseTime, queryLog} from '../log-store.ts';
+import {attachOutput} from './attach.ts';
+import {diskUsage} from '../disk-usage.ts';
+import {anyOf, checkFilters, type Filters, labelsMatch, matchesPattern, untilCutoff} from './filters.ts';
 import {engineApiVersion, flag, parseFilters, type Router, sendEmpty, sendJson} from './http.ts';
 import {validateCreate} from './validate.ts';
 
@@ -103,27 +106,14 @@ function inspect(record: ContainerRecord, engine: Engine) {
 }
 
 /** dockerd's list filters: status, name, label, id, ancestor. */
-function matchesFilters(record: ContainerRecord, filters: Record<string, string[]>): boolean {
-	const any = (key: string, test: (value: string) => boolean) => !filters[key] || filters[key]!.length === 0 || filters[key]!.some(test);
-	const known = new Set(['status', 'name', 'label', 'id', 'ancestor']);
-	for (const key of Object.keys(filters)) if (!known.has(key)) throw badRequest(`invalid filter '${key}'`);
+function matchesFilters(record: ContainerRecord, filters: Filters): boolean {
+	checkFilters(filters, ['status', 'name', 'label', 'id', 'ancestor']);
 	return (
-		any('status', value => value === record.State.Status) &&
-		any('name', value => {
-			try {
-				return new RegExp(value).test(record.Name);
-			} catch {
-				throw badRequest(`invalid filter 'name=${value}': not a regular expression`);
-			}
-		}) &&
-		any('id', value => record.Id.startsWith(value)) &&
-		any('ancestor', value => record.ImageName === value || record.ImageName === `${value}:latest` || record.Image.replace(/^sha256:/, '').startsWith(value.replace(/^sha256:/, ''))) &&
-		(!filters.label ||
-			filters.label.every(value => {
-				const [key, expected] = value.split('=', 2) as [string, string | undefined];
-				const labels = record.Config.Labels ?? {};
-				return key in labels && (expected === undefined || labels[key] === expected);
-			}))
+		anyOf(filters, 'status', value => value === record.State.Status) &&
+		anyOf(filters, 'name', value => matchesPattern(value, record.Name)) &&
+		anyOf(filters, 'id', value => record.Id.startsWith(value)) &&
+		anyOf(filters, 'ancestor', value => record.ImageName === value || record.ImageName === `${value}:latest` || record.Image.replace(/^sha256:/, '').startsWith(value.replace(/^sha256:/, ''))) &&
+		labelsMatch(filters, record.Config.Labels)
 	);
 }
 
@@ -141,6 +131,31 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 			.sort((a, b) => Date.parse(b.Created) - Date.parse(a.Created));
 		if (limit !== undefined && limit > 0) list = list.slice(0, limit);
 		sendJson(response, 200, list.map(record => summary(record, engine)));
+	});
+
+	router.add('POST', '/containers/prune', async (request, response) => {
+		const filters = parseFilters(request.query);
+		checkFilters(filters, ['until', 'label', 'label!']);
+		const until = untilCutoff(filters);
+		const chosen = containers
+			.all()
+			.filter(record => !containers.isRunning(record.Id) && (until === undefined || Date.parse(record.Created) / 1000 < until) && labelsMatch(filters, record.Config.Labels));
+		const deleted: string[] = [];
+		let reclaimed = 0;
+		for (const record of chosen) {
+			const size = await diskUsage(containers.writableLayer(record.Id));
+			try {
+				await containers.remove(record.Id, false);
+			} catch {
+				continue; // started meanwhile, or removed by someone else: not ours to prune
+			}
+
+			deleted.push(record.Id);
+			reclaimed += size;
+		}
+
+		engine.events.publish('container', 'prune', '', {reclaimed: String(reclaimed)});
+		sendJson(response, 200, {ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed});
 	});
 
 	router.add('POST', '/containers/create', async (request, response) => {
@@ -230,6 +245,18 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		response.on('close', () => {
 			log.off('entries', onEntry);
 			engine.events.off('event', onEvent);
+		});
+	});
+
+	// An attach without Upgrade (dockerode's run() sends one, before start): output only, on the response.
+	router.add('POST', '/containers/{id}/attach', (request, response) => {
+		const record = containers.find(request.params.id!);
+		response.writeHead(200, {'Content-Type': 'application/vnd.docker.raw-stream', 'Api-Version': engineApiVersion});
+		response.flushHeaders();
+		attachOutput(engine, record, request.query, {
+			write: chunk => response.write(chunk),
+			end: () => response.end(),
+			onGone: listener => response.on('close', listener),
 		});
 	});
 

@@ -1,16 +1,20 @@
 // /images/...: list, inspect, load, import, tag and remove.
+import {readFile} from 'node:fs/promises';
 import type {ServerResponse} from 'node:http';
 import path from 'node:path';
 import {badRequest, conflict, EngineError, notFound} from '../errors.ts';
 import type {Engine} from '../engine.ts';
 import {importImage, loadImages} from '../image-load.ts';
+import {prepareSave} from '../image-save.ts';
 import {hostImage, type Image, normaliseReference} from '../images.ts';
 import {credentialsFrom, credentialsFromHeader} from '../registry/credentials.ts';
 import {parsePlatform, type Platform} from '../registry/manifests.ts';
 import {ProgressStream} from '../registry/progress.ts';
+import type {ImageConfigFile} from '../registry/pull.ts';
 import {familiarName, familiarTagged, type ImageReference, parseReference} from '../registry/reference.ts';
 import {RegistryError, RegistrySession} from '../registry/session.ts';
-import {engineApiVersion, flag, type Router, sendJson} from './http.ts';
+import {engineApiVersion, flag, parseFilters, type Router, sendJson} from './http.ts';
+import {filterImageList, imagesToPrune} from './image-filters.ts';
 
 /** A pull's errors before its stream started are HTTP errors, as dockerd's; after, errorDetail lines. */
 async function pull(engine: Engine, query: URLSearchParams, authHeader: string | string[] | undefined, response: ServerResponse): Promise<void> {
@@ -30,7 +34,10 @@ async function pull(engine: Engine, query: URLSearchParams, authHeader: string |
 	} catch (error) {
 		if (!(error instanceof RegistryError)) console.error('berth engine: a pull failed:', error);
 		const message = (error as Error).message;
-		if (!progress.hasStarted) throw (error as RegistryError).status === 404 || /access denied/.test(message) ? notFound(message) : new EngineError(500, message);
+		if (!progress.hasStarted) {
+			if ((error as RegistryError).status === 404 || /access denied/.test(message)) throw notFound(message);
+			throw new EngineError((error as RegistryError).code === 'blocked' ? 403 : 500, message);
+		}
 
 		progress.error(message);
 	}
@@ -38,7 +45,29 @@ async function pull(engine: Engine, query: URLSearchParams, authHeader: string |
 	progress.end();
 }
 
-function imageSummary(image: Image, containers: number) {
+/** docker history: the config's history, newest first; the entries that made a layer carry its size. */
+async function imageHistory(engine: Engine, image: Image) {
+	const created = (value: string | undefined) => Math.floor(Date.parse(value ?? image.Created) / 1000) || 0;
+	let history: ImageConfigFile['history'] = [];
+	try {
+		history = (JSON.parse(await readFile(path.join(engine.images.directoryOf(image.Id), 'config.json'), 'utf8')) as ImageConfigFile).history ?? [];
+	} catch {
+		// Imported before configs were kept, or the host image: one entry.
+	}
+
+	if (history.length === 0) return [{Id: image.Id, Created: created(undefined), CreatedBy: '', Tags: image.RepoTags, Size: image.Size ?? 0, Comment: image === hostImage ? "the host's own root filesystem" : ''}];
+	const layers = image.Layers ?? [];
+	let layer = 0;
+	const entries = history.map((entry: NonNullable<ImageConfigFile['history']>[number]) => {
+		const size = entry.empty_layer ? 0 : engine.layers.size(layers[layer++] ?? '');
+		return {Id: '<missing>', Created: created(entry.created), CreatedBy: entry.created_by ?? '', Tags: null as string[] | null, Size: size, Comment: entry.comment ?? ''};
+	});
+	entries.reverse();
+	entries[0] = {...entries[0]!, Id: image.Id, Tags: image.RepoTags};
+	return entries;
+}
+
+export function imageSummary(image: Image, containers: number) {
 	return {
 		Id: image.Id,
 		ParentId: '',
@@ -53,10 +82,12 @@ function imageSummary(image: Image, containers: number) {
 	};
 }
 
-/** Blobs no image names any more are freed. */
-function collectBlobs(engine: Engine): number {
-	const keep = new Set([...engine.images.list().flatMap(image => (image.LayerBlobs ?? []).map(blob => blob.digest)), ...engine.puller.inUse()]);
-	return engine.blobs.collect(keep);
+/** Layers and blobs no image names any more are freed; returns the layers' bytes. */
+function collectUnused(engine: Engine): number {
+	const images = engine.images.list();
+	const blobs = new Set([...images.flatMap(image => (image.LayerBlobs ?? []).map(blob => blob.digest)), ...engine.puller.inUse()]);
+	engine.blobs.collect(blobs);
+	return engine.layers.collect(new Set(images.flatMap(image => image.Layers ?? [])));
 }
 
 export function addImageRoutes(router: Router, engine: Engine): void {
@@ -69,17 +100,41 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		return image;
 	};
 
-	router.add('GET', '/images/json', (_request, response) => {
+	router.add('GET', '/images/json', (request, response) => {
 		const records = engine.containers.all();
+		const chosen = filterImageList(images.list(), parseFilters(request.query), name => images.resolve(name));
 		sendJson(
 			response,
 			200,
-			images.list().map(image => imageSummary(image, records.filter(record => record.Image === image.Id).length)),
+			chosen.map(image => imageSummary(image, records.filter(record => record.Image === image.Id).length)),
 		);
 	});
 
+	router.add('POST', '/images/prune', (request, response) => {
+		const records = engine.containers.all();
+		const chosen = imagesToPrune(images.list(), parseFilters(request.query), image => image === hostImage || records.some(record => record.Image === image.Id));
+		const deleted: Array<Record<string, string>> = [];
+		let reclaimed = 0;
+		for (const image of chosen) {
+			const tags = [...image.RepoTags];
+			images.remove(image);
+			for (const tag of tags) {
+				deleted.push({Untagged: tag});
+				imageEvent('untag', image, tag);
+			}
+
+			deleted.push({Deleted: image.Id});
+			imageEvent('delete', image, tags[0] ?? image.Id);
+		}
+
+		// What was freed: a layer another image still uses stays.
+		if (chosen.length > 0) reclaimed = collectUnused(engine);
+		engine.events.publish('image', 'prune', '', {reclaimed: String(reclaimed)});
+		sendJson(response, 200, {ImagesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed});
+	});
+
 	router.add('POST', '/images/load', async (request, response) => {
-		const loaded = await loadImages(images, request.raw, temporary);
+		const loaded = await loadImages(images, engine.layers, request.raw, temporary);
 		response.writeHead(200, {'Content-Type': 'application/json', 'Api-Version': engineApiVersion});
 		for (const {id, tags} of loaded) {
 			const image = images.resolve(id);
@@ -108,7 +163,7 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		const repo = request.query.get('repo') ?? '';
 		const tag = request.query.get('tag') ?? '';
 		const reference = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
-		const image = await importImage(images, request.raw, reference, temporary);
+		const image = await importImage(images, engine.layers, request.raw, reference);
 		// As dockerd: the new name's tag, then the import.
 		if (image.RepoTags[0]) imageEvent('tag', image);
 		imageEvent('import', image);
@@ -129,6 +184,33 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		}
 
 		sendJson(response, 200, {Status: 'Login Succeeded', IdentityToken: ''});
+	});
+
+	// docker save: every check made before the first byte, so a refusal is still an HTTP error.
+	const save = async (names: string[], response: ServerResponse) => {
+		if (names.length === 0) throw badRequest('no image named: GET /images/get?names=NAME');
+		const write = await prepareSave(images, engine.layers, names);
+		response.writeHead(200, {'Content-Type': 'application/x-tar', 'Api-Version': engineApiVersion});
+		await write(response).catch((error: unknown) => {
+			console.error('berth engine: a save was cut off:', (error as Error).message);
+			response.destroy();
+		});
+		for (const name of names) {
+			const image = images.resolve(name);
+			if (image) imageEvent('save', image, name);
+		}
+	};
+
+	router.add('GET', '/images/get', (request, response) => save(request.query.getAll('names'), response));
+	router.add('GET', '/images/{name+}/get', (request, response) => save([request.params.name!], response));
+
+	// Searching is Docker Hub's service, not the Registry API's: nothing a private registry offers.
+	router.add('GET', '/images/search', () => {
+		throw new EngineError(501, "search is not supported by berth's engine: it is a Docker Hub service that registries do not offer; look for images in your registry's own interface");
+	});
+
+	router.add('GET', '/images/{name+}/history', async (request, response) => {
+		sendJson(response, 200, await imageHistory(engine, find(request.params.name!)));
 	});
 
 	router.add('GET', '/images/{name+}/json', (request, response) => {
@@ -192,7 +274,7 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 
 		const tags = [...image.RepoTags];
 		images.remove(image);
-		collectBlobs(engine);
+		collectUnused(engine);
 		// As dockerd: each tag's untag, then the delete.
 		for (const tag of tags) {
 			result.push({Untagged: tag});

@@ -5,7 +5,11 @@ import {version as berthVersion} from '../../shared/version.ts';
 import {badRequest} from '../errors.ts';
 import {type EngineEvent, matchesEvent} from '../events.ts';
 import type {Engine} from '../engine.ts';
+import {diskUsage} from '../disk-usage.ts';
+import {hostImage} from '../images.ts';
 import {parseTime} from '../log-store.ts';
+import {summary} from './container-routes.ts';
+import {imageSummary} from './image-routes.ts';
 import {engineApiVersion, minimumApiVersion, parseFilters, type Router, sendJson} from './http.ts';
 
 export function addSystemRoutes(router: Router, engine: Engine): void {
@@ -88,6 +92,38 @@ export function addSystemRoutes(router: Router, engine: Engine): void {
 			HttpsProxy: '',
 			NoProxy: '',
 			SystemTime: new Date().toISOString(),
+		});
+	});
+
+	// docker system df: what images, containers and volumes hold on disk. A layer two images
+	// share is counted once in LayersSize, and in each image's SharedSize.
+	router.add('GET', '/system/df', async (_request, response) => {
+		const records = engine.containers.all();
+		const images = engine.images.list().filter(image => image !== hostImage);
+		const users = (id: string) => records.filter(record => record.Image === id).length;
+		const containers = [];
+		for (const record of records) {
+			const sizeRw = await diskUsage(engine.containers.writableLayer(record.Id));
+			containers.push({...summary(record, engine), SizeRw: sizeRw, SizeRootFs: sizeRw + (engine.images.get(record.Image)?.Size ?? 0)});
+		}
+
+		const volumes = [];
+		for (const volume of engine.volumes.list()) {
+			volumes.push({...volume, UsageData: {Size: await diskUsage(volume.Mountpoint), RefCount: engine.containers.usersOfVolume(volume.Name).length}});
+		}
+
+		const uses = new Map<string, number>();
+		for (const image of images) for (const diffId of new Set(image.Layers ?? [])) uses.set(diffId, (uses.get(diffId) ?? 0) + 1);
+		// Images kept flattened (from before layers were) count whole, shared with none.
+		const flattened = images.filter(image => image.rootfs).reduce((total, image) => total + (image.Size ?? 0), 0);
+		const layersSize = [...uses.keys()].reduce((total, diffId) => total + engine.layers.size(diffId), flattened);
+		const shared = (image: (typeof images)[number]) => [...new Set(image.Layers ?? [])].filter(diffId => (uses.get(diffId) ?? 0) > 1).reduce((total, diffId) => total + engine.layers.size(diffId), 0);
+		sendJson(response, 200, {
+			LayersSize: layersSize,
+			Images: images.map(image => ({...imageSummary(image, users(image.Id)), SharedSize: shared(image)})),
+			Containers: containers,
+			Volumes: volumes,
+			BuildCache: [],
 		});
 	});
 

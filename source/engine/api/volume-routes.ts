@@ -2,13 +2,45 @@
 import {badRequest} from '../errors.ts';
 import {newId} from '../ids.ts';
 import type {Engine} from '../engine.ts';
-import {type Router, sendEmpty, sendJson} from './http.ts';
+import {diskUsage} from '../disk-usage.ts';
+import type {Volume} from '../volumes.ts';
+import {anyOf, booleanFilter, checkFilters, labelsMatch, matchesPattern} from './filters.ts';
+import {parseFilters, type Router, sendEmpty, sendJson} from './http.ts';
 
 export function addVolumeRoutes(router: Router, engine: Engine): void {
 	const {volumes} = engine;
 
-	router.add('GET', '/volumes', (_request, response) => {
-		sendJson(response, 200, {Volumes: volumes.list(), Warnings: null});
+	const unused = (volume: Volume) => engine.containers.usersOfVolume(volume.Name).length === 0;
+
+	router.add('GET', '/volumes', (request, response) => {
+		const filters = parseFilters(request.query);
+		checkFilters(filters, ['name', 'label', 'dangling', 'driver']);
+		const dangling = booleanFilter(filters, 'dangling');
+		const chosen = volumes.list().filter(
+			volume =>
+				anyOf(filters, 'name', value => value === volume.Name || matchesPattern(value, volume.Name)) &&
+				anyOf(filters, 'driver', value => value === volume.Driver) &&
+				labelsMatch(filters, volume.Labels) &&
+				(dangling === undefined || dangling === unused(volume)),
+		);
+		sendJson(response, 200, {Volumes: chosen, Warnings: null});
+	});
+
+	// API 1.41, as dockerd 20.10: every volume no container uses, named or not, within the label filters.
+	router.add('POST', '/volumes/prune', async (request, response) => {
+		const filters = parseFilters(request.query);
+		checkFilters(filters, ['label', 'label!']);
+		const deleted: string[] = [];
+		let reclaimed = 0;
+		for (const volume of volumes.list().filter(volume => unused(volume) && labelsMatch(filters, volume.Labels))) {
+			const size = await diskUsage(volume.Mountpoint);
+			volumes.remove(volume.Name, engine.containers.usersOfVolume(volume.Name));
+			deleted.push(volume.Name);
+			reclaimed += size;
+		}
+
+		engine.events.publish('volume', 'prune', '', {reclaimed: String(reclaimed)});
+		sendJson(response, 200, {VolumesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed});
 	});
 
 	router.add('POST', '/volumes/create', async (request, response) => {

@@ -1,14 +1,13 @@
 // `docker pull` done by the engine: the manifest (chosen from a list by platform), the config,
 // then the layers, three downloads at a time shared with any other pull of the same blob, each
 // blob's digest and each layer's diff id checked, and the image put in place only when whole.
-import {createHash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
-import {mkdir, rename, rm, writeFile} from 'node:fs/promises';
+import {mkdir, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {Readable, Transform} from 'node:stream';
+import {Readable} from 'node:stream';
 import {type BlobStore, DigestMismatchError} from '../blob-store.ts';
-import {decompressed} from '../decompress.ts';
-import {applyLayer, UnsafeArchiveError} from '../image-unpack.ts';
+import {UnsafeArchiveError} from '../image-unpack.ts';
+import {DiffIdMismatchError, type LayerStore} from '../layer-store.ts';
 import type {Image, ImageConfig, ImageStore} from '../images.ts';
 import {choosePlatform, type Descriptor, describePlatform, fetchManifest, type ImageManifest, type ManifestList, type Platform, readLimited, sha256} from './manifests.ts';
 import type {ProgressStream} from './progress.ts';
@@ -61,6 +60,7 @@ export class Puller {
 	constructor(
 		private readonly images: ImageStore,
 		private readonly blobs: BlobStore,
+		private readonly layers: LayerStore,
 		private readonly settings: () => RegistrySettings,
 	) {}
 
@@ -145,26 +145,34 @@ export class Puller {
 
 	private async unpackLayers(session: RegistrySession, id: string, manifest: ImageManifest, configBytes: Buffer, config: ImageConfigFile, progress: ProgressStream): Promise<void> {
 		const layers = manifest.layers;
-		for (const layer of layers) if (!this.blobs.has(layer.digest)) progress.status('Pulling fs layer', layer.digest.slice(7, 19));
+		const diffIds = config.rootfs!.diff_ids!;
+		// A layer the engine has (another image's) is neither fetched nor unpacked: it already exists.
+		const needed = diffIds.map(diffId => !this.layers.has(diffId));
+		for (const [index, layer] of layers.entries()) {
+			if (!needed[index]) progress.status('Already exists', layer.digest.slice(7, 19));
+			else if (!this.blobs.has(layer.digest)) progress.status('Pulling fs layer', layer.digest.slice(7, 19));
+		}
+
 		// Every download starts now; extraction follows in order as each one is done.
-		const downloaded = layers.map(layer => this.download(session, layer, progress));
+		const downloaded = layers.map((layer, index) => (needed[index] ? this.download(session, layer, progress) : Promise.resolve(true)));
 		for (const promise of downloaded) promise.catch(() => undefined);
-		const directory = this.images.directoryOf(id);
-		const partial = path.join(directory, 'rootfs.partial');
-		await rm(directory, {recursive: true, force: true});
-		await mkdir(partial, {recursive: true, mode: 0o755});
-		try {
-			let size = 0;
-			for (const [index, layer] of layers.entries()) {
-				// A layer the engine had is unpacked quietly: to the user it already exists.
-				const existed = await downloaded[index];
-				size += await this.extract(layer, config.rootfs!.diff_ids![index]!, partial, existed ? undefined : progress);
-				if (!existed) progress.status('Pull complete', layer.digest.slice(7, 19));
+		let size = 0;
+		for (const [index, layer] of layers.entries()) {
+			if (!needed[index]) {
+				size += this.layers.size(diffIds[index]!);
+				continue;
 			}
 
+			// A blob the engine had is unpacked quietly: to the user it already exists.
+			const existed = await downloaded[index];
+			size += await this.extract(layer, diffIds[index]!, existed ? undefined : progress);
+			if (!existed) progress.status('Pull complete', layer.digest.slice(7, 19));
+		}
+
+		const directory = this.images.directoryOf(id);
+		try {
+			await mkdir(directory, {recursive: true, mode: 0o700});
 			await writeFile(path.join(directory, 'config.json'), configBytes, {mode: 0o600});
-			const rootfs = path.join(directory, 'rootfs');
-			await rename(partial, rootfs);
 			this.images.add({
 				Id: id,
 				RepoTags: [],
@@ -173,9 +181,8 @@ export class Puller {
 				Config: config.config ?? {},
 				Architecture: config.architecture,
 				Os: config.os,
-				Layers: config.rootfs!.diff_ids!,
+				Layers: diffIds,
 				LayerBlobs: layers.map(layer => ({digest: layer.digest, size: layer.size, mediaType: layer.mediaType ?? ''})),
-				rootfs,
 				readOnly: false,
 				Size: size,
 			});
@@ -246,39 +253,29 @@ export class Puller {
 		}
 	}
 
-	/** Applies a downloaded layer; returns its unpacked size. Refused if it is not the diff id's tar. */
-	private async extract(layer: Descriptor, diffId: string, root: string, progress: ProgressStream | undefined): Promise<number> {
+	/** Unpacks a downloaded layer into the layer store; returns its size. Refused if it is not the diff id's tar. */
+	private async extract(layer: Descriptor, diffId: string, progress: ProgressStream | undefined): Promise<number> {
 		const short = layer.digest.slice(7, 19);
-		const file = createReadStream(this.blobs.path(layer.digest), {highWaterMark: 1 << 20});
-		let read = 0;
-		file.on('data', (chunk: string | Buffer) => {
-			read += chunk.length;
-			progress?.bytes('Extracting', short, read, layer.size);
-		});
-		const hash = createHash('sha256');
-		let size = 0;
-		const hashing = new Transform({
-			transform(chunk: Buffer, _encoding, callback) {
-				hash.update(chunk);
-				size += chunk.length;
-				callback(null, chunk);
-			},
-		});
-		const plain = decompressed(file);
-		plain.on('error', error => hashing.destroy(error));
+		const open = () => {
+			const file = createReadStream(this.blobs.path(layer.digest), {highWaterMark: 1 << 20});
+			let read = 0;
+			file.on('data', (chunk: string | Buffer) => {
+				read += chunk.length;
+				progress?.bytes('Extracting', short, read, layer.size);
+			});
+			return file;
+		};
+
 		try {
-			await applyLayer(plain.pipe(hashing), root);
+			return await this.layers.add(open, diffId);
 		} catch (error) {
 			if (error instanceof UnsafeArchiveError) throw new RegistryError(`layer ${short} is refused: ${error.message}`);
+			if (error instanceof DiffIdMismatchError) {
+				await rm(this.blobs.path(layer.digest), {force: true});
+				throw new RegistryError(`layer ${short} ${error.message.replace(/^the layer /, '')}`);
+			}
+
 			throw new RegistryError(`layer ${short} could not be unpacked: ${(error as Error).message}`);
 		}
-
-		const actual = `sha256:${hash.digest('hex')}`;
-		if (actual !== diffId) {
-			await rm(this.blobs.path(layer.digest), {force: true});
-			throw new RegistryError(`layer ${short} unpacks to ${actual}, not the diff id ${diffId} its image config names`);
-		}
-
-		return size;
 	}
 }

@@ -13,9 +13,11 @@ export type RegistrySettings = {
 	mirrors: string[];
 	/** How long a registry may take to answer, or to send more of a body. */
 	timeoutMs: number;
+	/** Registries the engine must never contact (a server kept off the internet, podman's `blocked`). */
+	blocked: string[];
 };
 
-export const defaultRegistrySettings: RegistrySettings = {insecureRegistries: [], mirrors: [], timeoutMs: 30_000};
+export const defaultRegistrySettings: RegistrySettings = {insecureRegistries: [], mirrors: [], timeoutMs: 30_000, blocked: []};
 
 export class RegistryError extends Error {
 	constructor(
@@ -57,8 +59,11 @@ export function allowsPlainHttp(domain: string, settings: RegistrySettings): boo
 }
 
 /** The base URLs to try, in order. */
+/** Where to reach `domain`: for docker.io, the mirrors first (allowed even when Docker Hub itself is blocked). */
 export function endpointsFor(domain: string, settings: RegistrySettings): string[] {
-	if (domain === 'docker.io') return [...settings.mirrors.map(mirror => mirror.replace(/\/+$/, '')), 'https://registry-1.docker.io'];
+	const blocked = settings.blocked.includes(domain);
+	if (domain === 'docker.io') return [...settings.mirrors.map(mirror => mirror.replace(/\/+$/, '')), ...(blocked ? [] : ['https://registry-1.docker.io'])];
+	if (blocked) return [];
 	return allowsPlainHttp(domain, settings) ? [`https://${domain}`, `http://${domain}`] : [`https://${domain}`];
 }
 
@@ -107,8 +112,10 @@ export class RegistrySession {
 
 	/** Finds an endpoint that answers `GET /v2/` and authenticates as its challenge asks. */
 	async open(): Promise<void> {
+		const endpoints = endpointsFor(this.reference.domain, this.settings);
+		if (endpoints.length === 0) throw new RegistryError(`registry ${this.reference.domain} is blocked by the engine's configuration ("blocked-registries" in daemon.json)`, 403, 'blocked');
 		const failures: string[] = [];
-		for (const base of endpointsFor(this.reference.domain, this.settings)) {
+		for (const base of endpoints) {
 			let response: Response;
 			try {
 				response = await this.send(`${base}/v2/`, {});

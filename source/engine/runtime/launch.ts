@@ -11,6 +11,7 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {writeEtcFiles} from '../etc-files.ts';
 import {resolveInLayers} from '../in-root.ts';
+import type {LowerDirs} from '../layer-store.ts';
 import {execHelperProgram, helperSyscalls} from './exec-helper.ts';
 import {outputRelayProgram} from './output-relay.ts';
 import {maskedPaths, monitorScript, processSetupScript, readOnlyPaths, setupScript, wrapperScript} from './scripts.ts';
@@ -38,10 +39,8 @@ export type ContainerSpec = {
 	id: string;
 	/** The container's own directory. */
 	directory: string;
-	/** The image's root filesystem on the host ("/" for the host image). */
-	rootfs: string;
-	/** Give the container its own writable layer over the image (overlayfs). */
-	layered: boolean;
+	/** The host image ("/", read-only), or an image's layers with the container's own writable layer over them (overlayfs). */
+	root: {host: true} | {lower: LowerDirs};
 	hostname: string;
 	workingDir: string;
 	user?: string;
@@ -212,10 +211,10 @@ export async function launchContainer(spec: ContainerSpec, isolation: Isolation)
 			BERTH_UNSHARE: tools.unshare!,
 			BERTH_MONITOR: monitorScript,
 			BERTH_RELAY: outputRelayProgram,
-			BERTH_ROOTFS: spec.rootfs,
+			...('lower' in spec.root ? {BERTH_LOWER_BASE: spec.root.lower.base, BERTH_LOWER: spec.root.lower.lowerdir} : {BERTH_ROOTFS: '/'}),
 			BERTH_HELPER_CGROUPS: (spec.cgroupProcs ?? []).join('\t'),
 			// Destinations resolved inside the container's layers, so an image's symlink cannot point a mount at the host.
-			BERTH_BINDS: spec.binds.map(bind => `${bind.source}\t${spec.layered ? resolveInLayers([path.join(spec.directory, 'upper'), spec.rootfs], bind.destination) : bind.destination}\t${mountMode(bind)}\n`).join(''),
+			BERTH_BINDS: spec.binds.map(bind => `${bind.source}\t${'lower' in spec.root ? resolveInLayers([path.join(spec.directory, 'upper'), ...spec.root.lower.paths], bind.destination) : bind.destination}\t${mountMode(bind)}\n`).join(''),
 			BERTH_MASKED: maskedPaths.filter(under('/sys')).join(' '),
 			BERTH_READONLY_PATHS: readOnlyPaths.filter(under('/sys')).join(' '),
 			...(spec.privileged ? {} : {BERTH_HELPER_PROC_MASKED: maskedPaths.filter(under('/proc')).join(' '), BERTH_HELPER_PROC_READONLY: readOnlyPaths.filter(under('/proc')).join(' ')}),
@@ -224,12 +223,12 @@ export async function launchContainer(spec: ContainerSpec, isolation: Isolation)
 			...(spec.readOnlyRoot ? {BERTH_READONLY_ROOT: '1'} : {}),
 			...(spec.init && tools.tini ? {BERTH_INIT: tools.tini} : {}),
 		});
-		if (spec.layered) {
+		if ('lower' in spec.root) {
 			const upper = path.join(spec.directory, 'upper');
 			const work = path.join(spec.directory, 'work');
 			mkdirSync(upper, {recursive: true});
 			mkdirSync(work, {recursive: true});
-			writeEtcFiles({rootfs: spec.rootfs, upper, hostname: spec.hostname, network: spec.network});
+			writeEtcFiles({layers: spec.root.lower.paths, upper, hostname: spec.hostname, network: spec.network});
 			Object.assign(env, {BERTH_UPPER: upper, BERTH_WORK: work});
 		}
 	} else {

@@ -50,7 +50,7 @@ export const readOnlyPaths = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys',
 /**
  * The set-up, as `unshare --mount --uts --ipc [--net] -- sh -c SETUP berth-setup ROOT HOSTNAME DIR
  * ID COMMAND...`, in the host's pid namespace (its many small programs take no pid of the
- * container's), then the monitor. Environment: BERTH_MOUNT, BERTH_ROOTFS, BERTH_UPPER and
+ * container's), then the monitor. Environment: BERTH_MOUNT, BERTH_ROOTFS (the host image) or BERTH_LOWER_BASE and BERTH_LOWER (an image's layers), BERTH_UPPER and
  * BERTH_WORK (a layered image), BERTH_BINDS, BERTH_TERMINAL (a TTY), BERTH_PRIVILEGED, BERTH_INIT
  * (tini for --init), BERTH_PERL, BERTH_UNSHARE, BERTH_MONITOR, and the helper's BERTH_HELPER_*.
  */
@@ -72,8 +72,9 @@ nodev_under() {
 	done < /proc/self/mountinfo
 }
 if [ -n "$BERTH_UPPER" ]; then
-	# A loaded image: its root filesystem below, the container's own writable layer above.
-	"$M" -t overlay overlay -o "lowerdir=$BERTH_ROOTFS,upperdir=$BERTH_UPPER,workdir=$BERTH_WORK$nodev" "$root"
+	# An image: its layers below (short names relative to the layer store, so that many fit in
+	# the mount's one page of options), the container's own writable layer above.
+	( cd "$BERTH_LOWER_BASE" && "$M" -t overlay overlay -o "lowerdir=$BERTH_LOWER,upperdir=$BERTH_UPPER,workdir=$BERTH_WORK$nodev" "$root" ) || exit 1
 	mkdir -p "$root/proc" "$root/sys" "$root/dev"
 else
 	# The host image: the host's root filesystem alone (not the mounts below it), read-only.
@@ -139,7 +140,7 @@ if [ -n "$BERTH_READONLY_ROOT" ]; then "$M" -o "remount,bind,ro$nodev" "$root"; 
 echo "$host_name" > /proc/sys/kernel/hostname
 perl=$BERTH_PERL; unshare=$BERTH_UNSHARE; monitor=$BERTH_MONITOR; relay=$BERTH_RELAY; terminal=$BERTH_TERMINAL
 console=; [ -z "$BERTH_PRIVILEGED" ] && console="$root/dev/console"
-unset BERTH_MOUNT BERTH_ROOTFS BERTH_UPPER BERTH_WORK BERTH_BINDS BERTH_READONLY_ROOT BERTH_TERMINAL BERTH_PRIVILEGED BERTH_INIT BERTH_PERL BERTH_MASKED BERTH_READONLY_PATHS BERTH_UNSHARE BERTH_MONITOR BERTH_RELAY
+unset BERTH_MOUNT BERTH_ROOTFS BERTH_LOWER BERTH_LOWER_BASE BERTH_UPPER BERTH_WORK BERTH_BINDS BERTH_READONLY_ROOT BERTH_TERMINAL BERTH_PRIVILEGED BERTH_INIT BERTH_PERL BERTH_MASKED BERTH_READONLY_PATHS BERTH_UNSHARE BERTH_MONITOR BERTH_RELAY
 # The monitor's child, PID 1 of the new pid namespace, is the exec helper straight away: the
 # command that follows keeps PID 1 (2 under --init).
 cd "$root"
