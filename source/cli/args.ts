@@ -10,7 +10,7 @@ export type CliPlan =
 	| {kind: 'client'; command: ClientCommand; args: string[]; host?: string; context?: string}
 	| {kind: 'error'; message: string};
 
-export const clientCommands = ['run', 'pull', 'load', 'import', 'logs'] as const;
+export const clientCommands = ['run', 'pull', 'push', 'load', 'import', 'logs'] as const;
 export type ClientCommand = (typeof clientCommands)[number];
 
 /** Where the command word is: the first argument that is not a global option or its value. */
@@ -51,6 +51,8 @@ Usage:
   berth pull [-q] [--platform OS/ARCH] NAME[:TAG|@DIGEST]
                            pull an image from its registry (credentials from
                            docker login, in docker's config.json)
+  berth push [-q] NAME[:TAG]
+                           push an image to its registry (the same credentials)
   berth load [-i FILE]     load images from a docker save archive (or stdin)
   berth import FILE|- [REPOSITORY[:TAG]]
                            import a root-filesystem tarball as an image

@@ -1,4 +1,4 @@
-// `berth run`, `berth pull`, `berth load`, `berth import`: small client commands for people without a docker
+// `berth run`, `berth pull`, `berth push`, `berth load`, `berth import`: small client commands for people without a docker
 // CLI, with the docker CLI's flags and output, against any engine (dockerd or berth's own).
 import type {HostFlags} from '../client/connect/endpoint.ts';
 import {createReadStream, existsSync} from 'node:fs';
@@ -6,7 +6,7 @@ import {parseArgs} from 'node:util';
 import type Docker from 'dockerode';
 import {daemonMessage, statusCode} from '../client/errors.ts';
 import {FrameDecoder} from '../client/logs/log-frames.ts';
-import {pullImage} from '../client/resources/images.ts';
+import {pullImage, pushImage} from '../client/resources/images.ts';
 import {ProgressPrinter} from './progress-output.ts';
 import type {ClientCommand} from './args.ts';
 import {openEngine} from './open-engine.ts';
@@ -17,7 +17,7 @@ class UsageError extends Error {}
 export async function runClientCommand(command: ClientCommand, args: string[], host: HostFlags): Promise<number> {
 	try {
 		// Flags are checked before anything connects.
-		const prepared = command === 'run' ? prepareRun(args) : command === 'load' ? prepareLoad(args) : command === 'pull' ? preparePull(args) : prepareImport(args);
+		const prepared = command === 'run' ? prepareRun(args) : command === 'load' ? prepareLoad(args) : command === 'pull' ? preparePull(args) : command === 'push' ? preparePush(args) : prepareImport(args);
 		const engine = await openEngine(host);
 		if (!engine) return 1;
 		return await prepared(engine.docker);
@@ -329,6 +329,33 @@ function preparePull(args: string[]): Action {
 		const code = await pullWithProgress(docker, reference, quiet ? undefined : printerFor(process.stdout), platform);
 		if (code === 0 && quiet) process.stdout.write(`${reference}\n`);
 		return code;
+	};
+}
+
+function preparePush(args: string[]): Action {
+	let parsed;
+	try {
+		parsed = parseArgs({args, allowPositionals: true, strict: true, options: {quiet: {type: 'boolean', short: 'q'}}});
+	} catch (error) {
+		throw new UsageError((error as Error).message.split('\n')[0]!);
+	}
+
+	const [reference, ...rest] = parsed.positionals;
+	if (!reference || rest.length > 0) throw new UsageError('berth push [-q] NAME[:TAG]');
+	const printer = parsed.values.quiet ? undefined : printerFor(process.stdout);
+	return async docker => {
+		let failure: string | undefined;
+		try {
+			await pushImage(docker, reference, message => {
+				failure ??= printer ? printer.print(message) : message.errorDetail?.message ?? message.error;
+			});
+		} catch (error) {
+			failure ??= daemonMessage(error);
+		}
+
+		if (failure === undefined) return 0;
+		process.stderr.write(`${failure}\n`);
+		return 1;
 	};
 }
 

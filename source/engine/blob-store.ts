@@ -54,6 +54,25 @@ export class BlobStore {
 		}
 	}
 
+	/** Writes `source` as a blob whose digest is found as it is written (a layer compressed here). */
+	async writeNew(source: Readable): Promise<{digest: string; size: number}> {
+		const partial = path.join(this.partial, `new-${randomBytes(6).toString('hex')}`);
+		const hash = createHash('sha256');
+		let size = 0;
+		source.on('data', (chunk: Buffer) => {
+			hash.update(chunk);
+			size += chunk.length;
+		});
+		try {
+			await pipeline(source, createWriteStream(partial, {mode: 0o600}));
+			const digest = `sha256:${hash.digest('hex')}`;
+			await rename(partial, this.path(digest));
+			return {digest, size};
+		} finally {
+			await rm(partial, {force: true});
+		}
+	}
+
 	/** Removes every blob not in `keep`; returns the bytes freed. */
 	collect(keep: Set<string>): number {
 		let freed = 0;

@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {handleUpgrade} from './api/attach.ts';
 import {LayerStore} from './layer-store.ts';
+import {Pusher} from './registry/push.ts';
 import {addContainerRoutes} from './api/container-routes.ts';
 import {rawErrorResponse, Router} from './api/http.ts';
 import {addImageRoutes} from './api/image-routes.ts';
@@ -33,6 +34,7 @@ export class Engine {
 	readonly layers: LayerStore;
 	readonly config: EngineConfig;
 	readonly puller: Puller;
+	readonly pusher: Pusher;
 	readonly isolation: Isolation;
 	readonly cgroups: CgroupDriver | undefined;
 	readonly containers: Containers;
@@ -51,6 +53,7 @@ export class Engine {
 		this.images = new ImageStore(path.join(paths.stateDirectory, 'images'), this.layers);
 		this.blobs = new BlobStore(path.join(paths.stateDirectory, 'blobs'));
 		this.puller = new Puller(this.images, this.blobs, this.layers, () => this.config.registry);
+		this.pusher = new Pusher(this.images, this.layers, this.blobs, () => this.config.registry);
 		this.isolation = detectIsolation();
 		this.cgroups = this.isolation.mode === 'namespaces' ? detectCgroups(`berth-${this.id.slice(0, 12)}`) : undefined;
 		if (this.isolation.mode === 'namespaces' && !this.cgroups) this.isolation.missing.push('no usable cgroup filesystem: --memory, --cpus and --pids-limit are refused, stats come from /proc');

@@ -10,9 +10,10 @@ import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {promisify} from 'node:util';
 import {suiteHasPart} from '../helpers/ci.ts';
-import {busyboxLayer, craftImage, type Crafted, digestOf, pushCrafted, putManifest, tarOf, uploadBlob} from '../helpers/crafted-images.ts';
+import {busyboxLayer, craftImage, type Crafted, digestOf, pushCrafted, putManifest, savedArchive, tarOf, uploadBlob} from '../helpers/crafted-images.ts';
 import {requireDaemon, testImage} from '../helpers/daemon.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
+import {berthBin} from '../helpers/terminal.ts';
 import {type HostileRegistry, type Lie, startHostileRegistry} from '../helpers/hostile-registry.ts';
 import {dockerdNetns, registryMissing, startRegistry, startTokenServer, type TestRegistry, type TokenServer} from '../helpers/registry.ts';
 import {endpointsFor} from '../../source/engine/registry/session.ts';
@@ -342,4 +343,71 @@ test('a registry that stops sending is given up on, naming it, after the configu
 
 test('a daemon.json that cannot be read right stops the engine with the reason', {skip: !has}, async () => {
 	await assert.rejects(startTestEngine({config: {'registry-mirrors': ['not a url']}}), /registry mirror "not a url" must be an http/);
+});
+
+test('the engine pushes as dockerd does: layers uploaded, then already there, then mounted into another repository; dockerd pulls it back with the same id', {skip: !has}, async t => {
+	const daemon = await requireDaemon(t);
+	if (!daemon) return;
+	// An image the engine loaded (no blob of it yet: the layers are compressed from their exact tars) with a layer of its own.
+	const layer = await uniqueLayer('pushed');
+	const crafted = craftImage([{tar: base, compression: 'none'}, {tar: layer, compression: 'none'}], {label: 'pushed', cmd: ['/bin/sh', '-c', 'cat /etc/pushed']});
+	const archive = await savedArchive([{image: crafted, tags: ['berth/pushed:1']}], new Map([[digestOf(base), base], [digestOf(layer), layer]]));
+	await engine.client.docker.loadImage(archive as never).then(stream => new Promise(resolve => (stream as NodeJS.ReadableStream).on('end', resolve).resume()));
+	const name = `${plain.host}/berth/pushed:1`;
+	await engine.docker('tag', 'berth/pushed:1', name);
+	const ids = crafted.layers.map(one => one.diffId.slice(7, 19));
+	const first = await engine.docker('push', name);
+	assert.match(first.stdout, new RegExp(`^The push refers to repository \\[${plain.host.replaceAll('.', '\\.')}/berth/pushed\\]\n`));
+	for (const id of ids) {
+		assert.match(first.stdout, new RegExp(`^${id}: Preparing$`, 'm'));
+		assert.match(first.stdout, new RegExp(`^${id}: (Pushed|Layer already exists)$`, 'm'));
+	}
+
+	assert.match(first.stdout, new RegExp(`^${ids[1]}: Pushed$`, 'm'), 'the new layer is uploaded');
+	const digest = /^1: digest: (sha256:[0-9a-f]{64}) size: \d+$/m.exec(first.stdout)?.[1];
+	assert.ok(digest, first.stdout);
+	assert.deepEqual(JSON.parse((await engine.docker('image', 'inspect', '-f', '{{json .RepoDigests}}', name)).stdout), [`${plain.host}/berth/pushed@${digest}`]);
+
+	const again = await engine.docker('push', name);
+	for (const id of ids) assert.match(again.stdout, new RegExp(`^${id}: Layer already exists$`, 'm'));
+	assert.match(again.stdout, new RegExp(`digest: ${digest}`), 'the same blobs, the same manifest');
+
+	const elsewhere = `${plain.host}/berth/pushed-copy:1`;
+	await engine.docker('tag', name, elsewhere);
+	const mounted = await engine.docker('push', elsewhere);
+	assert.match(mounted.stdout, new RegExp(`^${ids[1]}: Mounted from berth/pushed$`, 'm'));
+
+	t.after(() => daemon.docker.getImage(elsewhere).remove().catch(() => undefined));
+	await promisify(execFile)('docker', ['pull', elsewhere], {env: {...process.env}});
+	assert.equal((await daemon.docker.getImage(elsewhere).inspect()).Id, crafted.configDigest, 'dockerd computes the same image id from what the engine pushed');
+	const ran = await promisify(execFile)('docker', ['run', '--rm', '--network', 'none', elsewhere], {env: {...process.env}});
+	assert.match(ran.stdout, /^pushed \d+ \d+\n$/);
+
+	const missing = await engine.docker('push', `${plain.host}/berth/never:1`).catch((error: {stderr: string}) => error);
+	assert.match((missing as {stderr: string}).stderr, /An image does not exist locally with the tag: .*berth\/never/);
+});
+
+test('push with credentials: refused anonymously, naming the registry; after docker login, berth push succeeds and the image pulls back', {skip: !has}, async () => {
+	const name = `${tokened.host}/team/pushed:1`;
+	await engine.docker('tag', 'berth/pushed:1', name);
+	const refused = await engine.docker('push', name).catch((error: {stderr: string; stdout: string}) => error);
+	assert.match(`${(refused as {stdout: string}).stdout}${(refused as {stderr: string}).stderr}`, new RegExp(`access denied for team/pushed on ${tokened.host}.*docker login`));
+	const config = mkdtempSync(path.join(work, 'docker-config-'));
+	const env = {...process.env, DOCKER_CONFIG: config, DOCKER_HOST: engine.url};
+	assert.match((await promisify(execFile)('docker', ['login', '-u', user, '-p', password, tokened.host], {env})).stdout, /Login Succeeded/);
+	const pushed = await new Promise<{code: number; stdout: string; stderr: string}>(resolve => {
+		const child = execFile(process.execPath, [berthBin, 'push', name], {env}, (error, stdout, stderr) => resolve({code: error ? ((error as {code?: number}).code ?? 1) : 0, stdout, stderr}));
+		child.stdin?.end();
+	});
+	assert.equal(pushed.code, 0, pushed.stderr);
+	assert.match(pushed.stdout, /^The push refers to repository \[.*team\/pushed\]\n/);
+	assert.match(pushed.stdout, /: (Pushed|Layer already exists|Mounted from .*)\n/);
+	assert.match(pushed.stdout, /\n1: digest: sha256:[0-9a-f]{64} size: \d+\n$/);
+	await engine.docker('rmi', name);
+	const back = await apiPull(engine, name, {auth: {username: user, password, serveraddress: tokened.host}});
+	assert.equal(failureOf(back), undefined);
+	const usage = await new Promise<{code: number; stderr: string}>(resolve => {
+		execFile(process.execPath, [berthBin, 'push'], {env}, (error, _stdout, stderr) => resolve({code: (error as {code?: number} | null)?.code ?? 0, stderr}));
+	});
+	assert.deepEqual([usage.code, usage.stderr.split('\n')[0]], [2, 'berth push: berth push [-q] NAME[:TAG]']);
 });

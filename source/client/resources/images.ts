@@ -69,16 +69,9 @@ export function splitReference(reference: string): {repo: string; tag: string} {
 	return {repo: reference, tag: 'latest'};
 }
 
-/**
- * Pulls an image, handing on each message of the engine's progress stream. Rejects with the
- * engine's message when the stream reports an error (after it started, as an errorDetail line).
- */
-export async function pullImage(docker: Docker, reference: string, onMessage: (message: PullMessage) => void, signal?: AbortSignal, platform?: string): Promise<void> {
-	const {repo, tag} = splitReference(reference);
-	const separator = tag.startsWith('sha256:') ? '@' : ':';
-	const auth = registryAuth(repo);
-	const stream = (await docker.pull(`${repo}${separator}${tag}`, {...(auth ? {authconfig: auth} : {}), ...(platform ? {platform} : {}), abortSignal: signal})) as NodeJS.ReadableStream;
-	await new Promise<void>((resolve, reject) => {
+/** Reads a progress stream (pull or push), handing on each message; rejects with the error it reports. */
+function followProgress(stream: NodeJS.ReadableStream, onMessage: (message: PullMessage) => void): Promise<void> {
+	return new Promise<void>((resolve, reject) => {
 		const lines = new LineSplitter(1024 * 1024);
 		let failure: string | undefined;
 		stream.on('data', (chunk: Buffer) => {
@@ -98,6 +91,27 @@ export async function pullImage(docker: Docker, reference: string, onMessage: (m
 		stream.on('end', () => (failure ? reject(new Error(failure)) : resolve()));
 		stream.on('error', reject);
 	});
+}
+
+/**
+ * Pulls an image, handing on each message of the engine's progress stream. Rejects with the
+ * engine's message when the stream reports an error (after it started, as an errorDetail line).
+ */
+export async function pullImage(docker: Docker, reference: string, onMessage: (message: PullMessage) => void, signal?: AbortSignal, platform?: string): Promise<void> {
+	const {repo, tag} = splitReference(reference);
+	const separator = tag.startsWith('sha256:') ? '@' : ':';
+	const auth = registryAuth(repo);
+	const stream = (await docker.pull(`${repo}${separator}${tag}`, {...(auth ? {authconfig: auth} : {}), ...(platform ? {platform} : {}), abortSignal: signal})) as NodeJS.ReadableStream;
+	await followProgress(stream, onMessage);
+}
+
+/** Pushes NAME[:TAG] to its registry (credentials from docker's config.json), handing on each progress message. */
+export async function pushImage(docker: Docker, reference: string, onMessage: (message: PullMessage) => void): Promise<void> {
+	const {repo, tag} = splitReference(reference);
+	const auth = registryAuth(repo);
+	// dockerd wants an X-Registry-Auth on every push, as the docker CLI sends one: "{}" without credentials.
+	const stream = (await docker.getImage(repo).push({tag, authconfig: auth ?? {}})) as NodeJS.ReadableStream;
+	await followProgress(stream, onMessage);
 }
 
 export type PruneResult = {deleted: number; reclaimed: number};

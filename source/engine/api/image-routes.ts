@@ -233,6 +233,37 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		});
 	});
 
+	// docker push NAME[:TAG]: the tag given, or (as CLI 20.10 asks without one) every tag of the repository.
+	router.add('POST', '/images/{name+}/push', async (request, response) => {
+		const name = request.params.name!;
+		const tag = request.query.get('tag') ?? '';
+		let reference: ImageReference;
+		try {
+			reference = parseReference(name, tag);
+		} catch (error) {
+			throw badRequest((error as Error).message);
+		}
+
+		const repository = familiarName(reference);
+		const tags = tag || /:[^/]+$/.test(name) ? [familiarTagged(reference)!] : images.list().flatMap(image => image.RepoTags).filter(known => known.slice(0, known.lastIndexOf(':')) === repository);
+		const targets = tags.map(known => ({image: images.resolve(known), reference: parseReference(known)}));
+		if (targets.length === 0 || targets.some(target => !target.image)) throw notFound(`An image does not exist locally with the tag: ${tags.find(known => !images.resolve(known)) ?? repository}`);
+		const progress = new ProgressStream(response);
+		try {
+			for (const target of targets) {
+				await engine.pusher.push({image: target.image!, reference: target.reference, credentials: credentialsFromHeader(request.raw.headers['x-registry-auth']), progress});
+				imageEvent('push', target.image!, familiarTagged(target.reference));
+			}
+		} catch (error) {
+			if (!(error instanceof RegistryError)) console.error('berth engine: a push failed:', error);
+			const message = (error as Error).message;
+			if (!progress.hasStarted) throw new EngineError((error as RegistryError).status === 409 ? 409 : (error as RegistryError).code === 'blocked' ? 403 : 500, message);
+			progress.error(message);
+		}
+
+		progress.end();
+	});
+
 	router.add('POST', '/images/{name+}/tag', (request, response) => {
 		const image = find(request.params.name!);
 		const repo = request.query.get('repo');
@@ -240,7 +271,12 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		if (image === hostImage) throw badRequest('the built-in host image cannot be tagged');
 		const tag = request.query.get('tag') || 'latest';
 		const name = `${repo}:${tag}`;
-		if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[\w][\w.-]{0,127})?$/.test(name)) throw badRequest(`invalid reference format: ${name}`);
+		try {
+			if (repo.includes('@') || parseReference(repo).tag !== 'latest' || repo.endsWith(':latest')) throw new Error('a tag or digest in the repository');
+			parseReference(name);
+		} catch {
+			throw badRequest(`invalid reference format: ${name}`);
+		}
 		images.tag(image, name);
 		imageEvent('tag', image, normaliseReference(name));
 		response.writeHead(201, {'Api-Version': engineApiVersion});

@@ -150,13 +150,20 @@ export class RegistrySession {
 		if (!response.ok) throw new RegistryError(`login to ${this.registry} failed: HTTP ${response.status}${response.status === 401 ? ' unauthorized: incorrect username or password' : ''}`, 401);
 	}
 
-	/** A request to `/v2/<repository>/<suffix>` (or to an absolute URL the registry gave). */
-	async request(suffix: string, init: RequestInit = {}, retried = false): Promise<Response> {
+	/** Repositories a cross-repository mount reads from: their pull scope is asked for with the token. */
+	readonly alsoPulls: string[] = [];
+
+	/**
+	 * A request to `/v2/<repository>/<suffix>` (or to a URL the registry gave, absolute or not).
+	 * A body that is a stream is given as a function, so that the retry after a 401 has a fresh one.
+	 */
+	async request(suffix: string, init: Omit<RequestInit, 'body'> & {body?: RequestInit['body'] | (() => RequestInit['body'])} = {}, retried = false): Promise<Response> {
 		if (!this.base) await this.open();
-		const url = /^https?:\/\//.test(suffix) ? suffix : `${this.base}/v2/${this.reference.repository}/${suffix}`;
+		const url = /^https?:\/\//.test(suffix) ? suffix : suffix.startsWith('/') ? `${this.base}${suffix}` : `${this.base}/v2/${this.reference.repository}/${suffix}`;
 		const headers = new Headers(init.headers);
 		if (this.authorization) headers.set('Authorization', this.authorization);
-		const response = await this.send(url, {...init, headers});
+		const body = typeof init.body === 'function' ? init.body() : init.body;
+		const response = await this.send(url, {...init, body, headers, ...(body && typeof body === 'object' && 'pipe' in body ? {duplex: 'half'} : {})} as RequestInit);
 		if (response.status === 401 && !retried) {
 			await response.body?.cancel();
 			await this.authenticate(response.headers.get('www-authenticate'));
@@ -223,6 +230,7 @@ export class RegistrySession {
 		if (challenge.params.service) realm.searchParams.set('service', challenge.params.service);
 		// A login asks for no scope: it only proves the credentials.
 		if (this.actions) realm.searchParams.set('scope', `repository:${this.reference.repository}:${this.actions}`);
+		for (const repository of this.alsoPulls) realm.searchParams.append('scope', `repository:${repository}:pull`);
 		const headers: Record<string, string> = {};
 		if (username) headers.Authorization = `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
 		let response: Response;
