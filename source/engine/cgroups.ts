@@ -5,7 +5,7 @@
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 
-export type Limits = {memory?: number; nanoCpus?: number; pidsLimit?: number | null; /** Every device, not Docker's default few (--privileged). */ allDevices?: boolean; /** Rules for the devices given (--device), "c 1:3 rwm". */ devices?: string[]};
+export type Limits = {/** Lift the limits not given (docker update): written as "no limit", not left as they were. */ reset?: boolean; memory?: number; nanoCpus?: number; pidsLimit?: number | null; /** Every device, not Docker's default few (--privileged). */ allDevices?: boolean; /** Rules for the devices given (--device), "c 1:3 rwm". */ devices?: string[]};
 
 /**
  * The devices a container may use, as dockerd allows them: mknod of any (whether it may then be
@@ -137,15 +137,17 @@ function v1Driver(parentName: string): CgroupDriver {
 			const directory = (controller: string) => path.join(root, controller, parentName, id);
 			for (const controller of v1Controllers) mkdirSync(directory(controller), {recursive: true});
 			if (limits.memory) write(path.join(directory('memory'), 'memory.limit_in_bytes'), String(limits.memory));
+			else if (limits.reset) write(path.join(directory('memory'), 'memory.limit_in_bytes'), '-1');
 			if (limits.nanoCpus) {
 				write(path.join(directory('cpu'), 'cpu.cfs_period_us'), '100000');
 				write(path.join(directory('cpu'), 'cpu.cfs_quota_us'), String(Math.max(1000, Math.round((limits.nanoCpus / 1e9) * 100_000))));
-			}
+			} else if (limits.reset) write(path.join(directory('cpu'), 'cpu.cfs_quota_us'), '-1');
 
 			if (limits.pidsLimit && limits.pidsLimit > 0) write(path.join(directory('pids'), 'pids.max'), String(limits.pidsLimit));
+			else if (limits.reset) write(path.join(directory('pids'), 'pids.max'), 'max');
 			const freezer = path.join(directory('freezer'), 'freezer.state');
 			// A cgroup left frozen by an engine that was killed while the container was paused.
-			write(freezer, 'THAWED');
+			if (!limits.reset) write(freezer, 'THAWED'); // an update leaves a paused container paused
 			if (!limits.allDevices) {
 				try {
 					write(path.join(directory('devices'), 'devices.deny'), 'a');
@@ -230,10 +232,13 @@ function v2Driver(parentName: string): CgroupDriver {
 			const directory = path.join(parent, id);
 			mkdirSync(directory, {recursive: true});
 			if (limits.memory) write(path.join(directory, 'memory.max'), String(limits.memory));
+			else if (limits.reset) write(path.join(directory, 'memory.max'), 'max');
 			if (limits.nanoCpus) write(path.join(directory, 'cpu.max'), `${Math.max(1000, Math.round((limits.nanoCpus / 1e9) * 100_000))} 100000`);
+			else if (limits.reset) write(path.join(directory, 'cpu.max'), 'max 100000');
 			if (limits.pidsLimit && limits.pidsLimit > 0) write(path.join(directory, 'pids.max'), String(limits.pidsLimit));
+			else if (limits.reset) write(path.join(directory, 'pids.max'), 'max');
 			try {
-				write(path.join(directory, 'cgroup.freeze'), '0');
+				if (!limits.reset) write(path.join(directory, 'cgroup.freeze'), '0'); // an update leaves a paused container paused
 			} catch {
 				// No freezer here.
 			}

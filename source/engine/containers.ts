@@ -13,8 +13,10 @@ import {ContainerLog, defaultLogOptions, type LogOptions, parseSize} from './log
 import type {CgroupDriver, CgroupStats, ContainerCgroup} from './cgroups.ts';
 import type {Volumes} from './volumes.ts';
 import {findInLayers, resolveInRoot} from './in-root.ts';
+import {type Change, containerChanges, mountPointsOf, mountStoppedRoot} from './container-fs.ts';
 import {type DeviceRequest, parseDevices, parseTmpfs} from './mounts.ts';
 import {checkProcessStrings} from './process-strings.ts';
+import type {UpdateRequest} from './api/validate.ts';
 import {capabilityNumbers, checkCapabilities, containerCapabilities} from './runtime/capabilities.ts';
 import type {Isolation} from './runtime/isolation.ts';
 import {adoptContainer, type Bind, containerFiles, isMonitor, launchContainer, readExit, type RunningContainer, type StdinMode} from './runtime/launch.ts';
@@ -134,6 +136,8 @@ type Live = {process: RunningContainer; log: ContainerLog; stopping: boolean; cg
 
 /** The largest max-file accepted: more would be a thousand names to look for at every read. */
 const maxLogFiles = 100;
+/** The files the engine writes into each container's layer (etc-files.ts): not the container's changes. */
+export const engineWrittenFiles = new Set(['/etc/hostname', '/etc/hosts', '/etc/resolv.conf']);
 
 export class Containers {
 	private readonly records = new Map<string, ContainerRecord>();
@@ -824,6 +828,72 @@ export class Containers {
 	}
 
 	/** The containers that mount a volume. */
+	/**
+	 * Runs `work` on the container's root as it sees it: /proc/PID/root while it runs, else its
+	 * overlay mounted for the time of `work` (serialised with starts, so it is never mounted twice).
+	 */
+	async withRoot<T>(reference: string, writable: boolean, work: (root: string, record: ContainerRecord, mounts: string[]) => Promise<T>): Promise<T> {
+		const record = this.find(reference);
+		const pid = this.initPid(record.Id);
+		if (pid) return work(`/proc/${pid}/root`, record, mountPointsOf(pid));
+		const image = this.images.get(record.Image);
+		if (!image) throw conflict(`the image of container ${record.Id.slice(0, 12)} is gone: its files cannot be reached`);
+		if (image === hostImage || this.isolation.mode !== 'namespaces') {
+			if (writable) throw badRequest(`container ${record.Id.slice(0, 12)} is not running and its root is the read-only host image: there is nowhere to write`);
+			return work('/', record, []);
+		}
+
+		return this.serial(record.Id, async () => {
+			const started = this.initPid(record.Id);
+			if (started) return work(`/proc/${started}/root`, record, mountPointsOf(started));
+			const directory = this.store.directoryOf(record.Id);
+			const target = path.join(directory, 'files');
+			const unmount = await mountStoppedRoot(this.isolation.tools.mount!, {upper: path.join(directory, 'upper'), work: path.join(directory, 'work')}, this.images.lowerDirs(image), target, writable);
+			try {
+				return await work(target, record, []);
+			} finally {
+				await unmount();
+			}
+		});
+	}
+
+	/** docker update: limits and restart policy, kept in the record and, while it runs, applied to its cgroup. A zero leaves a field as it was. */
+	update(reference: string, request: UpdateRequest): Promise<{Warnings: string[]}> {
+		const record = this.find(reference);
+		return this.serial(record.Id, async () => {
+			const host = record.HostConfig;
+			if (request.RestartPolicy?.Name) {
+				if (host.AutoRemove && request.RestartPolicy.Name !== 'no') throw conflict('Restart policy cannot be updated because AutoRemove is enabled for the container');
+				host.RestartPolicy = {Name: request.RestartPolicy.Name, MaximumRetryCount: request.RestartPolicy.MaximumRetryCount ?? 0};
+			}
+
+			if (request.Memory) host.Memory = request.Memory;
+			if (request.NanoCpus) host.NanoCpus = request.NanoCpus;
+			if (request.PidsLimit !== undefined && request.PidsLimit !== null) host.PidsLimit = request.PidsLimit > 0 ? request.PidsLimit : 0;
+			const limited = Boolean(request.Memory || request.NanoCpus || (request.PidsLimit !== undefined && request.PidsLimit !== null));
+			if (limited && this.live.has(record.Id)) {
+				if (!this.cgroups) throw badRequest(`limits need cgroups, which this engine does not have (${this.isolation.reason ?? 'not root'})`);
+				try {
+					this.cgroups.create(record.Id, {...this.limits(record), reset: true});
+				} catch (error) {
+					throw new EngineError(500, `the new limits could not be applied: ${(error as Error).message}`);
+				}
+			}
+
+			this.save(record);
+			this.events.publish('container', 'update', record.Id, this.attributes(record));
+			return {Warnings: []};
+		});
+	}
+
+	/** `docker diff`: the container's layer against its image's. */
+	changes(reference: string): Change[] {
+		const record = this.find(reference);
+		const image = this.images.get(record.Image);
+		if (!image || image === hostImage) return [];
+		return containerChanges(this.writableLayer(record.Id), this.images.lowerDirs(image).paths, engineWrittenFiles);
+	}
+
 	/** The container's own changes to its image (the overlay's upper directory). */
 	writableLayer(id: string): string {
 		return path.join(this.store.directoryOf(id), 'upper');

@@ -7,6 +7,7 @@ import path from 'node:path';
 import {handleUpgrade} from './api/attach.ts';
 import {LayerStore} from './layer-store.ts';
 import {Pusher} from './registry/push.ts';
+import {addArchiveRoutes} from './api/archive-routes.ts';
 import {addContainerRoutes} from './api/container-routes.ts';
 import {rawErrorResponse, Router} from './api/http.ts';
 import {addImageRoutes} from './api/image-routes.ts';
@@ -71,6 +72,7 @@ export class Engine {
 		const router = new Router();
 		addSystemRoutes(router, this);
 		addContainerRoutes(router, this);
+		addArchiveRoutes(router, this);
 		addImageRoutes(router, this);
 		addStatsRoutes(router, this);
 		addVolumeRoutes(router, this);

@@ -376,12 +376,20 @@ const routes: Array<[string, string]> = [
 	['POST', '/containers/{id}/resize'],
 	['POST', '/containers/{id}/attach'],
 	['POST', '/containers/{id}/exec'],
+	['POST', '/containers/{id}/update'],
+	['GET', '/containers/{id}/archive'],
+	['HEAD', '/containers/{id}/archive'],
+	['PUT', '/containers/{id}/archive'],
+	['GET', '/containers/{id}/changes'],
+	['GET', '/containers/{id}/export'],
 	['DELETE', '/containers/{id}'],
 	['POST', '/exec/{exec}/start'],
 	['POST', '/exec/{exec}/resize'],
 	['GET', '/exec/{exec}/json'],
 	['GET', '/images/json'],
 	['GET', '/images/{image}/json'],
+	['GET', '/images/{image}/history'],
+	['GET', '/images/{image}/get'],
 	['POST', '/images/{image}/tag'],
 	['DELETE', '/images/{image}'],
 	['POST', '/images/create'],
@@ -435,7 +443,8 @@ function fuzzer(seed: number, own: {containers: string[]; execs: string[]; volum
 		if (route.endsWith('/exec')) return JSON.stringify({Cmd: chance(0.8) ? pick(commands.filter(command => command.length > 0)) : scalar(), AttachStdout: chance(0.5), Tty: chance(0.2), WorkingDir: chance(0.2) ? scalar() : undefined});
 		if (route.startsWith('/exec/')) return JSON.stringify({Detach: chance(0.6), Tty: chance(0.2)});
 		if (route === '/volumes/create') return JSON.stringify({Name: chance(0.7) ? `fz${Math.floor(next() * 1e6)}` : scalar(), Labels: chance(0.8) ? {fuzz: '1'} : scalar()});
-		if (route === '/images/load') return pick(['', 'not a tar', '\u0000'.repeat(1024)]);
+		if (route === '/images/load' || route.endsWith('/archive')) return pick(['', 'not a tar', '\u0000'.repeat(1024)]);
+		if (route.endsWith('/update')) return JSON.stringify(pick([{Memory: pick([0, 1, -1, 'x', 64 * 1024 * 1024])}, {RestartPolicy: pick([{Name: 'always'}, {Name: 'bogus'}, 5])}, {PidsLimit: pick([10, -1, 'x'])}, {BlkioWeight: 5}, scalar()]));
 		return chance(0.5) ? undefined : '{}';
 	};
 
@@ -457,6 +466,8 @@ function fuzzer(seed: number, own: {containers: string[]; execs: string[]; volum
 		// A stop waits for its timeout (10 s by default) when PID 1 ignores SIGTERM, as sleep does: kept short, one request at a time.
 		if (/\/(stop|restart)$/.test(template) && !/^\d$/.test(query.get('t') ?? '')) query.set('t', pick(['0', '1']));
 		if (template === '/events' && !query.has('until')) query.set('until', String(Math.floor(Date.now() / 1000)));
+		// Never the whole of a host-image container's root (the host itself): small paths, or none.
+		if (template.endsWith('/archive') && chance(0.8)) query.set('path', pick(['/etc/hostname', '/nope', 'x/../../nope', '', '%00', '/etc/hostname/']));
 		const version = chance(0.9) ? pick(['', '', '/v1.41', '/v1.24', '/v1.40']) : pick(['/v0.9', '/v9.9', '/vX']);
 		const target = `${version}${route}${query.size > 0 ? `?${query}` : ''}`;
 		const headers: Record<string, string> = {};

@@ -8,7 +8,7 @@ import {attachOutput} from './attach.ts';
 import {diskUsage} from '../disk-usage.ts';
 import {anyOf, checkFilters, type Filters, labelsMatch, matchesPattern, untilCutoff} from './filters.ts';
 import {engineApiVersion, flag, parseFilters, type Router, sendEmpty, sendJson} from './http.ts';
-import {validateCreate} from './validate.ts';
+import {validateCreate, validateUpdate} from './validate.ts';
 
 function optionalInteger(value: string | null, name: string): number | undefined {
 	if (value === null || value === '') return undefined;
@@ -258,6 +258,10 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 			end: () => response.end(),
 			onGone: listener => response.on('close', listener),
 		});
+	});
+
+	router.add('POST', '/containers/{id}/update', async (request, response) => {
+		sendJson(response, 200, await containers.update(request.params.id!, validateUpdate(await request.json())));
 	});
 
 	router.add('POST', '/containers/{id}/exec', async (request, response) => {

@@ -6,6 +6,7 @@ import {badRequest, conflict, EngineError, notFound} from '../errors.ts';
 import type {Engine} from '../engine.ts';
 import {importImage, loadImages} from '../image-load.ts';
 import {prepareSave} from '../image-save.ts';
+import {commitContainer} from '../image-commit.ts';
 import {hostImage, type Image, normaliseReference} from '../images.ts';
 import {credentialsFrom, credentialsFromHeader} from '../registry/credentials.ts';
 import {parsePlatform, type Platform} from '../registry/manifests.ts';
@@ -231,6 +232,37 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 			RootFS: {Type: 'layers', Layers: image.Layers ?? []},
 			Metadata: {LastTagTime: '0001-01-01T00:00:00Z'},
 		});
+	});
+
+	// docker commit: the container paused meanwhile unless pause=0, as dockerd does.
+	router.add('POST', '/commit', async (request, response) => {
+		const {query} = request;
+		const record = engine.containers.find(query.get('container') ?? '');
+		if (query.getAll('changes').some(Boolean)) throw badRequest('commit --change is not supported by berth\'s engine yet (it needs the Dockerfile reader of its builder)');
+		const repo = query.get('repo') ?? '';
+		const reference = repo ? `${repo}:${query.get('tag') || 'latest'}` : undefined;
+		if (reference) {
+			try {
+				parseReference(reference);
+			} catch {
+				throw badRequest(`invalid reference format: ${reference}`);
+			}
+		}
+
+		const pause = query.get('pause') !== '0' && query.get('pause') !== 'false';
+		const wasPaused = engine.containers.isPaused(record.Id);
+		const paused = pause && engine.containers.isRunning(record.Id) && !wasPaused;
+		if (paused) await engine.containers.pause(record.Id);
+		let image: Image;
+		try {
+			image = await commitContainer(images, engine.layers, {record, upper: engine.containers.writableLayer(record.Id), reference, comment: query.get('comment') ?? undefined, author: query.get('author') ?? undefined});
+		} finally {
+			if (paused) await engine.containers.unpause(record.Id).catch(() => undefined);
+		}
+
+		engine.events.publish('container', 'commit', record.Id, {comment: query.get('comment') ?? '', imageID: image.Id, imageRef: reference ?? '', name: record.Name.slice(1)});
+		if (reference) imageEvent('tag', image, normaliseReference(reference));
+		sendJson(response, 201, {Id: image.Id});
 	});
 
 	// docker push NAME[:TAG]: the tag given, or (as CLI 20.10 asks without one) every tag of the repository.

@@ -21,6 +21,44 @@ function stringSlice(value: unknown, field: string): string[] | undefined | null
 	return value as string[];
 }
 
+/** The limits and restart policy, in create's HostConfig or in an update's body: dockerd's bounds. */
+function checkResources(host: Record<string, unknown>, prefix: string): void {
+	for (const field of ['Memory', 'NanoCpus'] as const) {
+		if (host[field] !== undefined && host[field] !== null) expect(Number.isSafeInteger(host[field]) && (host[field] as number) >= 0, `${prefix}.${field}`, 'a whole number of at least 0');
+	}
+
+	// dockerd's bounds: a cgroup cannot hold a process in less, nor give more CPUs than there are.
+	if (typeof host.Memory === 'number' && host.Memory > 0 && host.Memory < 6 * 1024 * 1024) throw badRequest('Minimum memory limit allowed is 6MB');
+	const cpus = availableParallelism();
+	if (typeof host.NanoCpus === 'number' && host.NanoCpus > cpus * 1e9) throw badRequest(`Range of CPUs is from 0.01 to ${cpus}.00, as there are only ${cpus} CPUs available`);
+
+	if (host.PidsLimit !== undefined && host.PidsLimit !== null) expect(Number.isInteger(host.PidsLimit), `${prefix}.PidsLimit`, 'a whole number');
+	const policy = host.RestartPolicy as Record<string, unknown> | undefined;
+	if (policy !== undefined && policy !== null) {
+		expect(typeof policy === 'object' && !Array.isArray(policy), `${prefix}.RestartPolicy`, 'an object');
+		if (policy.MaximumRetryCount !== undefined) expect(Number.isInteger(policy.MaximumRetryCount) && (policy.MaximumRetryCount as number) >= 0, `${prefix}.RestartPolicy.MaximumRetryCount`, 'a whole number of at least 0');
+		const name = policy.Name ?? '';
+		expect(typeof name === 'string' && ['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(name), `${prefix}.RestartPolicy.Name`, 'no, always, unless-stopped or on-failure');
+	}
+
+}
+
+export type UpdateRequest = {Memory?: number; NanoCpus?: number; PidsLimit?: number | null; RestartPolicy?: {Name?: string; MaximumRetryCount?: number}};
+
+/** POST /containers/{id}/update: the fields the engine can change, checked as at create; others refused by name. */
+export function validateUpdate(body: unknown): UpdateRequest {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the update needs a JSON object');
+	const value = body as Record<string, unknown>;
+	const supported = new Set(['Memory', 'NanoCpus', 'PidsLimit', 'RestartPolicy']);
+	for (const [key, given] of Object.entries(value)) {
+		// The docker CLI sends every field, zero when not asked for: only a set one is refused.
+		if (!supported.has(key) && given !== 0 && given !== null && given !== '' && !(Array.isArray(given) && given.length === 0)) throw badRequest(`updating ${key} is not supported by berth's engine`);
+	}
+
+	checkResources(value, 'update');
+	return value as UpdateRequest;
+}
+
 export function validateCreate(body: unknown): {config: ContainerConfig; hostConfig: HostConfig} {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('config cannot be empty in order to create a container');
 	const value = body as Record<string, unknown>;
@@ -40,14 +78,7 @@ export function validateCreate(body: unknown): {config: ContainerConfig; hostCon
 	const host = (value.HostConfig ?? {}) as Record<string, unknown>;
 	expect(typeof host === 'object' && !Array.isArray(host), 'HostConfig', 'an object');
 	if (host.NetworkMode !== undefined) expect(typeof host.NetworkMode === 'string', 'HostConfig.NetworkMode', 'a string');
-	for (const field of ['Memory', 'NanoCpus'] as const) {
-		if (host[field] !== undefined && host[field] !== null) expect(Number.isSafeInteger(host[field]) && (host[field] as number) >= 0, `HostConfig.${field}`, 'a whole number of at least 0');
-	}
-
-	// dockerd's bounds: a cgroup cannot hold a process in less, nor give more CPUs than there are.
-	if (typeof host.Memory === 'number' && host.Memory > 0 && host.Memory < 6 * 1024 * 1024) throw badRequest('Minimum memory limit allowed is 6MB');
-	const cpus = availableParallelism();
-	if (typeof host.NanoCpus === 'number' && host.NanoCpus > cpus * 1e9) throw badRequest(`Range of CPUs is from 0.01 to ${cpus}.00, as there are only ${cpus} CPUs available`);
+	checkResources(host, 'HostConfig');
 
 	for (const field of ['Binds', 'CapAdd', 'CapDrop', 'SecurityOpt'] as const) {
 		if (host[field] !== undefined && host[field] !== null) expect(isStringArray(host[field]), `HostConfig.${field}`, 'a list of strings');
@@ -62,20 +93,11 @@ export function validateCreate(body: unknown): {config: ContainerConfig; hostCon
 		expect(Array.isArray(host.Devices) && host.Devices.every(device => isStringMap(device)), 'HostConfig.Devices', 'a list of objects of strings');
 	}
 
-	if (host.PidsLimit !== undefined && host.PidsLimit !== null) expect(Number.isInteger(host.PidsLimit), 'HostConfig.PidsLimit', 'a whole number');
 	const logConfig = host.LogConfig as Record<string, unknown> | undefined;
 	if (logConfig !== undefined && logConfig !== null) {
 		expect(typeof logConfig === 'object' && !Array.isArray(logConfig), 'HostConfig.LogConfig', 'an object');
 		if (logConfig.Type !== undefined) expect(typeof logConfig.Type === 'string', 'HostConfig.LogConfig.Type', 'a string');
 		if (logConfig.Config !== undefined && logConfig.Config !== null) expect(isStringMap(logConfig.Config), 'HostConfig.LogConfig.Config', 'an object of strings');
-	}
-
-	const policy = host.RestartPolicy as Record<string, unknown> | undefined;
-	if (policy !== undefined && policy !== null) {
-		expect(typeof policy === 'object' && !Array.isArray(policy), 'HostConfig.RestartPolicy', 'an object');
-		if (policy.MaximumRetryCount !== undefined) expect(Number.isInteger(policy.MaximumRetryCount) && (policy.MaximumRetryCount as number) >= 0, 'HostConfig.RestartPolicy.MaximumRetryCount', 'a whole number of at least 0');
-		const name = policy.Name ?? '';
-		expect(typeof name === 'string' && ['', 'no', 'always', 'unless-stopped', 'on-failure'].includes(name), 'HostConfig.RestartPolicy.Name', 'no, always, unless-stopped or on-failure');
 	}
 
 	const config: ContainerConfig = {
