@@ -118,7 +118,13 @@ test('docker diff reads as dockerd\'s; export holds the container\'s files; comm
 	t.after(() => dockerd('rmi', committed).catch(() => undefined));
 	assert.equal((await dockerd('image', 'inspect', '-f', '{{.Id}}', committed)).stdout.trim(), id);
 	assert.equal((await dockerd('run', '--rm', '--network', 'none', committed, 'cat', '/made/deep/file')).stdout, 'new\n');
-	await engine.docker('rm', onEngine);
+	// Forced out from under a stopped container: only its names go, and the container starts as before.
+	const user = unique('user');
+	await engine.docker('create', '--name', user, committed, 'cat', '/made/deep/file');
+	const forced = await engine.docker('rmi', '-f', committed);
+	assert.match(forced.stdout, new RegExp(`Untagged: ${committed}`));
+	assert.equal((await engine.docker('start', '-a', user)).stdout, 'new\n');
+	await engine.docker('rm', onEngine, user);
 });
 
 test('docker update: limits reach the running container\'s cgroup and the record; a paused one stays paused; what it cannot change is named', async t => {

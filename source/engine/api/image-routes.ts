@@ -340,6 +340,18 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 			throw conflict(`conflict: unable to delete ${image.Id.slice(7, 19)} (cannot be forced) - image is being used by running container ${users[0]!.Id.slice(0, 12)}`);
 		}
 
+		// Forced, with stopped containers on it: its names go, its layers stay for them (they start again as before).
+		if (users.length > 0) {
+			for (const tag of [...image.RepoTags]) {
+				images.untag(image, tag);
+				result.push({Untagged: tag});
+				imageEvent('untag', image, tag);
+			}
+
+			sendJson(response, 200, result);
+			return;
+		}
+
 		const tags = [...image.RepoTags];
 		images.remove(image);
 		collectUnused(engine);
