@@ -204,6 +204,18 @@ test('filters in the map form dockerode sends; volume filters; container and vol
 	assert.ok(all.SpaceReclaimed >= 5000, `the volume's bytes are counted: ${all.SpaceReclaimed}`);
 });
 
+test('an attached TTY container gets every byte written to it: 1,000 bytes and a newline come back, echoed and from cat', async () => {
+	const container = await docker.createContainer({Image: 'host', Cmd: ['cat'], Tty: true, OpenStdin: true});
+	await container.start();
+	const stream = (await container.attach({stream: true, stdin: true, stdout: true, stderr: true, hijack: true})) as NodeJS.ReadWriteStream;
+	let received = '';
+	stream.on('data', (chunk: Buffer) => (received += chunk.toString()));
+	stream.write(`${'x'.repeat(1000)}\n`);
+	await eventually(() => (received.match(/x/g) ?? []).length >= 2000, 10_000);
+	assert.equal((received.match(/x/g) ?? []).length, 2000, 'the echo and cat\'s copy, every byte');
+	await container.remove({force: true});
+});
+
 test('dockerode run(): an attach without Upgrade before start gets the output, then the exit code', async () => {
 	const chunks: Buffer[] = [];
 	const sink = new (await import('node:stream')).Writable({

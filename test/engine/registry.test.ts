@@ -63,10 +63,23 @@ function apiPull(target: TestEngine, fromImage: string, options: {tag?: string; 
 		const request = http.request({socketPath: target.socketPath, method: 'POST', path: `/v1.41/images/create?${query}`, headers}, response => {
 			let text = '';
 			response.on('data', chunk => (text += chunk));
-			response.on('end', () => {
-				const messages = response.statusCode === 200 ? text.split('\n').filter(Boolean).map(line => JSON.parse(line) as Message) : [];
+			// An engine that dies mid-stream closes it without an end: what came is the answer.
+			const done = () => {
+				// A line cut off by the engine's death is left out.
+				const parsed = (line: string): Message[] => {
+					try {
+						return [JSON.parse(line) as Message];
+					} catch {
+						return [];
+					}
+				};
+
+				const messages = response.statusCode === 200 ? text.split('\n').filter(Boolean).flatMap(parsed) : [];
 				resolve({status: response.statusCode ?? 0, messages, text});
-			});
+			};
+			response.on('end', done);
+			response.on('close', done);
+			response.on('error', () => undefined);
 		});
 		request.on('error', reject);
 		request.end();
@@ -304,6 +317,34 @@ test('an interrupted pull leaves no image, and the next pull reuses the layers i
 	assert.equal(failureOf(again), undefined);
 	assert.equal(hostile.blobGets.get(image.layers[0]!.digest), 1, 'the verified first layer is not fetched again');
 	assert.ok(!again.messages.some(message => message.id === image.layers[0]!.digest.slice(7, 19) && message.status === 'Downloading'));
+});
+
+test('a pull cut by kill -9 of the engine leaves nothing half-made; after the restart the pull completes, reusing the layer it had verified', {skip: !has}, async () => {
+	const image = craftImage([{tar: await uniqueLayer('crash-1')}, {tar: await uniqueLayer('crash-2')}]);
+	hostile.images.set('hostile/crash:v1', image);
+	hostile.lies.set(image.layers[1]!.digest, 'stall');
+	const crashing = await startTestEngine({config: {'registry-timeout-seconds': 60}});
+	try {
+		const cut = apiPull(crashing, `${hostile.host}/hostile/crash:v1`).catch(() => undefined);
+		const layers = path.join(crashing.env.BERTH_ENGINE_STATE!, 'layers');
+		// Once the first layer is in and the second is half sent, the engine dies.
+		const firstIn = () => existsSync(path.join(layers, image.layers[0]!.diffId.slice(7))) && (hostile.blobGets.get(image.layers[1]!.digest) ?? 0) > 0;
+		for (let waited = 0; !firstIn() && waited < 200; waited++) await new Promise(resolve => setTimeout(resolve, 50));
+		assert.ok(firstIn(), 'the first layer was unpacked while the second stalled');
+		await crashing.crash();
+		await cut;
+		await crashing.restart();
+		await assert.rejects(crashing.client.docker.getImage(image.configDigest).inspect(), /no such image/i);
+		assertNoLeftovers(crashing);
+		hostile.lies.delete(image.layers[1]!.digest);
+		const before = hostile.blobGets.get(image.layers[0]!.digest);
+		const again = await apiPull(crashing, `${hostile.host}/hostile/crash:v1`);
+		assert.equal(failureOf(again), undefined);
+		assert.equal(hostile.blobGets.get(image.layers[0]!.digest), before, 'the verified first layer is not fetched again');
+		assert.equal((await crashing.client.docker.getImage(image.configDigest).inspect()).Id, image.configDigest);
+	} finally {
+		await crashing.cleanup();
+	}
 });
 
 test('two pulls of one image at once share each download', {skip: !has}, async () => {
