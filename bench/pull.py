@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""`docker pull` of one image from a loopback registry: berth's engine against dockerd, same run.
+"""`docker pull` from a loopback registry: berth's engine against dockerd, same run.
 
 Starts Debian's docker-registry on 127.0.0.1 (and, with --dockerd-netns, a second one on the
 same storage inside the network namespace dockerd runs in, so that both daemons pull from
-loopback), builds a test image of four layers (the busybox test image and three of random
-bytes, 24 MiB in all) with dockerd, pushes it, then alternates: remove the image from the
-daemon, pull it again, timing the whole docker CLI command. Medians. The engine is a private
-one (state in a temporary directory), started without NODE_EXTRA_CA_CERTS as on a user's machine.
+loopback) and builds with dockerd: an image of five layers (the busybox test image and three of
+16 MiB of random bytes: about 50 MB), and ten small images on one 16 MiB base. Measures, through
+the docker CLI, whole commands, medians of alternating runs:
+  1. the pull of the 50 MB image, each time after removing it;
+  2. the pull of an image sharing that base (only its own layer is fetched);
+  3. the disk the ten images on one base take (du of the engine's layers and blobs, and of
+     dockerd's overlay2 and image directories, before and after).
+The engine is a private one (state in a temporary directory), started without
+NODE_EXTRA_CA_CERTS as on a user's machine.
 
 Usage: DOCKER_HOST=unix:///path/docker.sock bench/pull.py [--runs N] [--dockerd-netns /run/netns/NAME]
 """
@@ -66,27 +71,63 @@ def main():
     name = f"127.0.0.1:{port}/bench/pull:1"
     try:
         time.sleep(1)
-        context = os.path.join(work, "context")
-        os.makedirs(context)
-        with open(os.path.join(context, "Dockerfile"), "w") as handle:
-            handle.write(f"FROM {args.image}\n" + "".join(f"RUN head -c 8388608 /dev/urandom > /random-{index}\n" for index in range(3)))
-        subprocess.run(["docker", "-H", dockerd, "build", "-q", "--network", "none", "-t", name, context], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        docker(dockerd, "push", name)
+        def build(tag, dockerfile):
+            context = tempfile.mkdtemp(dir=work)
+            with open(os.path.join(context, "Dockerfile"), "w") as handle:
+                handle.write(dockerfile)
+            subprocess.run(["docker", "-H", dockerd, "build", "-q", "--network", "none", "-t", tag, context], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            docker(dockerd, "push", tag)
+
+        random_layer = "RUN head -c 16777216 /dev/urandom > /random-{}\n"
+        build(name, f"FROM {args.image}\n" + "".join(random_layer.format(index) for index in range(3)))
+        base = f"127.0.0.1:{port}/bench/base:1"
+        build(base, f"FROM {args.image}\n" + random_layer.format("base"))
+        family = [f"127.0.0.1:{port}/bench/family-{index}:1" for index in range(10)]
+        for index, tag in enumerate(family):
+            build(tag, f"FROM {base}\nRUN echo {index} > /which\n")
+        sharing = family[0]
+        for tag in [base, *family]:
+            subprocess.run(["docker", "-H", dockerd, "rmi", "-f", tag], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
         env = dict(engine.env)
+        hosts = (("engine", engine.host), ("dockerd", dockerd))
         runs = {"engine": [], "dockerd": []}
+        shared = {"engine": [], "dockerd": []}
         for index in range(args.runs + 1):
-            for label, host in (("engine", engine.host), ("dockerd", dockerd)):
-                subprocess.run(["docker", "-H", host, "rmi", "-f", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for label, host in hosts:
+                subprocess.run(["docker", "-H", host, "rmi", "-f", name, sharing, base], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 seconds = timed(["docker", "-H", host, "pull", name], env)
+                subprocess.run(["docker", "-H", host, "pull", base], check=True, stdout=subprocess.DEVNULL, env=env)
+                shared_seconds = timed(["docker", "-H", host, "pull", sharing], env)
                 if index > 0:  # the first of each is a warm-up
                     runs[label].append(seconds)
-        e, d = statistics.median(runs["engine"]), statistics.median(runs["dockerd"])
-        print(f"docker pull of a 4-layer, 24 MiB image from a loopback registry, {args.runs} runs each, medians:")
-        print(f"  berth's engine: {e * 1000:.0f} ms ({min(runs['engine']) * 1000:.0f}-{max(runs['engine']) * 1000:.0f})")
-        print(f"  dockerd:        {d * 1000:.0f} ms ({min(runs['dockerd']) * 1000:.0f}-{max(runs['dockerd']) * 1000:.0f})")
-        print(f"  ratio dockerd/engine: {d / e:.2f}")
+                    shared[label].append(shared_seconds)
+            for label, host in hosts:
+                subprocess.run(["docker", "-H", host, "rmi", "-f", name, sharing, base], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        # Disk: the ten images on one base, pulled into each.
+        root = docker(dockerd, "info", "--format", "{{.DockerRootDir}}")
+        places = {"engine": [os.path.join(engine.work, "state", "layers"), os.path.join(engine.work, "state", "blobs"), os.path.join(engine.work, "state", "images")], "dockerd": [os.path.join(root, "overlay2"), os.path.join(root, "image")]}
+
+        def disk(label):
+            return sum(int(subprocess.run(["du", "-sb", place], capture_output=True, text=True, check=True).stdout.split()[0]) for place in places[label])
+
+        used = {}
+        for label, host in hosts:
+            before = disk(label)
+            for tag in family:
+                subprocess.run(["docker", "-H", host, "pull", tag], check=True, stdout=subprocess.DEVNULL, env=env)
+            used[label] = disk(label) - before
+            subprocess.run(["docker", "-H", host, "rmi", "-f", base, *family], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def line(label, values):
+            return f"{statistics.median(values) * 1000:.0f} ms ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})"
+
+        print(f"{args.runs} runs each, medians (min-max):")
+        print(f"  pull of a 5-layer, 50 MB image   engine {line('engine', runs['engine'])}   dockerd {line('dockerd', runs['dockerd'])}   dockerd/engine {statistics.median(runs['dockerd']) / statistics.median(runs['engine']):.2f}")
+        print(f"  pull of one sharing its base     engine {line('engine', shared['engine'])}   dockerd {line('dockerd', shared['dockerd'])}   dockerd/engine {statistics.median(shared['dockerd']) / statistics.median(shared['engine']):.2f}")
+        print(f"  disk for ten images on one base  engine {used['engine'] / 1e6:.1f} MB   dockerd {used['dockerd'] / 1e6:.1f} MB")
     finally:
-        subprocess.run(["docker", "-H", dockerd, "rmi", "-f", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         engine.close()
         for registry in registries:
             registry.terminate()

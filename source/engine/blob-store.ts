@@ -1,6 +1,7 @@
-// Blobs as the registry served them (compressed layers), kept by digest: what push sends back
-// as it came, what save decompresses, and what an interrupted pull finds again. A blob is written
-// to a partial file and renamed into place only once its digest is checked.
+// Blobs (compressed layers) by digest, while they are needed: what a pull downloads before it
+// unpacks (kept until its image is whole, so that an interrupted pull finds them again), and what
+// a push compresses before it uploads. A blob is written to a partial file and renamed into place
+// only once its digest is checked.
 import {createHash, randomBytes} from 'node:crypto';
 import {createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {rename, rm} from 'node:fs/promises';
@@ -71,6 +72,10 @@ export class BlobStore {
 		} finally {
 			await rm(partial, {force: true});
 		}
+	}
+
+	remove(digest: string): void {
+		rmSync(this.path(digest), {force: true});
 	}
 
 	/** Removes every blob not in `keep`; returns the bytes freed. */

@@ -43,7 +43,7 @@ export function decompressed(source: Readable): Readable {
 			decoder.input.write(chunk);
 			source.pipe(decoder.input as unknown as NodeJS.WritableStream);
 		} else {
-			const target = kind === 'gzip' ? createGunzip({chunkSize: 1 << 16}) : new PassThrough({highWaterMark: 1 << 20});
+			const target = kind === 'gzip' ? createGunzip({chunkSize: 1 << 20}) : new PassThrough({highWaterMark: 1 << 20});
 			target.on('error', error => output.destroy(error));
 			target.pipe(output);
 			target.write(chunk);

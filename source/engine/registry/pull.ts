@@ -4,7 +4,7 @@
 import {createReadStream} from 'node:fs';
 import {mkdir, rm, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {Readable} from 'node:stream';
+import {PassThrough, Readable} from 'node:stream';
 import {type BlobStore, DigestMismatchError} from '../blob-store.ts';
 import {UnsafeArchiveError} from '../image-unpack.ts';
 import {DiffIdMismatchError, type LayerStore} from '../layer-store.ts';
@@ -52,7 +52,7 @@ type PullRequest = {reference: ImageReference; credentials: Credentials; platfor
 
 export class Puller {
 	private readonly slots = new Slots();
-	private readonly downloads = new Map<string, Promise<void>>();
+	private readonly downloads = new Map<string, Promise<number | undefined>>();
 	private readonly unpacking = new Map<string, Promise<void>>();
 	/** Blobs of pulls under way, which a collection must not take. */
 	private readonly active = new Map<string, number>();
@@ -153,21 +153,18 @@ export class Puller {
 			else if (!this.blobs.has(layer.digest)) progress.status('Pulling fs layer', layer.digest.slice(7, 19));
 		}
 
-		// Every download starts now; extraction follows in order as each one is done.
-		const downloaded = layers.map((layer, index) => (needed[index] ? this.download(session, layer, progress) : Promise.resolve(true)));
-		for (const promise of downloaded) promise.catch(() => undefined);
-		let size = 0;
-		for (const [index, layer] of layers.entries()) {
-			if (!needed[index]) {
-				size += this.layers.size(diffIds[index]!);
-				continue;
-			}
-
-			// A blob the engine had is unpacked quietly: to the user it already exists.
-			const existed = await downloaded[index];
-			size += await this.extract(layer, diffIds[index]!, existed ? undefined : progress);
-			if (!existed) progress.status('Pull complete', layer.digest.slice(7, 19));
-		}
+		// Every download starts now, each layer unpacked as its bytes arrive: layers are kept apart
+		// (layer-store.ts), so unlike dockerd's chain none waits for the one below.
+		const unpacked = layers.map(async (layer, index) => {
+			if (!needed[index]) return this.layers.size(diffIds[index]!);
+			const size = await this.download(session, layer, diffIds[index]!, progress);
+			// A blob the engine had (an interrupted pull's) is unpacked quietly: to the user it already exists.
+			if (size === undefined) return this.extract(layer, diffIds[index]!, undefined);
+			progress.status('Pull complete', layer.digest.slice(7, 19));
+			return size;
+		});
+		for (const promise of unpacked) promise.catch(() => undefined);
+		const size = (await Promise.all(unpacked)).reduce((total, one) => total + one, 0);
 
 		const directory = this.images.directoryOf(id);
 		try {
@@ -190,40 +187,54 @@ export class Puller {
 			await rm(directory, {recursive: true, force: true});
 			throw error;
 		}
+
+		// The image is whole: its compressed blobs are not kept (as dockerd keeps none), only their
+		// digests, which a push offers the registry first. One another pull still needs stays.
+		for (const layer of layers) if ((this.active.get(layer.digest) ?? 0) <= 1) await rm(this.blobs.path(layer.digest), {force: true});
 	}
 
-	/** Brings one blob into the store, or waits for the pull already bringing it; true if it was there. */
-	private async download(session: RegistrySession, layer: Descriptor, progress: ProgressStream): Promise<boolean> {
+	/**
+	 * Brings one layer in: its blob into the store and, as the bytes arrive, the layer unpacked
+	 * (layers are independent, so none waits for another), or waits for the pull already doing
+	 * it. Returns the layer's size, or undefined when its blob was there and it is still to unpack.
+	 */
+	private async download(session: RegistrySession, layer: Descriptor, diffId: string, progress: ProgressStream): Promise<number | undefined> {
 		const short = layer.digest.slice(7, 19);
 		if (this.blobs.has(layer.digest)) {
 			progress.status('Already exists', short);
-			return true;
+			return undefined;
 		}
 
 		const running = this.downloads.get(layer.digest);
 		if (running) {
 			progress.status('Waiting', short);
-			await running;
+			const size = await running;
 			progress.status('Download complete', short);
-			return false;
+			return size;
 		}
 
 		const task = (async () => {
 			const release = await this.slots.take(() => progress.status('Waiting', short));
 			try {
-				await this.fetchBlob(session, layer, (current) => progress.bytes('Downloading', short, current, layer.size));
+				return await this.fetchBlob(session, layer, current => progress.bytes('Downloading', short, current, layer.size), stream => this.extract(layer, diffId, undefined, stream));
 			} finally {
 				release();
 			}
 		})().finally(() => this.downloads.delete(layer.digest));
 		this.downloads.set(layer.digest, task);
-		await task;
+		const size = await task;
 		progress.status('Verifying Checksum', short);
 		progress.status('Download complete', short);
-		return false;
+		// The unpack ran with the download: what the CLI draws as extracting is already done.
+		progress.bytes('Extracting', short, layer.size, layer.size);
+		return size;
 	}
 
-	private async fetchBlob(session: RegistrySession, layer: Descriptor, onBytes: (current: number) => void): Promise<void> {
+	/**
+	 * Fetches a blob into the store; with `unpack`, the bytes go to it too as they arrive (backpressure
+	 * from either side slows the download), and its answer is returned once both are done.
+	 */
+	private async fetchBlob(session: RegistrySession, layer: Descriptor, onBytes: (current: number) => void, unpack?: (stream: Readable) => Promise<number>): Promise<number | undefined> {
 		const timeout = this.settings().timeoutMs;
 		const controller = new AbortController();
 		let timer = setTimeout(() => controller.abort(), timeout);
@@ -240,11 +251,36 @@ export class Puller {
 				timer = setTimeout(() => controller.abort(), timeout);
 				onBytes(current);
 			});
-			await this.blobs.write(layer.digest, counted, layer.size).catch((error: unknown) => {
+			let unpacked: Promise<number> | undefined;
+			if (unpack) {
+				const copy = new PassThrough({highWaterMark: 1 << 20});
+				counted.pipe(copy);
+				counted.on('error', error => copy.destroy(error));
+				// An unpack that fails lets go of the download, which goes on to its end so that its
+				// digest is still checked: a blob with wrong bytes is named as such, not as a bad tar.
+				unpacked = unpack(copy).catch((error: unknown) => {
+					counted.unpipe(copy);
+					copy.destroy();
+					throw error;
+				});
+				unpacked.catch(() => undefined);
+			}
+
+			const written = this.blobs.write(layer.digest, counted, layer.size).catch((error: unknown) => {
 				if (controller.signal.aborted) throw stalled();
 				if (error instanceof DigestMismatchError) throw new RegistryError(`filesystem layer verification failed for digest ${layer.digest} from ${session.registry}: ${error.message}`);
 				throw new RegistryError(`layer ${layer.digest.slice(7, 19)} from ${session.registry} was cut off: ${(error as Error).message}`);
 			});
+			if (!unpacked) {
+				await written;
+				return undefined;
+			}
+
+			// A blob that is not what it should be says why first; else the unpack's own error.
+			const [blob, size] = await Promise.allSettled([written, unpacked]);
+			if (blob.status === 'rejected') throw blob.reason;
+			if (size.status === 'rejected') throw size.reason;
+			return size.value;
 		} catch (error) {
 			if (controller.signal.aborted && !(error instanceof RegistryError && /stopped sending/.test(error.message))) throw stalled();
 			throw error;
@@ -253,10 +289,11 @@ export class Puller {
 		}
 	}
 
-	/** Unpacks a downloaded layer into the layer store; returns its size. Refused if it is not the diff id's tar. */
-	private async extract(layer: Descriptor, diffId: string, progress: ProgressStream | undefined): Promise<number> {
+	/** Unpacks a layer into the layer store, from its blob on disk or from the stream given; returns its size. Refused if it is not the diff id's tar. */
+	private async extract(layer: Descriptor, diffId: string, progress: ProgressStream | undefined, stream?: Readable): Promise<number> {
 		const short = layer.digest.slice(7, 19);
 		const open = () => {
+			if (stream) return stream;
 			const file = createReadStream(this.blobs.path(layer.digest), {highWaterMark: 1 << 20});
 			let read = 0;
 			file.on('data', (chunk: string | Buffer) => {
@@ -267,8 +304,12 @@ export class Puller {
 		};
 
 		try {
-			return await this.layers.add(open, diffId);
+			const size = await this.layers.add(open, diffId);
+			// The store had it (another pull's): the download still has to be read to its end.
+			stream?.resume();
+			return size;
 		} catch (error) {
+			if (error instanceof RegistryError) throw error;
 			if (error instanceof UnsafeArchiveError) throw new RegistryError(`layer ${short} is refused: ${error.message}`);
 			if (error instanceof DiffIdMismatchError) {
 				await rm(this.blobs.path(layer.digest), {force: true});

@@ -1,7 +1,7 @@
-// `docker push` done by the engine: each layer as a gzip blob (the one it was pulled as when that
-// is gzip, else compressed here from the layer's exact tar and kept), skipped when the registry
-// has it, mounted from another repository of the same registry where the image came from there,
-// else uploaded (POST, PATCH, PUT); then the config, then a Docker schema 2 manifest under the tag.
+// `docker push` done by the engine: each layer as a gzip blob (the one it was pulled as, when the
+// registry has it or can mount it from the repository the image came from; else one compressed
+// here from the layer's exact tar), skipped when the registry has it, else uploaded (POST, PATCH,
+// PUT); then the config, then a Docker schema 2 manifest under the tag.
 // The progress stream is dockerd's: Preparing, Waiting, Pushing, Pushed / Layer already exists /
 // Mounted from, then "TAG: digest: … size: …" and the aux line the CLI reads.
 import {createHash} from 'node:crypto';
@@ -47,11 +47,13 @@ export class Pusher {
 		// Listed top first, as dockerd lists them.
 		for (const diffId of [...diffIds].reverse()) progress.status('Preparing', diffId.slice(7, 19));
 		const pushed: Blob[] = new Array(diffIds.length);
+		// Blobs compressed for this push: not kept once it is done (their digests are, with the image).
+		const made: string[] = [];
 		let next = 0;
 		const worker = async () => {
 			while (next < diffIds.length) {
 				const index = next++;
-				pushed[index] = await this.pushLayer(session, image, index, source, progress);
+				pushed[index] = await this.pushLayer(session, image, index, source, progress, made);
 			}
 		};
 
@@ -79,34 +81,55 @@ export class Pusher {
 		progress.status(`${tag}: digest: ${digest} size: ${manifest.length}`);
 		progress.send({progressDetail: {}, aux: {Tag: tag, Digest: digest, Size: manifest.length}});
 		this.images.add({...image, RepoTags: [], RepoDigests: [`${familiarName(reference)}@${digest}`], LayerBlobs: pushed.map(blob => ({...blob, mediaType: layerType}))});
+		for (const blob of made) this.blobs.remove(blob);
 		return {digest, size: manifest.length};
 	}
 
-	/** The gzip blob of layer `index`: the one it was pulled as, or one made now from its exact tar (and kept for the next push). */
-	private async blobOf(image: Image, index: number): Promise<Blob> {
-		const known = image.LayerBlobs?.[index];
-		if (known && gzipTypes.has(known.mediaType) && this.blobs.has(known.digest)) return known;
+	/** Layer `index` compressed here from its exact tar, into the blob store (zlib's gzip is deterministic: the same digest each time). */
+	private async compress(image: Image, index: number): Promise<Blob> {
 		const diffId = image.Layers![index]!;
 		const tar = await this.layers.tar(diffId);
 		if (!tar) throw new RegistryError(`layer ${diffId.slice(7, 19)} came as a tar naming one path twice, which cannot be rebuilt exactly: it cannot be pushed`, 409);
 		return this.blobs.writeNew(tar.open().pipe(createGzip()));
 	}
 
-	private async pushLayer(session: RegistrySession, image: Image, index: number, source: ImageReference | undefined, progress: ProgressStream): Promise<Blob> {
+	/**
+	 * One layer: the gzip blob it was pulled as, if the registry has it or can mount it from the
+	 * repository it came from (as dockerd does, the blob itself is not kept); else compressed here
+	 * and uploaded, unless the registry has that one.
+	 */
+	private async pushLayer(session: RegistrySession, image: Image, index: number, source: ImageReference | undefined, progress: ProgressStream, made: string[]): Promise<Blob> {
 		const short = image.Layers![index]!.slice(7, 19);
-		const blob = await this.blobOf(image, index);
-		if (await this.exists(session, blob.digest)) {
-			progress.status('Layer already exists', short);
-			return blob;
+		const known = image.LayerBlobs?.[index];
+		const reusable = known && gzipTypes.has(known.mediaType) ? {digest: known.digest, size: known.size} : undefined;
+		let opened: string | undefined;
+		if (reusable) {
+			if (await this.exists(session, reusable.digest)) {
+				progress.status('Layer already exists', short);
+				return reusable;
+			}
+
+			if (source) {
+				const mounted = await this.mount(session, reusable, source.repository);
+				if (mounted === true) {
+					progress.status(`Mounted from ${source.repository}`, short);
+					return reusable;
+				}
+
+				opened = mounted;
+			}
 		}
 
-		const mounted = source && (image.LayerBlobs ?? []).some(known => known.digest === blob.digest) ? await this.mount(session, blob, source.repository) : undefined;
-		if (mounted === true) {
-			progress.status(`Mounted from ${source!.repository}`, short);
-			return blob;
+		const blob = reusable && this.blobs.has(reusable.digest) ? reusable : await this.compress(image, index);
+		if (blob !== reusable) {
+			made.push(blob.digest);
+			if (await this.exists(session, blob.digest)) {
+				progress.status('Layer already exists', short);
+				return blob;
+			}
 		}
 
-		await this.upload(session, blob, () => createReadStream(this.blobs.path(blob.digest), {highWaterMark: 1 << 20}), (current) => progress.bytes('Pushing', short, current, blob.size), mounted);
+		await this.upload(session, blob, () => createReadStream(this.blobs.path(blob.digest), {highWaterMark: 1 << 20}), (current) => progress.bytes('Pushing', short, current, blob.size), opened);
 		progress.status('Pushed', short);
 		return blob;
 	}

@@ -59,8 +59,17 @@ export function allowsPlainHttp(domain: string, settings: RegistrySettings): boo
 }
 
 /** The base URLs to try, in order. */
+/** The endpoint each registry last answered on: tried first, so a plain-HTTP registry does not cost a failed TLS handshake per pull. */
+const answered = new Map<string, string>();
+
 /** Where to reach `domain`: for docker.io, the mirrors first (allowed even when Docker Hub itself is blocked). */
 export function endpointsFor(domain: string, settings: RegistrySettings): string[] {
+	const all = configuredEndpoints(domain, settings);
+	const known = answered.get(domain);
+	return known && all.includes(known) ? [known, ...all.filter(base => base !== known)] : all;
+}
+
+function configuredEndpoints(domain: string, settings: RegistrySettings): string[] {
 	const blocked = settings.blocked.includes(domain);
 	if (domain === 'docker.io') return [...settings.mirrors.map(mirror => mirror.replace(/\/+$/, '')), ...(blocked ? [] : ['https://registry-1.docker.io'])];
 	if (blocked) return [];
@@ -127,12 +136,14 @@ export class RegistrySession {
 			await response.body?.cancel();
 			if (response.status === 401) {
 				this.base = base;
+				answered.set(this.reference.domain, base);
 				await this.authenticate(response.headers.get('www-authenticate'));
 				return;
 			}
 
 			if (response.ok) {
 				this.base = base;
+				answered.set(this.reference.domain, base);
 				return;
 			}
 
