@@ -331,6 +331,8 @@ test('docker save gives back each layer byte for byte: dockerd and another engin
 	await engine.docker('load', '-i', fromDockerd);
 	const history = (target: string[]) => execFileSync('docker', [...target, 'history', '--format', '{{.CreatedBy}}|{{.Size}}|{{.Comment}}', testImage], {encoding: 'utf8', env: {...process.env}});
 	assert.equal(history(['-H', engine.url]), history([]), 'docker history: the same steps and sizes');
+	const size = (target: string[]) => execFileSync('docker', [...target, 'images', '--format', '{{.Size}}', testImage], {encoding: 'utf8', env: {...process.env}});
+	assert.equal(size(['-H', engine.url]), size([]), 'docker images: the same size, counted as dockerd counts a layer');
 
 	// A crafted image with a gzip layer, a whiteout and an opaque directory, pulled through load: saved, it is the same bytes.
 	const lower = await tarOf([{name: 'd/', type: 'directory'}, {name: 'd/old', body: 'old\n'}, {name: 'gone', body: 'x'}]);

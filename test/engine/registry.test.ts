@@ -428,6 +428,31 @@ test('the engine pushes as dockerd does: layers uploaded, then already there, th
 	assert.match((missing as {stderr: string}).stderr, /An image does not exist locally with the tag: .*berth\/never/);
 });
 
+test('docker push prints the same lines against the engine as against dockerd, for the same image', {skip: !has}, async t => {
+	const daemon = await requireDaemon(t);
+	if (!daemon) return;
+	const archive = path.join(work, 'compare-push.tar');
+	await promisify(execFile)('docker', ['save', '-o', archive, testImage], {env: {...process.env}});
+	await engine.docker('load', '-i', archive);
+	const stamp = Date.now();
+	const onDockerd = `${plain.host}/berth/push-dockerd-${stamp}:1`;
+	const onEngine = `${plain.host}/berth/push-engine-${stamp}:1`;
+	await promisify(execFile)('docker', ['tag', testImage, onDockerd], {env: {...process.env}});
+	t.after(() => daemon.docker.getImage(onDockerd).remove().catch(() => undefined));
+	await engine.docker('tag', testImage, onEngine);
+	// Each compresses its own blobs (gzip differs), so digests and sizes differ; the lines do not.
+	const lines = (output: string, repository: string) =>
+		output
+			.replaceAll(repository, '<repository>')
+			.replace(/digest: sha256:[0-9a-f]{64} size: \d+/, 'digest: <digest> size: <size>')
+			.split('\n')
+			.filter(Boolean)
+			.sort();
+	const fromDockerd = (await promisify(execFile)('docker', ['push', onDockerd], {env: {...process.env}})).stdout;
+	const fromEngine = (await engine.docker('push', onEngine)).stdout;
+	assert.deepEqual(lines(fromEngine, `${plain.host}/berth/push-engine-${stamp}`), lines(fromDockerd, `${plain.host}/berth/push-dockerd-${stamp}`));
+});
+
 test('push with credentials: refused anonymously, naming the registry; after docker login, berth push succeeds and the image pulls back', {skip: !has}, async () => {
 	const name = `${tokened.host}/team/pushed:1`;
 	await engine.docker('tag', 'berth/pushed:1', name);
