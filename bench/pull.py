@@ -112,6 +112,10 @@ def main():
         def disk(label):
             return sum(int(subprocess.run(["du", "-sb", place], capture_output=True, text=True, check=True).stdout.split()[0]) for place in places[label])
 
+        # dockerd has the busybox test image's layers, which the family is built on: the engine gets them too.
+        saved = os.path.join(work, "busybox.tar")
+        subprocess.run(["docker", "-H", dockerd, "save", "-o", saved, args.image], check=True)
+        subprocess.run(["docker", "-H", engine.host, "load", "-i", saved], check=True, stdout=subprocess.DEVNULL)
         used = {}
         for label, host in hosts:
             before = disk(label)
