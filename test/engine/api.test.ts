@@ -148,7 +148,7 @@ test('stop sends SIGTERM then SIGKILL after the timeout; kill, wait, restart and
 	await trapping.remove();
 });
 
-test('list filters: status, name, label, id, ancestor', async () => {
+test('list filters: status, name, label, id, ancestor, since, before, network, exited', async () => {
 	const tag = name('list');
 	const a = await docker.createContainer({name: `${tag}-a`, Image: 'host', Cmd: ['sleep', '300'], Labels: {tier: 'web'}});
 	const b = await docker.createContainer({name: `${tag}-b`, Image: 'host', Cmd: ['true'], Labels: {tier: 'db'}});
@@ -161,6 +161,14 @@ test('list filters: status, name, label, id, ancestor', async () => {
 	assert.deepEqual(await names({name: [tag], label: ['tier']}), [`/${tag}-a`, `/${tag}-b`]);
 	assert.deepEqual(await names({id: [b.id.slice(0, 10)]}), [`/${tag}-b`]);
 	assert.deepEqual(await names({name: [tag], ancestor: ['host']}), [`/${tag}-a`, `/${tag}-b`]);
+	assert.deepEqual(await names({name: [tag], since: [`${tag}-a`]}), [`/${tag}-b`]);
+	assert.deepEqual(await names({name: [tag], before: [`${tag}-b`]}), [`/${tag}-a`]);
+	assert.deepEqual(await names({name: [tag], network: ['none']}), [`/${tag}-a`, `/${tag}-b`]);
+	await b.start();
+	await b.wait();
+	assert.deepEqual(await names({name: [tag], exited: ['0']}), [`/${tag}-b`]);
+	assert.deepEqual(await names({name: [tag], exited: ['1']}), []);
+	await assert.rejects(docker.listContainers({all: true, filters: {exited: ['x']}}), /invalid filter 'exited=x'/);
 	const listed = (await listContainers(docker)).find(item => item.id === a.id);
 	assert.equal(listed?.state, 'running');
 	assert.match(listed?.status ?? '', /^Up /);
@@ -176,6 +184,7 @@ test('filters in the map form dockerode sends; volume filters; container and vol
 	const ids = async (filters: Record<string, Record<string, boolean>>) => (await docker.listContainers({all: true, filters: filters as never})).map(item => item.Id).sort();
 	assert.deepEqual(await ids({label: {'tier=web': true}, name: {[tag]: true}}), [web.id]);
 	assert.deepEqual(await ids({label: {[`run=${tag}`]: true}}), [web.id, db.id].sort());
+	assert.deepEqual(await ids({volume: {[`${tag}-data`]: true}}), [db.id]);
 
 	await docker.createVolume({Name: `${tag}-loose`, Labels: {tier: 'web'}});
 	const volumes = async (filters: Record<string, string[]>) => ((await docker.listVolumes({filters: filters as never})).Volumes ?? []).map(volume => volume.Name).filter(volumeName => volumeName.startsWith(tag)).sort();

@@ -105,14 +105,24 @@ function inspect(record: ContainerRecord, engine: Engine) {
 	};
 }
 
-/** dockerd's list filters: status, name, label, id, ancestor. */
-function matchesFilters(record: ContainerRecord, filters: Filters): boolean {
-	checkFilters(filters, ['status', 'name', 'label', 'id', 'ancestor']);
+/** dockerd's list filters: status, name, label, id, ancestor, exited, before, since, volume, network. */
+function matchesFilters(record: ContainerRecord, filters: Filters, containers: Containers): boolean {
+	checkFilters(filters, ['status', 'name', 'label', 'id', 'ancestor', 'exited', 'before', 'since', 'volume', 'network']);
+	const created = (reference: string) => Date.parse(containers.find(reference).Created);
+	const mounts = () => parseBinds(record.HostConfig.Binds ?? []);
 	return (
 		anyOf(filters, 'status', value => value === record.State.Status) &&
 		anyOf(filters, 'name', value => matchesPattern(value, record.Name)) &&
 		anyOf(filters, 'id', value => record.Id.startsWith(value)) &&
 		anyOf(filters, 'ancestor', value => record.ImageName === value || record.ImageName === `${value}:latest` || record.Image.replace(/^sha256:/, '').startsWith(value.replace(/^sha256:/, ''))) &&
+		anyOf(filters, 'exited', value => {
+			if (!/^-?\d+$/.test(value)) throw badRequest(`invalid filter 'exited=${value}'`);
+			return record.State.Status === 'exited' && record.State.ExitCode === Number(value);
+		}) &&
+		anyOf(filters, 'before', value => Date.parse(record.Created) < created(value)) &&
+		anyOf(filters, 'since', value => Date.parse(record.Created) > created(value)) &&
+		anyOf(filters, 'volume', value => mounts().some(bind => bind.volume === value || bind.source === value || bind.destination === value)) &&
+		anyOf(filters, 'network', value => (record.HostConfig.NetworkMode || 'none') === value) &&
 		labelsMatch(filters, record.Config.Labels)
 	);
 }
@@ -127,7 +137,7 @@ export function addContainerRoutes(router: Router, engine: Engine): void {
 		let list = containers
 			.all()
 			.filter(record => (all || filters.status ? true : record.State.Running))
-			.filter(record => matchesFilters(record, filters))
+			.filter(record => matchesFilters(record, filters, containers))
 			.sort((a, b) => Date.parse(b.Created) - Date.parse(a.Created));
 		if (limit !== undefined && limit > 0) list = list.slice(0, limit);
 		sendJson(response, 200, list.map(record => summary(record, engine)));
