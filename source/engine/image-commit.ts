@@ -9,13 +9,14 @@ import {pack} from 'tar-stream';
 import {packUpperLayer} from './container-fs.ts';
 import {type ContainerRecord, engineWrittenFiles} from './containers.ts';
 import {badRequest, conflict} from './errors.ts';
-import {hostImage, type Image, type ImageStore, normaliseReference} from './images.ts';
+import {applyConfigChange} from './dockerfile/config-change.ts';
+import {hostImage, type Image, type ImageConfig, type ImageStore, normaliseReference} from './images.ts';
 import type {LayerStore} from './layer-store.ts';
 import type {ImageConfigFile} from './registry/pull.ts';
 
-export type CommitRequest = {record: ContainerRecord; upper: string; reference?: string; comment?: string; author?: string};
+export type CommitRequest = {record: ContainerRecord; upper: string; reference?: string; comment?: string; author?: string; changes?: string[]};
 
-export async function commitContainer(images: ImageStore, layers: LayerStore, {record, upper, reference, comment, author}: CommitRequest): Promise<Image> {
+export async function commitContainer(images: ImageStore, layers: LayerStore, {record, upper, reference, comment, author, changes = []}: CommitRequest): Promise<Image> {
 	const parent = images.get(record.Image);
 	if (!parent) throw conflict(`the image of container ${record.Id.slice(0, 12)} is gone: there is nothing to commit onto`);
 	if (parent === hostImage || parent.rootfs) throw badRequest(parent === hostImage ? 'a container of the host image cannot be committed: its root is the host itself' : 'its image was unpacked whole by an earlier berth, without layers: pull or load it again');
@@ -40,11 +41,13 @@ export async function commitContainer(images: ImageStore, layers: LayerStore, {r
 
 	const created = new Date().toISOString();
 	const {Env, Cmd, Entrypoint, WorkingDir, User, Labels, ExposedPorts} = record.Config;
+	let imageConfig: ImageConfig = {...parentConfig.config, Env, Cmd: Cmd ?? parentConfig.config?.Cmd, Entrypoint: Entrypoint ?? parentConfig.config?.Entrypoint, WorkingDir, User, Labels: Labels ?? null, ExposedPorts};
+	for (const change of changes) imageConfig = applyConfigChange(imageConfig, change);
 	const config: ImageConfigFile = {
 		...parentConfig,
 		created,
 		...(author ? {author} : {}),
-		config: {...parentConfig.config, Env, Cmd: Cmd ?? parentConfig.config?.Cmd, Entrypoint: Entrypoint ?? parentConfig.config?.Entrypoint, WorkingDir, User, Labels: Labels ?? null, ExposedPorts},
+		config: imageConfig,
 		rootfs: {type: 'layers', diff_ids: [...(parentConfig.rootfs?.diff_ids ?? []), diffId]},
 		history: [...(parentConfig.history ?? []), {created, created_by: [record.Path, ...record.Args].join(' '), ...(comment ? {comment} : {})}],
 	};

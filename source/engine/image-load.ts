@@ -10,6 +10,7 @@ import type {Readable} from 'node:stream';
 import {badRequest} from './errors.ts';
 import {applyLayer, UnsafeArchiveError} from './image-unpack.ts';
 import {type Image, type ImageConfig, type ImageStore, normaliseReference} from './images.ts';
+import {applyConfigChange} from './dockerfile/config-change.ts';
 import {DiffIdMismatchError, type LayerStore} from './layer-store.ts';
 import type {ImageConfigFile} from './registry/pull.ts';
 
@@ -99,7 +100,7 @@ export async function loadImages(store: ImageStore, layers: LayerStore, body: Re
 }
 
 /** Imports a root-filesystem tarball (gzip or not) as a one-layer image, tagged `reference` if given, with a config as dockerd writes one. */
-export async function importImage(store: ImageStore, layers: LayerStore, body: Readable, reference: string | undefined): Promise<Image> {
+export async function importImage(store: ImageStore, layers: LayerStore, body: Readable, reference: string | undefined, changes: string[] = []): Promise<Image> {
 	let diffId = '';
 	let size: number;
 	try {
@@ -109,7 +110,8 @@ export async function importImage(store: ImageStore, layers: LayerStore, body: R
 	}
 
 	const created = new Date().toISOString();
-	const config: ImageConfig = {Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']};
+	let config: ImageConfig = {Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']};
+	for (const change of changes) config = applyConfigChange(config, change);
 	const architecture = process.arch === 'x64' ? 'amd64' : process.arch;
 	const file: ImageConfigFile = {architecture, os: 'linux', created, config, rootfs: {type: 'layers', diff_ids: [diffId]}, history: [{created, comment: 'Imported from -'}]};
 	const configBytes = Buffer.from(JSON.stringify(file));

@@ -16,6 +16,8 @@ export type ImageConfig = {
 	User?: string;
 	Labels?: Record<string, string> | null;
 	ExposedPorts?: Record<string, object> | null;
+	Volumes?: Record<string, object> | null;
+	StopSignal?: string;
 };
 
 export type Image = {

@@ -118,6 +118,16 @@ test('docker diff reads as dockerd\'s; export holds the container\'s files; comm
 	t.after(() => dockerd('rmi', committed).catch(() => undefined));
 	assert.equal((await dockerd('image', 'inspect', '-f', '{{.Id}}', committed)).stdout.trim(), id);
 	assert.equal((await dockerd('run', '--rm', '--network', 'none', committed, 'cat', '/made/deep/file')).stdout, 'new\n');
+	// --change, as Dockerfile instructions: the new image's configuration; one it cannot apply is refused before anything is made.
+	const changed = `${committed}-changed`;
+	await engine.docker('commit', '-c', 'CMD ["cat", "/made/deep/file"]', '-c', 'ENV GREETING="hello there"', '-c', 'LABEL stage=test', onEngine, changed);
+	assert.equal((await engine.docker('run', '--rm', changed)).stdout, 'new\n');
+	assert.equal((await engine.docker('run', '--rm', changed, 'sh', '-c', 'echo $GREETING')).stdout, 'hello there\n');
+	assert.equal((await engine.docker('image', 'inspect', '-f', '{{.Config.Labels.stage}}', changed)).stdout.trim(), 'test');
+	const badChange = await engine.docker('commit', '-c', 'RUN true', onEngine, `${committed}-bad`).catch((error: {stderr: string}) => error);
+	assert.match((badChange as {stderr: string}).stderr, /invalid --change "RUN true": RUN is not a change/);
+	await engine.docker('rmi', changed);
+
 	// Forced out from under a stopped container: only its names go, and the container starts as before.
 	const user = unique('user');
 	await engine.docker('create', '--name', user, committed, 'cat', '/made/deep/file');

@@ -110,6 +110,11 @@ test('docker import of a root filesystem; tag; rmi refuses an image in use unles
 	assert.match(imported.stdout.trim(), /^sha256:[0-9a-f]{64}$/);
 	const {stdout} = await engine.docker('run', '--rm', 'mini:1', 'cat', '/etc/greeting');
 	assert.equal(stdout, 'hello from an imported root\n');
+	// --change applies Dockerfile instructions to the imported image's configuration.
+	await engine.docker('import', '-c', 'CMD ["cat", "/etc/greeting"]', '-c', 'WORKDIR /etc', tarFile, 'minicmd:1');
+	assert.equal((await engine.docker('run', '--rm', 'minicmd:1')).stdout, 'hello from an imported root\n');
+	assert.equal((await engine.docker('run', '--rm', 'minicmd:1', 'sh', '-c', 'pwd')).stdout, '/etc\n');
+	await engine.docker('rmi', 'minicmd:1');
 	// Its own /etc/hostname, /etc/hosts and /etc/resolv.conf, written in its own layer.
 	const etc = await engine.docker('run', '--rm', '--hostname', 'box1', 'mini:1', 'sh', '-c', 'cat /etc/hostname /etc/hosts /etc/resolv.conf; echo "10.0.0.1 other" >> /etc/hosts && echo appended');
 	assert.equal(etc.stdout, 'box1\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\tbox1\n# network mode "none": no name servers\nappended\n');

@@ -6,6 +6,7 @@ import {badRequest, conflict, EngineError, notFound} from '../errors.ts';
 import type {Engine} from '../engine.ts';
 import {importImage, loadImages} from '../image-load.ts';
 import {prepareSave} from '../image-save.ts';
+import {applyConfigChange} from '../dockerfile/config-change.ts';
 import {commitContainer} from '../image-commit.ts';
 import {hostImage, type Image, normaliseReference} from '../images.ts';
 import {credentialsFrom, credentialsFromHeader} from '../registry/credentials.ts';
@@ -81,6 +82,17 @@ export function imageSummary(image: Image, containers: number) {
 		Labels: image.Config.Labels ?? {},
 		Containers: containers,
 	};
+}
+
+/** Refuses, before anything is made, a --change that is not one the engine applies. */
+function checkChanges(changes: string[]): void {
+	for (const change of changes) {
+		try {
+			applyConfigChange({}, change);
+		} catch (error) {
+			throw badRequest(`invalid --change "${change.slice(0, 200)}": ${(error as Error).message}`);
+		}
+	}
 }
 
 /** Layers and blobs no image names any more are freed; returns the layers' bytes. */
@@ -164,7 +176,9 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		const repo = request.query.get('repo') ?? '';
 		const tag = request.query.get('tag') ?? '';
 		const reference = repo ? (tag ? `${repo}:${tag}` : repo) : undefined;
-		const image = await importImage(images, engine.layers, request.raw, reference);
+		const changes = request.query.getAll('changes').filter(Boolean);
+		checkChanges(changes);
+		const image = await importImage(images, engine.layers, request.raw, reference, changes);
 		// As dockerd: the new name's tag, then the import.
 		if (image.RepoTags[0]) imageEvent('tag', image);
 		imageEvent('import', image);
@@ -238,7 +252,8 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 	router.add('POST', '/commit', async (request, response) => {
 		const {query} = request;
 		const record = engine.containers.find(query.get('container') ?? '');
-		if (query.getAll('changes').some(Boolean)) throw badRequest('commit --change is not supported by berth\'s engine yet (it needs the Dockerfile reader of its builder)');
+		const changes = query.getAll('changes').filter(Boolean);
+		checkChanges(changes);
 		const repo = query.get('repo') ?? '';
 		const reference = repo ? `${repo}:${query.get('tag') || 'latest'}` : undefined;
 		if (reference) {
@@ -255,7 +270,7 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		if (paused) await engine.containers.pause(record.Id);
 		let image: Image;
 		try {
-			image = await commitContainer(images, engine.layers, {record, upper: engine.containers.writableLayer(record.Id), reference, comment: query.get('comment') ?? undefined, author: query.get('author') ?? undefined});
+			image = await commitContainer(images, engine.layers, {record, upper: engine.containers.writableLayer(record.Id), reference, comment: query.get('comment') ?? undefined, author: query.get('author') ?? undefined, changes});
 		} finally {
 			if (paused) await engine.containers.unpause(record.Id).catch(() => undefined);
 		}
