@@ -1,5 +1,6 @@
 // Containers: their records, their lifecycle and the shapes the API returns. Every change is
 // saved before it is announced, so what a client is told has happened survives a restart.
+import {spawnSync} from 'node:child_process';
 import {constants} from 'node:os';
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync} from 'node:fs';
 import path from 'node:path';
@@ -170,6 +171,7 @@ export class Containers {
 	 * processes, directories, cgroups.
 	 */
 	load(): void {
+		this.unmountStaleViews();
 		for (const record of this.store.loadAll(this.report)) {
 			this.records.set(record.Id, record);
 			const wasRunning = record.State.Running || record.State.Status === 'restarting' || record.State.Status === 'paused';
@@ -884,6 +886,15 @@ export class Containers {
 			this.events.publish('container', 'update', record.Id, this.attributes(record));
 			return {Warnings: []};
 		});
+	}
+
+	/** An engine killed while a stopped container's files were mounted for a request leaves the mount: taken away at start. */
+	private unmountStaleViews(): void {
+		if (this.isolation.mode !== 'namespaces') return;
+		const root = `${this.store.directoryOf('')}/`;
+		for (const point of mountPointsOf(process.pid)) {
+			if (point.startsWith(root) && point.endsWith('/files')) spawnSync(this.isolation.tools.mount!.replace(/mount$/, 'umount'), ['-l', point], {stdio: 'ignore'});
+		}
 	}
 
 	/** `docker diff`: the container's layer against its image's. */
