@@ -45,7 +45,13 @@ export type ContainerConfig = {
 	StopSignal?: string;
 	StopTimeout?: number;
 	ExposedPorts?: Record<string, object>;
+	Healthcheck?: Healthcheck;
 };
+
+/** Docker's health check: Test is ["CMD", …], ["CMD-SHELL", "…"] or ["NONE"]; durations in nanoseconds. */
+export type Healthcheck = {Test?: string[] | null; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number};
+
+export type HealthState = {Status: 'starting' | 'healthy' | 'unhealthy'; FailingStreak: number; Log: Array<{Start: string; End: string; ExitCode: number; Output: string}>};
 
 export type HostConfig = {
 	NetworkMode?: string;
@@ -79,6 +85,7 @@ export type ContainerState = {
 	Error: string;
 	StartedAt: string;
 	FinishedAt: string;
+	Health?: HealthState;
 };
 
 export type ContainerRecord = {
@@ -408,6 +415,7 @@ export class Containers {
 				User: user,
 				Labels: {...image.Config.Labels, ...config.Labels},
 				Tty: Boolean(config.Tty),
+				...(mergeHealthcheck(image.Config.Healthcheck, config.Healthcheck) ? {Healthcheck: mergeHealthcheck(image.Config.Healthcheck, config.Healthcheck)} : {}),
 			},
 			HostConfig: {...hostConfig, NetworkMode: network === 'default' || network === 'bridge' ? 'none' : network, RestartPolicy: hostConfig.RestartPolicy ?? {Name: 'no', MaximumRetryCount: 0}},
 			State: {Status: 'created', Running: false, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: 0, ExitCode: 0, Error: '', StartedAt: zeroTime, FinishedAt: zeroTime},
@@ -566,6 +574,8 @@ export class Containers {
 		if (this.live.get(record.Id) !== live) return;
 		record.MonitorPid = running.monitorPid;
 		record.State = {...record.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Pid: running.pid, ExitCode: 0, Error: '', StartedAt: new Date().toISOString(), FinishedAt: zeroTime};
+		// A container with a health check starts "starting" again at every start, as under dockerd.
+		if (hasHealthcheck(record.Config.Healthcheck)) record.State.Health = {Status: 'starting', FailingStreak: 0, Log: []};
 		this.save(record);
 		this.events.publish('container', 'start', record.Id, this.attributes(record));
 	}
@@ -888,6 +898,16 @@ export class Containers {
 		});
 	}
 
+	/** A health check's result, kept in the record; a change of status is announced as dockerd announces it. */
+	setHealth(id: string, health: HealthState): void {
+		const record = this.records.get(id);
+		if (!record || !record.State.Running) return;
+		const before = record.State.Health?.Status;
+		record.State.Health = health;
+		this.save(record);
+		if (before !== health.Status) this.announce(id, `health_status: ${health.Status}`);
+	}
+
 	/** An engine killed while a stopped container's files were mounted for a request leaves the mount: taken away at start. */
 	private unmountStaleViews(): void {
 		if (this.isolation.mode !== 'namespaces') return;
@@ -1085,9 +1105,25 @@ function mergeEnv(base: string[], overrides: string[]): string[] {
 }
 
 /** The text `docker ps` shows in STATUS. */
+/** The container's check over its image's, field by field, as dockerd merges them; undefined when neither has one. */
+export function mergeHealthcheck(fromImage: Healthcheck | undefined, own: Healthcheck | undefined): Healthcheck | undefined {
+	if (!fromImage && !own) return undefined;
+	const test = own?.Test && own.Test.length > 0 ? own.Test : fromImage?.Test;
+	return {
+		Test: test ?? null,
+		...(own?.Interval || fromImage?.Interval ? {Interval: own?.Interval || fromImage?.Interval} : {}),
+		...(own?.Timeout || fromImage?.Timeout ? {Timeout: own?.Timeout || fromImage?.Timeout} : {}),
+		...(own?.StartPeriod || fromImage?.StartPeriod ? {StartPeriod: own?.StartPeriod || fromImage?.StartPeriod} : {}),
+		...(own?.Retries || fromImage?.Retries ? {Retries: own?.Retries || fromImage?.Retries} : {}),
+	};
+}
+
+export const hasHealthcheck = (check: Healthcheck | undefined): boolean => Boolean(check?.Test && check.Test.length > 0 && check.Test[0] !== 'NONE');
+
 export function statusText(state: ContainerState, now = Date.now()): string {
 	const since = (time: string) => humanDuration(Math.max(0, (now - Date.parse(time)) / 1000));
-	if (state.Running) return `Up ${since(state.StartedAt)}${state.Paused ? ' (Paused)' : ''}`;
+	const health = state.Health ? (state.Health.Status === 'starting' ? ' (health: starting)' : ` (${state.Health.Status})`) : '';
+	if (state.Running) return `Up ${since(state.StartedAt)}${state.Paused ? ' (Paused)' : health}`;
 	if (state.Status === 'created') return 'Created';
 	if (state.Status === 'dead') return 'Dead';
 	return `Exited (${state.ExitCode}) ${since(state.FinishedAt)} ago`;

@@ -18,6 +18,7 @@ import {type CgroupDriver, detectCgroups} from './cgroups.ts';
 import {type ContainerRecord, Containers} from './containers.ts';
 import {EventLog} from './events.ts';
 import {Execs} from './execs.ts';
+import {HealthChecks} from './health.ts';
 import {Volumes} from './volumes.ts';
 import {ImageStore} from './images.ts';
 import {BlobStore} from './blob-store.ts';
@@ -40,6 +41,7 @@ export class Engine {
 	readonly cgroups: CgroupDriver | undefined;
 	readonly containers: Containers;
 	readonly execs: Execs;
+	readonly health: HealthChecks;
 	readonly volumes: Volumes;
 	private server?: http.Server;
 
@@ -62,6 +64,7 @@ export class Engine {
 		this.containers = new Containers(new StateStore<ContainerRecord>(path.join(paths.stateDirectory, 'containers')), this.images, this.events, this.isolation, this.cgroups, this.volumes, report);
 		this.containers.load();
 		this.execs = new Execs(this.containers, this.isolation);
+		this.health = new HealthChecks(this.containers, this.execs, this.events);
 		// Exec instances go with their container.
 		this.events.on('event', (event: {Type: string; Action: string; Actor: {ID: string}}) => {
 			if (event.Type === 'container' && event.Action === 'destroy') this.execs.forget(event.Actor.ID);

@@ -18,6 +18,7 @@ export type ImageConfig = {
 	ExposedPorts?: Record<string, object> | null;
 	Volumes?: Record<string, object> | null;
 	StopSignal?: string;
+	Healthcheck?: import('./containers.ts').Healthcheck;
 };
 
 export type Image = {

@@ -282,3 +282,31 @@ test('docker exec -it and docker attach in a real terminal', async t => {
 	assert.equal((await engine.docker('inspect', '-f', '{{.State.ExitCode}}', container)).stdout.trim(), '4');
 	await engine.docker('rm', container);
 });
+
+test('health checks: --health-cmd and friends; starting, unhealthy after the retries, healthy once the check passes; events, the ps status, the health filter', async t => {
+	if (!requireCli(t)) return;
+	const container = name('health');
+	const since = Math.floor(Date.now() / 1000) - 1;
+	await engine.docker('run', '-d', '--name', container, '--health-cmd', 'test -e /tmp/ok && echo fine', '--health-interval', '100ms', '--health-retries', '2', '--health-timeout', '2s', 'host', 'sleep', '300');
+	const health = async () => JSON.parse((await engine.docker('inspect', '-f', '{{json .State.Health}}', container)).stdout) as {Status: string; FailingStreak: number; Log: Array<{ExitCode: number; Output: string}>};
+	assert.match((await engine.docker('inspect', '-f', '{{json .Config.Healthcheck}}', container)).stdout, /"Test":\["CMD-SHELL","test -e \/tmp\/ok && echo fine"\],"Interval":100000000,"Timeout":2000000000,"Retries":2/);
+	assert.ok(await eventually(async () => (await health()).Status === 'unhealthy', 10_000), 'unhealthy after two failures');
+	assert.ok((await health()).FailingStreak >= 2);
+	assert.match((await engine.docker('ps', '--filter', `name=${container}`, '--format', '{{.Status}}')).stdout, /^Up .* \(unhealthy\)\n$/);
+	await engine.docker('exec', container, 'touch', '/tmp/ok');
+	assert.ok(await eventually(async () => (await health()).Status === 'healthy', 10_000), 'healthy once the check passes');
+	const last = (await health()).Log.at(-1)!;
+	assert.deepEqual([last.ExitCode, last.Output], [0, 'fine\n']);
+	assert.match((await engine.docker('ps', '--filter', 'health=healthy', '--format', '{{.Names}} {{.Status}}')).stdout, new RegExp(`^${container} Up .* \\(healthy\\)$`, 'm'));
+	const until = Math.ceil(Date.now() / 1000) + 1;
+	const events = (await engine.docker('events', '--since', String(since), '--until', String(until), '--filter', `container=${container}`, '--filter', 'event=health_status', '--format', '{{.Action}}')).stdout.trim().split('\n');
+	assert.deepEqual(events, ['health_status: unhealthy', 'health_status: healthy']);
+	await engine.docker('rm', '-f', container);
+
+	// A check that outlives its timeout is killed and counts as failed; a refused interval is named.
+	const slow = name('slow-health');
+	await engine.docker('run', '-d', '--name', slow, '--health-cmd', 'sleep 5', '--health-interval', '100ms', '--health-timeout', '200ms', '--health-retries', '1', 'host', 'sleep', '300');
+	assert.ok(await eventually(async () => (JSON.parse((await engine.docker('inspect', '-f', '{{json .State.Health}}', slow)).stdout) as {Status: string}).Status === 'unhealthy', 10_000));
+	assert.match((await engine.docker('inspect', '-f', '{{(index .State.Health.Log 0).Output}}', slow)).stdout, /Health check exceeded timeout \(0.2s\)/);
+	await engine.docker('rm', '-f', slow);
+});

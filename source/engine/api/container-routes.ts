@@ -100,14 +100,15 @@ function inspect(record: ContainerRecord, engine: Engine) {
 			Labels: record.Config.Labels ?? {},
 			...(record.Config.StopSignal ? {StopSignal: record.Config.StopSignal} : {}),
 			...(record.Config.StopTimeout === undefined ? {} : {StopTimeout: record.Config.StopTimeout}),
+			...(record.Config.Healthcheck ? {Healthcheck: record.Config.Healthcheck} : {}),
 		},
 		NetworkSettings: {Bridge: '', SandboxID: '', HairpinMode: false, Ports: {}, SandboxKey: '', Networks: networks(record), IPAddress: '', Gateway: '', MacAddress: ''},
 	};
 }
 
-/** dockerd's list filters: status, name, label, id, ancestor, exited, before, since, volume, network. */
+/** dockerd's list filters: status, name, label, id, ancestor, exited, before, since, volume, network, health. */
 function matchesFilters(record: ContainerRecord, filters: Filters, containers: Containers): boolean {
-	checkFilters(filters, ['status', 'name', 'label', 'id', 'ancestor', 'exited', 'before', 'since', 'volume', 'network']);
+	checkFilters(filters, ['status', 'name', 'label', 'id', 'ancestor', 'exited', 'before', 'since', 'volume', 'network', 'health']);
 	const created = (reference: string) => Date.parse(containers.find(reference).Created);
 	const mounts = () => parseBinds(record.HostConfig.Binds ?? []);
 	return (
@@ -123,6 +124,7 @@ function matchesFilters(record: ContainerRecord, filters: Filters, containers: C
 		anyOf(filters, 'since', value => Date.parse(record.Created) > created(value)) &&
 		anyOf(filters, 'volume', value => mounts().some(bind => bind.volume === value || bind.source === value || bind.destination === value)) &&
 		anyOf(filters, 'network', value => (record.HostConfig.NetworkMode || 'none') === value) &&
+		anyOf(filters, 'health', value => (record.State.Health?.Status ?? 'none') === value) &&
 		labelsMatch(filters, record.Config.Labels)
 	);
 }

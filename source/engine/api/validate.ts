@@ -75,6 +75,26 @@ export function validateCreate(body: unknown): {config: ContainerConfig; hostCon
 	if (value.Labels !== undefined && value.Labels !== null) expect(isStringMap(value.Labels), 'Config.Labels', 'an object of strings');
 	if (value.StopTimeout !== undefined && value.StopTimeout !== null) expect(Number.isInteger(value.StopTimeout), 'Config.StopTimeout', 'a whole number');
 
+	const check = value.Healthcheck as Record<string, unknown> | undefined | null;
+	if (check !== undefined && check !== null) {
+		expect(typeof check === 'object' && !Array.isArray(check), 'Config.Healthcheck', 'an object');
+		if (check.Test !== undefined && check.Test !== null) {
+			expect(isStringArray(check.Test), 'Config.Healthcheck.Test', 'a list of strings');
+			const [kind] = check.Test as string[];
+			if (kind !== undefined && !['CMD', 'CMD-SHELL', 'NONE'].includes(kind)) throw badRequest(`Healthcheck.Test must start with CMD, CMD-SHELL or NONE, not "${kind}"`);
+		}
+
+		for (const field of ['Interval', 'Timeout', 'StartPeriod', 'Retries'] as const) {
+			if (check[field] !== undefined && check[field] !== null) expect(Number.isSafeInteger(check[field]) && (check[field] as number) >= 0, `Config.Healthcheck.${field}`, 'a whole number of at least 0');
+		}
+
+		// dockerd's bounds, in nanoseconds.
+		for (const field of ['Interval', 'Timeout', 'StartPeriod'] as const) {
+			const given = check[field] as number | undefined;
+			if (given && given < 1e6) throw badRequest(`${field} in Healthcheck cannot be less than 1ms`);
+		}
+	}
+
 	const host = (value.HostConfig ?? {}) as Record<string, unknown>;
 	expect(typeof host === 'object' && !Array.isArray(host), 'HostConfig', 'an object');
 	if (host.NetworkMode !== undefined) expect(typeof host.NetworkMode === 'string', 'HostConfig.NetworkMode', 'a string');
