@@ -17,6 +17,8 @@ const seconds = (nanoseconds: number) => `${Number((nanoseconds / 1e9).toFixed(3
 
 export class HealthChecks {
 	private readonly timers = new Map<string, NodeJS.Timeout>();
+	/** Each watch of a container is a new round: a check still running from an earlier one does not go on. */
+	private readonly rounds = new Map<string, number>();
 
 	constructor(
 		private readonly containers: Containers,
@@ -27,6 +29,7 @@ export class HealthChecks {
 			if (event.Type !== 'container') return;
 			if (event.Action === 'start' || event.Action === 'unpause') this.watch(event.Actor.ID);
 			if (event.Action === 'die' || event.Action === 'destroy') this.unwatch(event.Actor.ID);
+			if (event.Action === 'destroy') this.rounds.delete(event.Actor.ID);
 		});
 		// Containers the engine adopted at its start go on being checked.
 		for (const record of containers.all()) if (record.State.Running) this.watch(record.Id);
@@ -34,6 +37,7 @@ export class HealthChecks {
 
 	private watch(id: string): void {
 		this.unwatch(id);
+		this.rounds.set(id, (this.rounds.get(id) ?? 0) + 1);
 		const check = this.containers.find(id).Config.Healthcheck;
 		if (!hasHealthcheck(check)) return;
 		this.schedule(id, (check!.Interval || defaults.interval) / 1e6);
@@ -42,6 +46,7 @@ export class HealthChecks {
 	private unwatch(id: string): void {
 		clearTimeout(this.timers.get(id));
 		this.timers.delete(id);
+		this.rounds.set(id, (this.rounds.get(id) ?? 0) + 1);
 	}
 
 	private schedule(id: string, milliseconds: number): void {
@@ -50,6 +55,7 @@ export class HealthChecks {
 	}
 
 	private async probe(id: string): Promise<void> {
+		const round = this.rounds.get(id);
 		let record;
 		try {
 			record = this.containers.find(id);
@@ -92,7 +98,7 @@ export class HealthChecks {
 			output = (error as Error).message;
 		}
 
-		if (!this.timers.has(id)) return; // it stopped meanwhile
+		if (this.rounds.get(id) !== round) return; // it stopped, or started again, meanwhile
 		const current = this.containers.find(id).State.Health ?? {Status: 'starting', FailingStreak: 0, Log: []};
 		const result = {Start: start.toISOString(), End: new Date().toISOString(), ExitCode: exitCode, Output: output};
 		const log = [...current.Log, result].slice(-keptResults);
