@@ -8,6 +8,7 @@ import {createHash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
+import {Transform} from 'node:stream';
 import {createGzip} from 'node:zlib';
 import type {BlobStore} from '../blob-store.ts';
 import type {Image, ImageStore} from '../images.ts';
@@ -179,14 +180,21 @@ export class Pusher {
 				body: () => {
 					const body = open();
 					if (Buffer.isBuffer(body)) return body as unknown as RequestInit['body'];
+					// Counted as fetch reads it: a 'data' listener on the file would start it flowing
+					// before fetch reads, and what flowed by first would be missing from the upload.
 					let current = 0;
-					body.on('data', (chunk: Buffer) => {
-						current += chunk.length;
-						clearTimeout(timer);
-						timer = setTimeout(() => controller.abort(), timeout);
-						onBytes?.(current);
+					const counted = new Transform({
+						transform(chunk: Buffer, _encoding, callback) {
+							current += chunk.length;
+							clearTimeout(timer);
+							timer = setTimeout(() => controller.abort(), timeout);
+							onBytes?.(current);
+							callback(null, chunk);
+						},
 					});
-					return body as unknown as RequestInit['body'];
+					body.on('error', error => counted.destroy(error as Error));
+					body.pipe(counted);
+					return counted as unknown as RequestInit['body'];
 				},
 			});
 			await patched.body?.cancel();
