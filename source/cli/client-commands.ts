@@ -11,6 +11,7 @@ import {ProgressPrinter} from './progress-output.ts';
 import type {ClientCommand} from './args.ts';
 import {openEngine} from './open-engine.ts';
 import {emptyRunOptions, type RunField, type RunOptions, toCreateRequest} from '../state/run-options.ts';
+import type {PullMessage} from '../state/pull-progress.ts';
 
 class UsageError extends Error {}
 
@@ -292,19 +293,13 @@ function prepareLoad(args: string[]): Action {
 
 const printerFor = (output: NodeJS.WriteStream) => new ProgressPrinter(text => output.write(text), Boolean(output.isTTY), output.columns || 80);
 
-/** Pulls `reference`, its progress printed (without a printer, kept quiet); 0, or 1 after printing the error. */
-async function pullWithProgress(docker: Docker, reference: string, printer?: ProgressPrinter, platform?: string): Promise<number> {
+/** Runs a pull or push, its progress printed (without a printer, kept quiet); 0, or 1 after printing the error. */
+async function withProgress(transfer: (onMessage: (message: PullMessage) => void) => Promise<void>, printer?: ProgressPrinter): Promise<number> {
 	let failure: string | undefined;
 	try {
-		await pullImage(
-			docker,
-			reference,
-			message => {
-				failure ??= printer ? printer.print(message) : message.errorDetail?.message ?? message.error;
-			},
-			undefined,
-			platform,
-		);
+		await transfer(message => {
+			failure ??= printer ? printer.print(message) : message.errorDetail?.message ?? message.error;
+		});
 	} catch (error) {
 		failure ??= daemonMessage(error);
 	}
@@ -313,6 +308,8 @@ async function pullWithProgress(docker: Docker, reference: string, printer?: Pro
 	process.stderr.write(`${failure}\n`);
 	return 1;
 }
+
+const pullWithProgress = (docker: Docker, reference: string, printer?: ProgressPrinter, platform?: string) => withProgress(onMessage => pullImage(docker, reference, onMessage, undefined, platform), printer);
 
 function preparePull(args: string[]): Action {
 	let parsed;
@@ -343,20 +340,7 @@ function preparePush(args: string[]): Action {
 	const [reference, ...rest] = parsed.positionals;
 	if (!reference || rest.length > 0) throw new UsageError('berth push [-q] NAME[:TAG]');
 	const printer = parsed.values.quiet ? undefined : printerFor(process.stdout);
-	return async docker => {
-		let failure: string | undefined;
-		try {
-			await pushImage(docker, reference, message => {
-				failure ??= printer ? printer.print(message) : message.errorDetail?.message ?? message.error;
-			});
-		} catch (error) {
-			failure ??= daemonMessage(error);
-		}
-
-		if (failure === undefined) return 0;
-		process.stderr.write(`${failure}\n`);
-		return 1;
-	};
+	return docker => withProgress(onMessage => pushImage(docker, reference, onMessage), printer);
 }
 
 function prepareImport(args: string[]): Action {

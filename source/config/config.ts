@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
-import {splitCommand} from '../state/hands-on/argv.ts';
+import {splitCommand} from '../shared/argv.ts';
 import {defaultDetachKeys, parseDetachKeys} from '../state/hands-on/detach-keys.ts';
 import type {ConfiguredShells} from '../state/hands-on/shells.ts';
 import {type CustomCommand, readCustomCommands} from '../state/hands-on/custom-commands.ts';

@@ -37,27 +37,20 @@ export class BlobStore {
 
 	/** Writes `source` as the blob `digest`, refused (and nothing kept) if its bytes are not that. */
 	async write(digest: string, source: Readable, expectedSize?: number): Promise<void> {
-		const partial = path.join(this.partial, `${digest.slice(7, 19)}-${randomBytes(4).toString('hex')}`);
-		const hash = createHash('sha256');
-		let size = 0;
-		source.on('data', (chunk: Buffer) => {
-			hash.update(chunk);
-			size += chunk.length;
-		});
-		try {
-			await pipeline(source, createWriteStream(partial, {mode: 0o600}));
-			const actual = `sha256:${hash.digest('hex')}`;
+		await this.spool(source, `${digest.slice(7, 19)}-`, (actual, size) => {
 			if (expectedSize !== undefined && size !== expectedSize) throw new DigestMismatchError(`${size} bytes arrived where ${expectedSize} were announced`);
 			if (actual !== digest) throw new DigestMismatchError(`its content has digest ${actual}`);
-			await rename(partial, this.path(digest));
-		} finally {
-			await rm(partial, {force: true});
-		}
+		});
 	}
 
 	/** Writes `source` as a blob whose digest is found as it is written (a layer compressed here). */
-	async writeNew(source: Readable): Promise<{digest: string; size: number}> {
-		const partial = path.join(this.partial, `new-${randomBytes(6).toString('hex')}`);
+	writeNew(source: Readable): Promise<{digest: string; size: number}> {
+		return this.spool(source, 'new-');
+	}
+
+	/** Writes `source` to a partial file, hashing it; once `check` accepts it, renames it to its digest. */
+	private async spool(source: Readable, prefix: string, check?: (digest: string, size: number) => void): Promise<{digest: string; size: number}> {
+		const partial = path.join(this.partial, `${prefix}${randomBytes(6).toString('hex')}`);
 		const hash = createHash('sha256');
 		let size = 0;
 		source.on('data', (chunk: Buffer) => {
@@ -67,6 +60,7 @@ export class BlobStore {
 		try {
 			await pipeline(source, createWriteStream(partial, {mode: 0o600}));
 			const digest = `sha256:${hash.digest('hex')}`;
+			check?.(digest, size);
 			await rename(partial, this.path(digest));
 			return {digest, size};
 		} finally {

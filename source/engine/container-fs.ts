@@ -69,19 +69,42 @@ export function mountPointsOf(pid: number): string[] {
 	}
 }
 
+/** Writes host files into a tar as they are: one entry each, a file met again through another hard link as a link. */
+class TarWriter {
+	private readonly links = new Map<string, string>();
+
+	constructor(private readonly archive: Pack) {}
+
+	entry(header: Parameters<Pack['entry']>[0], body: Buffer | string = ''): Promise<void> {
+		return new Promise((resolve, reject) => {
+			this.archive.entry(header, body, error => (error ? reject(error) : resolve()));
+		});
+	}
+
+	/** The entry for `host` (a directory's own entry only: its contents are the caller's to walk). */
+	async add(host: string, name: string, stats: Stats): Promise<void> {
+		const common = {name, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, mtime: stats.mtime};
+		if (stats.isDirectory()) return this.entry({...common, name: `${name.replace(/\/$/, '')}/`, type: 'directory'});
+		if (stats.isSymbolicLink()) return this.entry({...common, type: 'symlink', linkname: await readlink(host)});
+		if (stats.isFile()) {
+			const key = `${stats.dev}:${stats.ino}`;
+			const first = stats.nlink > 1 ? this.links.get(key) : undefined;
+			if (first) return this.entry({...common, type: 'link', linkname: first});
+			if (stats.nlink > 1) this.links.set(key, name);
+			return pipeline(createReadStream(host), this.archive.entry({...common, type: 'file', size: stats.size}));
+		}
+
+		const type = stats.isCharacterDevice() ? 'character-device' : stats.isBlockDevice() ? 'block-device' : stats.isFIFO() ? 'fifo' : undefined;
+		if (type) await this.entry({...common, type, ...deviceNumbers(stats.rdev)});
+	}
+}
+
 /** Packs `source` (a path on the host, inside `root`) into `archive` as `name`, with what is under it. */
 export async function packTree(archive: Pack, root: string, source: string, name: string, options: PackOptions = {}): Promise<void> {
-	const links = new Map<string, string>();
-	const entry = (header: Parameters<Pack['entry']>[0], body?: Buffer | string) =>
-		new Promise<void>((resolve, reject) => {
-			archive.entry(header, body ?? '', error => (error ? reject(error) : resolve()));
-		});
-
+	const writer = new TarWriter(archive);
 	const walk = async (hostPath: string, entryName: string): Promise<void> => {
 		const inside = `/${path.relative(root, hostPath)}`;
 		if (options.skip?.has(inside)) return;
-		// A file mounted over (a bind of one file) is left out; a directory one is kept empty.
-		if (options.hollow?.has(inside) && !(await lstat(hostPath).catch(() => undefined))?.isDirectory()) return;
 		let stats: Stats;
 		try {
 			// The root itself may be /proc/PID/root, a link to follow.
@@ -90,36 +113,13 @@ export async function packTree(archive: Pack, root: string, source: string, name
 			return; // gone meanwhile
 		}
 
-		const common = {name: entryName, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, mtime: stats.mtime};
-		if (stats.isDirectory()) {
-			await entry({...common, name: `${entryName.replace(/\/$/, '')}/`, type: 'directory'});
-			if (options.hollow?.has(inside)) return;
-			const children = await readdir(hostPath).catch(() => [] as string[]);
-			for (const child of children.sort()) await walk(path.join(hostPath, child), `${entryName.replace(/\/$/, '')}/${child}`);
-			return;
-		}
-
-		if (stats.isSymbolicLink()) {
-			await entry({...common, type: 'symlink', linkname: await readlink(hostPath)});
-			return;
-		}
-
-		if (stats.isFile()) {
-			const key = `${stats.dev}:${stats.ino}`;
-			const first = stats.nlink > 1 ? links.get(key) : undefined;
-			if (first) {
-				await entry({...common, type: 'link', linkname: first});
-				return;
-			}
-
-			if (stats.nlink > 1) links.set(key, entryName);
-			const stream = archive.entry({...common, type: 'file', size: stats.size});
-			await pipeline(createReadStream(hostPath), stream);
-			return;
-		}
-
-		const type = stats.isCharacterDevice() ? 'character-device' : stats.isBlockDevice() ? 'block-device' : stats.isFIFO() ? 'fifo' : undefined;
-		if (type) await entry({...common, type, ...deviceNumbers(stats.rdev)});
+		const hollow = options.hollow?.has(inside);
+		// A file mounted over (a bind of one file) is left out; a directory one is kept, empty.
+		if (hollow && !stats.isDirectory()) return;
+		await writer.add(hostPath, entryName, stats);
+		if (!stats.isDirectory() || hollow) return;
+		const children = await readdir(hostPath).catch(() => [] as string[]);
+		for (const child of children.sort()) await walk(path.join(hostPath, child), `${entryName.replace(/\/$/, '')}/${child}`);
 	};
 
 	await walk(source, name);
@@ -202,11 +202,7 @@ async function opaqueDirectories(upper: string): Promise<Set<string>> {
  */
 export async function packUpperLayer(archive: Pack, upper: string, lower: readonly string[], engineFiles: Set<string>): Promise<void> {
 	const opaque = await opaqueDirectories(upper);
-	const entry = (header: Parameters<Pack['entry']>[0], body?: Buffer | string) =>
-		new Promise<void>((resolve, reject) => {
-			archive.entry(header, body ?? '', error => (error ? reject(error) : resolve()));
-		});
-	const links = new Map<string, string>();
+	const writer = new TarWriter(archive);
 	const walk = async (relative: string): Promise<void> => {
 		const names = await readdir(path.join(upper, relative)).catch(() => [] as string[]);
 		for (const name of names.sort()) {
@@ -216,29 +212,15 @@ export async function packUpperLayer(archive: Pack, upper: string, lower: readon
 			const stats = await lstat(host);
 			if (engineMountPoints.has(inside) && stats.isDirectory() && !findInLayers(lower, inside) && (await readdir(host)).length === 0) continue;
 			const entryName = inside.slice(1);
-			const common = {mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid, mtime: stats.mtime};
 			if (stats.isCharacterDevice() && stats.rdev === 0) {
-				await entry({...common, name: path.posix.join(path.posix.dirname(entryName), `.wh.${name}`), type: 'file', mode: 0o644});
-			} else if (stats.isDirectory()) {
-				await entry({...common, name: `${entryName}/`, type: 'directory'});
-				if (opaque.has(inside)) await entry({...common, name: `${entryName}/.wh..wh..opq`, type: 'file', mode: 0o644});
-				await walk(entryName);
-			} else if (stats.isSymbolicLink()) {
-				await entry({...common, name: entryName, type: 'symlink', linkname: await readlink(host)});
-			} else if (stats.isFile()) {
-				const key = `${stats.dev}:${stats.ino}`;
-				const first = stats.nlink > 1 ? links.get(key) : undefined;
-				if (first) {
-					await entry({...common, name: entryName, type: 'link', linkname: first});
-					continue;
-				}
-
-				if (stats.nlink > 1) links.set(key, entryName);
-				await pipeline(createReadStream(host), archive.entry({...common, name: entryName, type: 'file', size: stats.size}));
-			} else {
-				const type = stats.isCharacterDevice() ? 'character-device' : stats.isBlockDevice() ? 'block-device' : stats.isFIFO() ? 'fifo' : undefined;
-				if (type) await entry({...common, name: entryName, type, ...deviceNumbers(stats.rdev)});
+				await writer.entry({name: path.posix.join(path.posix.dirname(entryName), `.wh.${name}`), type: 'file', mode: 0o644, mtime: stats.mtime});
+				continue;
 			}
+
+			await writer.add(host, entryName, stats);
+			if (!stats.isDirectory()) continue;
+			if (opaque.has(inside)) await writer.entry({name: `${entryName}/.wh..wh..opq`, type: 'file', mode: 0o644, mtime: stats.mtime});
+			await walk(entryName);
 		}
 	};
 

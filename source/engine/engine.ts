@@ -8,6 +8,7 @@ import {handleUpgrade} from './api/attach.ts';
 import {LayerStore} from './layer-store.ts';
 import {Pusher} from './registry/push.ts';
 import {addArchiveRoutes} from './api/archive-routes.ts';
+import {addRegistryRoutes} from './api/registry-routes.ts';
 import {addContainerRoutes} from './api/container-routes.ts';
 import {rawErrorResponse, Router} from './api/http.ts';
 import {addImageRoutes} from './api/image-routes.ts';
@@ -77,6 +78,7 @@ export class Engine {
 		addContainerRoutes(router, this);
 		addArchiveRoutes(router, this);
 		addImageRoutes(router, this);
+		addRegistryRoutes(router, this);
 		addStatsRoutes(router, this);
 		addVolumeRoutes(router, this);
 		await removeStaleSocket(this.paths.socketPath);

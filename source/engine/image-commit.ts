@@ -10,9 +10,8 @@ import {packUpperLayer} from './container-fs.ts';
 import {type ContainerRecord, engineWrittenFiles} from './containers.ts';
 import {badRequest, conflict} from './errors.ts';
 import {applyConfigChange} from './dockerfile/config-change.ts';
-import {hostImage, type Image, type ImageConfig, type ImageStore, normaliseReference} from './images.ts';
+import {hostImage, type Image, type ImageConfig, type ImageConfigFile, type ImageStore, normaliseReference} from './images.ts';
 import type {LayerStore} from './layer-store.ts';
-import type {ImageConfigFile} from './registry/pull.ts';
 
 export type CommitRequest = {record: ContainerRecord; upper: string; reference?: string; comment?: string; author?: string; changes?: string[]};
 
@@ -35,8 +34,7 @@ export async function commitContainer(images: ImageStore, layers: LayerStore, {r
 		() => archive.finalize(),
 		(error: unknown) => archive.destroy(error as Error),
 	);
-	let diffId = '';
-	await layers.add(() => tar, undefined, id => (diffId = id));
+	const {diffId} = await layers.add(() => tar);
 	await packing;
 
 	const created = new Date().toISOString();

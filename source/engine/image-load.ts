@@ -9,10 +9,9 @@ import path from 'node:path';
 import type {Readable} from 'node:stream';
 import {badRequest} from './errors.ts';
 import {applyLayer, UnsafeArchiveError} from './image-unpack.ts';
-import {type Image, type ImageConfig, type ImageStore, normaliseReference} from './images.ts';
+import {type Image, type ImageConfig, type ImageConfigFile, type ImageStore, normaliseReference} from './images.ts';
 import {applyConfigChange} from './dockerfile/config-change.ts';
 import {DiffIdMismatchError, type LayerStore} from './layer-store.ts';
-import type {ImageConfigFile} from './registry/pull.ts';
 
 type ManifestEntry = {Config?: string; RepoTags?: string[] | null; Layers?: string[]};
 
@@ -38,8 +37,9 @@ async function storeLayers(layers: LayerStore, files: string[], expected: string
 	let size = 0;
 	for (const [index, file] of files.entries()) {
 		try {
-			size += await layers.add(() => createReadStream(file), expected?.[index], diffId => diffIds.push(diffId));
-			if (diffIds.length === index) diffIds.push(expected![index]!); // it was there already
+			const added = await layers.add(() => createReadStream(file), expected?.[index]);
+			diffIds.push(added.diffId);
+			size += added.size;
 		} catch (error) {
 			if (error instanceof UnsafeArchiveError || error instanceof DiffIdMismatchError) throw badRequest(error.message);
 			throw badRequest(`the layer could not be unpacked: ${(error as Error).message}`);
@@ -101,10 +101,10 @@ export async function loadImages(store: ImageStore, layers: LayerStore, body: Re
 
 /** Imports a root-filesystem tarball (gzip or not) as a one-layer image, tagged `reference` if given, with a config as dockerd writes one. */
 export async function importImage(store: ImageStore, layers: LayerStore, body: Readable, reference: string | undefined, changes: string[] = []): Promise<Image> {
-	let diffId = '';
+	let diffId: string;
 	let size: number;
 	try {
-		size = await layers.add(() => body, undefined, id => (diffId = id));
+		({diffId, size} = await layers.add(() => body));
 	} catch (error) {
 		throw badRequest(error instanceof UnsafeArchiveError ? error.message : `not a tar archive: ${(error as Error).message}`);
 	}

@@ -5,6 +5,7 @@
 import {createHash} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import path from 'node:path';
+import type {EventLog} from './events.ts';
 import type {LayerStore, LowerDirs} from './layer-store.ts';
 import {writeJsonAtomically} from './state-store.ts';
 
@@ -19,6 +20,17 @@ export type ImageConfig = {
 	Volumes?: Record<string, object> | null;
 	StopSignal?: string;
 	Healthcheck?: import('./containers.ts').Healthcheck;
+};
+
+/** An image's config file as registries and `docker save` carry it (its digest is the image id). */
+export type ImageConfigFile = {
+	created?: string;
+	architecture?: string;
+	os?: string;
+	variant?: string;
+	config?: ImageConfig;
+	rootfs?: {type?: string; diff_ids?: string[]};
+	history?: Array<{created?: string; created_by?: string; empty_layer?: boolean; comment?: string}>;
 };
 
 export type Image = {
@@ -50,6 +62,11 @@ export const hostImage: Image = {
 	rootfs: '/',
 	readOnly: true,
 };
+
+/** An image event, named as dockerd names it: the name used, else its first tag, else its id. */
+export function publishImageEvent(events: EventLog, action: string, image: Image, name?: string): void {
+	events.publish('image', action, image.Id, {name: name ?? image.RepoTags[0] ?? image.Id});
+}
 
 /**
  * The short form `docker images` shows: "busybox" → "busybox:latest", and the default registry

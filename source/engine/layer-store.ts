@@ -36,7 +36,7 @@ export type LowerDirs = {
 export class LayerStore {
 	private readonly partial: string;
 	private readonly links: string;
-	private readonly adding = new Map<string, Promise<number>>();
+	private readonly adding = new Map<string, Promise<{diffId: string; size: number}>>();
 
 	constructor(private readonly directory: string) {
 		this.partial = path.join(directory, 'partial');
@@ -69,21 +69,21 @@ export class LayerStore {
 	}
 
 	/**
-	 * Unpacks a layer (gzip, zstd or plain) unless it is here already; returns its size. With
-	 * `expected`, a tar that is not that diff id is refused; without, its diff id is `onDiffId`'s.
-	 * Two adds of one layer at once share the work.
+	 * Unpacks a layer (gzip, zstd or plain) unless it is here already; gives its diff id and size.
+	 * With `expected`, a tar that is not that diff id is refused. Two adds of one layer at once
+	 * share the work.
 	 */
-	async add(source: () => Readable, expected: string | undefined, onDiffId?: (diffId: string) => void): Promise<number> {
-		if (expected && this.has(expected)) return this.size(expected);
-		if (!expected) return this.unpack(source(), undefined, onDiffId);
+	async add(source: () => Readable, expected?: string): Promise<{diffId: string; size: number}> {
+		if (expected && this.has(expected)) return {diffId: expected, size: this.size(expected)};
+		if (!expected) return this.unpack(source(), undefined);
 		const running = this.adding.get(expected);
 		if (running) return running;
-		const task = this.unpack(source(), expected, onDiffId).finally(() => this.adding.delete(expected));
+		const task = this.unpack(source(), expected).finally(() => this.adding.delete(expected));
 		this.adding.set(expected, task);
 		return task;
 	}
 
-	private async unpack(source: Readable, expected: string | undefined, onDiffId?: (diffId: string) => void): Promise<number> {
+	private async unpack(source: Readable, expected: string | undefined): Promise<{diffId: string; size: number}> {
 		const partial = path.join(this.partial, randomBytes(8).toString('hex'));
 		const diff = path.join(partial, 'diff');
 		mkdirSync(diff, {recursive: true, mode: 0o755});
@@ -101,8 +101,7 @@ export class LayerStore {
 			await applyLayer(tar, diff, {whiteouts: 'overlay'});
 			const diffId = `sha256:${hash.digest('hex')}`;
 			if (expected && diffId !== expected) throw new DiffIdMismatchError(`the layer unpacks to ${diffId}, not the diff id ${expected} its image config names`);
-			onDiffId?.(diffId);
-			if (this.has(diffId)) return this.size(diffId);
+			if (this.has(diffId)) return {diffId, size: this.size(diffId)};
 			// Without an exact framing (a tar naming one path twice), save and push cannot rebuild it: none is kept.
 			if (recorder.exact) await writeFile(path.join(partial, 'tar-split.gz'), recorder.finish(), {mode: 0o600});
 			// Its size as dockerd counts a layer's: the bytes of its files and links, not of its tar.
@@ -112,7 +111,7 @@ export class LayerStore {
 			await rm(target, {recursive: true, force: true});
 			await rename(partial, target);
 			this.link(diffId);
-			return size;
+			return {diffId, size};
 		} finally {
 			await rm(partial, {recursive: true, force: true});
 		}

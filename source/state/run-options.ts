@@ -2,7 +2,7 @@
 // fields), and the one mapping from that to the Engine API's create request. `berth run` and the
 // form both go through it, so they cannot drift apart; a container read back (inspect) maps to the
 // same options, for duplicating it. Pure.
-import {joinCommand, splitCommand} from './hands-on/argv.ts';
+import {joinCommand, splitCommand} from '../shared/argv.ts';
 
 export type RunOptions = {
 	image: string;

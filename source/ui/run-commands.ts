@@ -9,7 +9,7 @@ import type {ImageItem} from '../state/panels/images.ts';
 import {formatSize, type PanelKind} from '../state/panels/panel.ts';
 import {applyPullMessage, finishPull, type PullProgress, startPull} from '../state/pull-progress.ts';
 import type {Notice, ScreenEvent} from '../state/screen.ts';
-import {splitCommand} from '../state/hands-on/argv.ts';
+import {splitCommand} from '../shared/argv.ts';
 import {attachTo, openShell, runOneCommand, type SessionContext} from './sessions/container-sessions.ts';
 import {runCompose} from './jobs/compose-jobs.ts';
 import type {JobContext} from './jobs/jobs.ts';

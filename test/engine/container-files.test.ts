@@ -10,7 +10,7 @@ import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {promisify} from 'node:util';
 import {tarOf} from '../helpers/crafted-images.ts';
-import {requireDaemon, testImage} from '../helpers/daemon.ts';
+import {requireDaemon, saveTestImage, testImage} from '../helpers/daemon.ts';
 import {requireCgroups, requireNamespaces, startTestEngine, type TestEngine} from '../helpers/engine.ts';
 
 let engine: TestEngine;
@@ -26,15 +26,13 @@ after(async () => {
 const unique = (label: string) => `files-${label}-${Math.random().toString(36).slice(2, 7)}`;
 const dockerd = (...args: string[]) => promisify(execFile)('docker', args, {env: {...process.env}});
 
+let loaded = false;
 /** The test image from dockerd, loaded into the engine once. */
 async function loadTestImage(t: import('node:test').TestContext): Promise<boolean> {
 	if (!(await requireDaemon(t))) return false;
 	if (!(await requireNamespaces(t, engine))) return false;
-	const archive = path.join(work, 'busybox.tar');
-	if (!existsSync(archive)) {
-		execFileSync('docker', ['save', '-o', archive, testImage], {env: {...process.env}});
-		await engine.docker('load', '-i', archive);
-	}
+	if (!loaded) await engine.docker('load', '-i', saveTestImage(work));
+	loaded = true;
 
 	return true;
 }

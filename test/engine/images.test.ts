@@ -9,7 +9,7 @@ import {gzipSync} from 'node:zlib';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {pack} from 'tar-stream';
-import {eventually, requireDaemon, testImage} from '../helpers/daemon.ts';
+import {eventually, requireDaemon, saveTestImage, testImage} from '../helpers/daemon.ts';
 import {requirePart} from '../helpers/ci.ts';
 import {craftImage, digestOf, savedArchive, tarOf} from '../helpers/crafted-images.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
@@ -60,10 +60,7 @@ const busyboxTree = (extra: Entry[] = []): Entry[] => [
 test('docker load of a real `docker save` archive gives an image that runs, with the same id as dockerd\'s', async t => {
 	const daemon = await requireDaemon(t);
 	if (!daemon) return;
-	const directory = mkdtempSync(path.join(tmpdir(), 'berth-save-'));
-	const archive = path.join(directory, 'image.tar');
-	execFileSync('docker', ['save', '-o', archive, testImage], {env: {...process.env}});
-	const loaded = await engine.docker('load', '-i', archive);
+	const loaded = await engine.docker('load', '-i', saveTestImage(mkdtempSync(path.join(tmpdir(), 'berth-save-'))));
 	assert.match(loaded.stdout, new RegExp(`Loaded image: ${testImage}:latest`));
 	const dockerdId = (await daemon.docker.getImage(testImage).inspect()).Id;
 	const engineId = (await engine.docker('image', 'inspect', '-f', '{{.Id}}', testImage)).stdout.trim();
@@ -331,9 +328,7 @@ test('docker save gives back each layer byte for byte: dockerd and another engin
 	const daemon = await requireDaemon(t);
 	if (!daemon) return;
 	const directory = mkdtempSync(path.join(tmpdir(), 'berth-save-'));
-	const fromDockerd = path.join(directory, 'from-dockerd.tar');
-	execFileSync('docker', ['save', '-o', fromDockerd, testImage], {env: {...process.env}});
-	await engine.docker('load', '-i', fromDockerd);
+	await engine.docker('load', '-i', saveTestImage(directory));
 	const history = (target: string[]) => execFileSync('docker', [...target, 'history', '--format', '{{.CreatedBy}}|{{.Size}}|{{.Comment}}', testImage], {encoding: 'utf8', env: {...process.env}});
 	assert.equal(history(['-H', engine.url]), history([]), 'docker history: the same steps and sizes');
 	const size = (target: string[]) => execFileSync('docker', [...target, 'images', '--format', '{{.Size}}', testImage], {encoding: 'utf8', env: {...process.env}});

@@ -11,7 +11,7 @@ import {after, before, test} from 'node:test';
 import {promisify} from 'node:util';
 import {suiteHasPart} from '../helpers/ci.ts';
 import {busyboxLayer, craftImage, type Crafted, digestOf, pushCrafted, putManifest, savedArchive, tarOf, uploadBlob} from '../helpers/crafted-images.ts';
-import {requireDaemon, testImage} from '../helpers/daemon.ts';
+import {requireDaemon, saveTestImage, testImage} from '../helpers/daemon.ts';
 import {startTestEngine, type TestEngine} from '../helpers/engine.ts';
 import {berthBin} from '../helpers/terminal.ts';
 import {type HostileRegistry, type Lie, startHostileRegistry} from '../helpers/hostile-registry.ts';
@@ -431,9 +431,7 @@ test('the engine pushes as dockerd does: layers uploaded, then already there, th
 test('docker push prints the same lines against the engine as against dockerd, for the same image', {skip: !has}, async t => {
 	const daemon = await requireDaemon(t);
 	if (!daemon) return;
-	const archive = path.join(work, 'compare-push.tar');
-	await promisify(execFile)('docker', ['save', '-o', archive, testImage], {env: {...process.env}});
-	await engine.docker('load', '-i', archive);
+	await engine.docker('load', '-i', saveTestImage(work));
 	const stamp = Date.now();
 	const onDockerd = `${plain.host}/berth/push-dockerd-${stamp}:1`;
 	const onEngine = `${plain.host}/berth/push-engine-${stamp}:1`;

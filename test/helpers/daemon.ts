@@ -154,3 +154,10 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
 
 	return check();
 }
+
+/** The test image as `docker save` writes it, in `directory` (made once per directory). */
+export function saveTestImage(directory: string): string {
+	const archive = path.join(directory, 'test-image.tar');
+	if (!existsSync(archive)) execFileSync('docker', ['save', '-o', archive, testImage], {env: {...process.env}});
+	return archive;
+}

@@ -3,7 +3,7 @@
 // configured shell a container gets.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {joinCommand, splitCommand} from '../../source/state/hands-on/argv.ts';
+import {joinCommand, splitCommand} from '../../source/shared/argv.ts';
 import {parseDetachKeys, watchForDetach} from '../../source/state/hands-on/detach-keys.ts';
 import {lineEditor} from '../../source/state/hands-on/line-editor.ts';
 import {configuredShell, globMatches} from '../../source/state/hands-on/shells.ts';

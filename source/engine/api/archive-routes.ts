@@ -1,5 +1,5 @@
-// docker cp both ways (/containers/{id}/archive: GET, HEAD, PUT), docker export, and docker diff
-// (/changes), on the container's root as it sees it (container-fs.ts).
+// docker cp both ways (/containers/{id}/archive: GET, HEAD, PUT), docker export, docker diff
+// (/changes) and docker commit, on the container's root and layer as it sees them (container-fs.ts).
 import {lstat} from 'node:fs/promises';
 import type {ServerResponse} from 'node:http';
 import path from 'node:path';
@@ -9,10 +9,13 @@ import {goFileMode, packTree} from '../container-fs.ts';
 import {engineWrittenFiles} from '../containers.ts';
 import {badRequest, EngineError, notFound} from '../errors.ts';
 import type {Engine} from '../engine.ts';
-import {hostImage} from '../images.ts';
+import {commitContainer} from '../image-commit.ts';
+import {hostImage, type Image, normaliseReference, publishImageEvent} from '../images.ts';
+import {parseReference} from '../registry/reference.ts';
 import {resolveInRoot} from '../in-root.ts';
 import {untarInRoot} from '../runtime/untar-in-root.ts';
 import {engineApiVersion, type Router, sendJson} from './http.ts';
+import {checkChanges} from './image-routes.ts';
 
 /** Where `wanted` is inside the root: symlinks on the way resolved, the last one kept unless the path ends in "/" or "/.". */
 function locate(root: string, wanted: string): string {
@@ -109,6 +112,38 @@ export function addArchiveRoutes(router: Router, engine: Engine): void {
 
 			await done.catch(() => response.destroy());
 		});
+	});
+
+	// docker commit: the container paused meanwhile unless pause=0, as dockerd does.
+	router.add('POST', '/commit', async (request, response) => {
+		const {query} = request;
+		const record = containers.find(query.get('container') ?? '');
+		const changes = query.getAll('changes').filter(Boolean);
+		checkChanges(changes);
+		const repo = query.get('repo') ?? '';
+		const reference = repo ? `${repo}:${query.get('tag') || 'latest'}` : undefined;
+		if (reference) {
+			try {
+				parseReference(reference);
+			} catch {
+				throw badRequest(`invalid reference format: ${reference}`);
+			}
+		}
+
+		const pause = query.get('pause') !== '0' && query.get('pause') !== 'false';
+		const wasPaused = containers.isPaused(record.Id);
+		const paused = pause && containers.isRunning(record.Id) && !wasPaused;
+		if (paused) await containers.pause(record.Id);
+		let image: Image;
+		try {
+			image = await commitContainer(engine.images, engine.layers, {record, upper: containers.writableLayer(record.Id), reference, comment: query.get('comment') ?? undefined, author: query.get('author') ?? undefined, changes});
+		} finally {
+			if (paused) await containers.unpause(record.Id).catch(() => undefined);
+		}
+
+		engine.events.publish('container', 'commit', record.Id, {comment: query.get('comment') ?? '', imageID: image.Id, imageRef: reference ?? '', name: record.Name.slice(1)});
+		if (reference) publishImageEvent(engine.events, 'tag', image, normaliseReference(reference));
+		sendJson(response, 201, {Id: image.Id});
 	});
 
 	router.add('GET', '/containers/{id}/changes', (request, response) => {

@@ -1,4 +1,5 @@
-// /images/...: list, inspect, load, import, tag and remove.
+// /images/...: list, inspect, history, save, load, import, tag, remove and prune (pulls, pushes and
+// logins are registry-routes', commits archive-routes').
 import {readFile} from 'node:fs/promises';
 import type {ServerResponse} from 'node:http';
 import path from 'node:path';
@@ -7,45 +8,11 @@ import type {Engine} from '../engine.ts';
 import {importImage, loadImages} from '../image-load.ts';
 import {prepareSave} from '../image-save.ts';
 import {applyConfigChange} from '../dockerfile/config-change.ts';
-import {commitContainer} from '../image-commit.ts';
-import {hostImage, type Image, normaliseReference} from '../images.ts';
-import {credentialsFrom, credentialsFromHeader} from '../registry/credentials.ts';
-import {parsePlatform, type Platform} from '../registry/manifests.ts';
-import {ProgressStream} from '../registry/progress.ts';
-import type {ImageConfigFile} from '../registry/pull.ts';
-import {familiarName, familiarTagged, type ImageReference, parseReference} from '../registry/reference.ts';
-import {RegistryError, RegistrySession} from '../registry/session.ts';
+import {hostImage, type Image, type ImageConfigFile, normaliseReference, publishImageEvent} from '../images.ts';
+import {parseReference} from '../registry/reference.ts';
+import {pullImage} from './registry-routes.ts';
 import {engineApiVersion, flag, parseFilters, type Router, sendJson} from './http.ts';
 import {filterImageList, imagesToPrune} from './image-filters.ts';
-
-/** A pull's errors before its stream started are HTTP errors, as dockerd's; after, errorDetail lines. */
-async function pull(engine: Engine, query: URLSearchParams, authHeader: string | string[] | undefined, response: ServerResponse): Promise<void> {
-	let reference: ImageReference;
-	let platform: Platform;
-	try {
-		reference = parseReference(query.get('fromImage')!, query.get('tag') ?? '');
-		platform = parsePlatform(query.get('platform'));
-	} catch (error) {
-		throw badRequest((error as Error).message);
-	}
-
-	const progress = new ProgressStream(response);
-	try {
-		const image = await engine.puller.pull({reference, credentials: credentialsFromHeader(authHeader), platform, explicitPlatform: Boolean(query.get('platform')), progress});
-		engine.events.publish('image', 'pull', image.Id, {name: familiarTagged(reference) ?? `${familiarName(reference)}@${reference.digest}`});
-	} catch (error) {
-		if (!(error instanceof RegistryError)) console.error('berth engine: a pull failed:', error);
-		const message = (error as Error).message;
-		if (!progress.hasStarted) {
-			if ((error as RegistryError).status === 404 || /access denied/.test(message)) throw notFound(message);
-			throw new EngineError((error as RegistryError).code === 'blocked' ? 403 : 500, message);
-		}
-
-		progress.error(message);
-	}
-
-	progress.end();
-}
 
 /** docker history: the config's history, newest first; the entries that made a layer carry its size. */
 async function imageHistory(engine: Engine, image: Image) {
@@ -69,6 +36,17 @@ async function imageHistory(engine: Engine, image: Image) {
 	return entries;
 }
 
+/** Refuses, before anything is made, a --change that is not one the engine applies. */
+export function checkChanges(changes: string[]): void {
+	for (const change of changes) {
+		try {
+			applyConfigChange({}, change);
+		} catch (error) {
+			throw badRequest(`invalid --change "${change.slice(0, 200)}": ${(error as Error).message}`);
+		}
+	}
+}
+
 export function imageSummary(image: Image, containers: number) {
 	return {
 		Id: image.Id,
@@ -84,17 +62,6 @@ export function imageSummary(image: Image, containers: number) {
 	};
 }
 
-/** Refuses, before anything is made, a --change that is not one the engine applies. */
-function checkChanges(changes: string[]): void {
-	for (const change of changes) {
-		try {
-			applyConfigChange({}, change);
-		} catch (error) {
-			throw badRequest(`invalid --change "${change.slice(0, 200)}": ${(error as Error).message}`);
-		}
-	}
-}
-
 /** Layers and blobs no image names any more are freed; returns the layers' bytes. */
 function collectUnused(engine: Engine): number {
 	const images = engine.images.list();
@@ -106,7 +73,7 @@ function collectUnused(engine: Engine): number {
 export function addImageRoutes(router: Router, engine: Engine): void {
 	const {images} = engine;
 	const temporary = path.join(engine.paths.stateDirectory, 'tmp');
-	const imageEvent = (action: string, image: Image, name?: string) => engine.events.publish('image', action, image.Id, {name: name ?? image.RepoTags[0] ?? image.Id});
+	const imageEvent = (action: string, image: Image, name?: string) => publishImageEvent(engine.events, action, image, name);
 	const find = (name: string) => {
 		const image = images.resolve(name);
 		if (!image) throw notFound(`No such image: ${name}`);
@@ -164,7 +131,7 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		const fromImage = request.query.get('fromImage');
 		if (fromImage && !source) {
 			request.raw.resume();
-			await pull(engine, request.query, request.raw.headers['x-registry-auth'], response);
+			await pullImage(engine, request.query, request.raw.headers['x-registry-auth'], response);
 			return;
 		}
 
@@ -183,22 +150,6 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 		if (image.RepoTags[0]) imageEvent('tag', image);
 		imageEvent('import', image);
 		sendJson(response, 200, {status: image.Id});
-	});
-
-	router.add('POST', '/auth', async (request, response) => {
-		const body = await request.json<{serveraddress?: unknown; username?: unknown; password?: unknown}>();
-		const server = typeof body?.serveraddress === 'string' && body.serveraddress ? body.serveraddress : 'docker.io';
-		// "https://index.docker.io/v1/", "http://127.0.0.1:5000", "127.0.0.1:5000": the host is what counts.
-		const host = server.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-		const domain = host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
-		const session = new RegistrySession({domain, repository: 'library/login'}, credentialsFrom(body ?? {}), engine.config.registry, '');
-		try {
-			await session.login();
-		} catch (error) {
-			throw new EngineError(401, (error as Error).message);
-		}
-
-		sendJson(response, 200, {Status: 'Login Succeeded', IdentityToken: ''});
 	});
 
 	// docker save: every check made before the first byte, so a refusal is still an HTTP error.
@@ -246,69 +197,6 @@ export function addImageRoutes(router: Router, engine: Engine): void {
 			RootFS: {Type: 'layers', Layers: image.Layers ?? []},
 			Metadata: {LastTagTime: '0001-01-01T00:00:00Z'},
 		});
-	});
-
-	// docker commit: the container paused meanwhile unless pause=0, as dockerd does.
-	router.add('POST', '/commit', async (request, response) => {
-		const {query} = request;
-		const record = engine.containers.find(query.get('container') ?? '');
-		const changes = query.getAll('changes').filter(Boolean);
-		checkChanges(changes);
-		const repo = query.get('repo') ?? '';
-		const reference = repo ? `${repo}:${query.get('tag') || 'latest'}` : undefined;
-		if (reference) {
-			try {
-				parseReference(reference);
-			} catch {
-				throw badRequest(`invalid reference format: ${reference}`);
-			}
-		}
-
-		const pause = query.get('pause') !== '0' && query.get('pause') !== 'false';
-		const wasPaused = engine.containers.isPaused(record.Id);
-		const paused = pause && engine.containers.isRunning(record.Id) && !wasPaused;
-		if (paused) await engine.containers.pause(record.Id);
-		let image: Image;
-		try {
-			image = await commitContainer(images, engine.layers, {record, upper: engine.containers.writableLayer(record.Id), reference, comment: query.get('comment') ?? undefined, author: query.get('author') ?? undefined, changes});
-		} finally {
-			if (paused) await engine.containers.unpause(record.Id).catch(() => undefined);
-		}
-
-		engine.events.publish('container', 'commit', record.Id, {comment: query.get('comment') ?? '', imageID: image.Id, imageRef: reference ?? '', name: record.Name.slice(1)});
-		if (reference) imageEvent('tag', image, normaliseReference(reference));
-		sendJson(response, 201, {Id: image.Id});
-	});
-
-	// docker push NAME[:TAG]: the tag given, or (as CLI 20.10 asks without one) every tag of the repository.
-	router.add('POST', '/images/{name+}/push', async (request, response) => {
-		const name = request.params.name!;
-		const tag = request.query.get('tag') ?? '';
-		let reference: ImageReference;
-		try {
-			reference = parseReference(name, tag);
-		} catch (error) {
-			throw badRequest((error as Error).message);
-		}
-
-		const repository = familiarName(reference);
-		const tags = tag || /:[^/]+$/.test(name) ? [familiarTagged(reference)!] : images.list().flatMap(image => image.RepoTags).filter(known => known.slice(0, known.lastIndexOf(':')) === repository);
-		const targets = tags.map(known => ({image: images.resolve(known), reference: parseReference(known)}));
-		if (targets.length === 0 || targets.some(target => !target.image)) throw notFound(`An image does not exist locally with the tag: ${tags.find(known => !images.resolve(known)) ?? repository}`);
-		const progress = new ProgressStream(response);
-		try {
-			for (const target of targets) {
-				await engine.pusher.push({image: target.image!, reference: target.reference, credentials: credentialsFromHeader(request.raw.headers['x-registry-auth']), progress});
-				imageEvent('push', target.image!, familiarTagged(target.reference));
-			}
-		} catch (error) {
-			if (!(error instanceof RegistryError)) console.error('berth engine: a push failed:', error);
-			const message = (error as Error).message;
-			if (!progress.hasStarted) throw new EngineError((error as RegistryError).status === 409 ? 409 : (error as RegistryError).code === 'blocked' ? 403 : 500, message);
-			progress.error(message);
-		}
-
-		progress.end();
 	});
 
 	router.add('POST', '/images/{name+}/tag', (request, response) => {

@@ -2,40 +2,16 @@
 // --change` and `docker import --change` send them: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER,
 // VOLUME, WORKDIR and STOPSIGNAL, with dockerd's forms (exec form as a JSON list, shell form
 // run by /bin/sh -c; KEY=value pairs with quotes, or the old "KEY value").
+import {splitCommand} from '../../shared/argv.ts';
 import type {ImageConfig} from '../images.ts';
 
 export class InstructionError extends Error {}
 
-/** Splits words as a Dockerfile does: spaces separate, quotes group, a backslash escapes. */
+/** Words as a Dockerfile splits them: a shell's quoting, without its expansions (the same rules as a typed command). */
 export function words(text: string): string[] {
-	const result: string[] = [];
-	let current = '';
-	let quote: string | undefined;
-	let started = false;
-	for (let index = 0; index < text.length; index++) {
-		const character = text[index]!;
-		if (character === '\\' && index + 1 < text.length && quote !== "'") {
-			current += text[++index];
-			started = true;
-		} else if (quote) {
-			if (character === quote) quote = undefined;
-			else current += character;
-		} else if (character === '"' || character === "'") {
-			quote = character;
-			started = true;
-		} else if (/\s/.test(character)) {
-			if (started) result.push(current);
-			current = '';
-			started = false;
-		} else {
-			current += character;
-			started = true;
-		}
-	}
-
-	if (quote) throw new InstructionError(`unmatched ${quote} in: ${text}`);
-	if (started) result.push(current);
-	return result;
+	const split = splitCommand(text);
+	if ('error' in split) throw new InstructionError(`${split.error}: ${text}`);
+	return split.argv;
 }
 
 /** The exec form (a JSON list of strings), or undefined for the shell form. */

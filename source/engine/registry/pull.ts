@@ -8,7 +8,7 @@ import {PassThrough, Readable, Transform, type TransformCallback} from 'node:str
 import {type BlobStore, DigestMismatchError} from '../blob-store.ts';
 import {UnsafeArchiveError} from '../image-unpack.ts';
 import {DiffIdMismatchError, type LayerStore} from '../layer-store.ts';
-import type {Image, ImageConfig, ImageStore} from '../images.ts';
+import type {Image, ImageConfigFile, ImageStore} from '../images.ts';
 import {choosePlatform, type Descriptor, describePlatform, fetchManifest, type ImageManifest, type ManifestList, type Platform, readLimited, sha256} from './manifests.ts';
 import type {ProgressStream} from './progress.ts';
 import {familiarName, familiarTagged, type ImageReference} from './reference.ts';
@@ -17,16 +17,6 @@ import {type Credentials, RegistryError, type RegistrySession, type RegistrySett
 /** dockerd's default max-concurrent-downloads. */
 const parallelDownloads = 3;
 const maxConfigBytes = 8 * 1024 * 1024;
-
-export type ImageConfigFile = {
-	created?: string;
-	architecture?: string;
-	os?: string;
-	variant?: string;
-	config?: ImageConfig;
-	rootfs?: {type?: string; diff_ids?: string[]};
-	history?: Array<{created?: string; created_by?: string; empty_layer?: boolean; comment?: string}>;
-};
 
 /** Passes its input on in pieces of at least `size` bytes (the last may be smaller). */
 class Coalesce extends Transform {
@@ -337,7 +327,7 @@ export class Puller {
 		};
 
 		try {
-			const size = await this.layers.add(open, diffId);
+			const {size} = await this.layers.add(open, diffId);
 			// The store had it (another pull's): the download still has to be read to its end.
 			stream?.resume();
 			return size;

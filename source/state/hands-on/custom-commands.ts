@@ -9,7 +9,7 @@ import type {ImageItem} from '../panels/images.ts';
 import type {NetworkItem} from '../panels/networks.ts';
 import type {PanelKind} from '../panels/panel.ts';
 import type {VolumeItem} from '../panels/volumes.ts';
-import {splitCommand} from './argv.ts';
+import {splitCommand} from '../../shared/argv.ts';
 
 export const customScopes = ['container', 'image', 'volume', 'network', 'project'] as const;
 export type CustomScope = (typeof customScopes)[number];

@@ -6,7 +6,7 @@ import {execa} from 'execa';
 import type {EngineClient} from '../../client/engine-client.ts';
 import type {Container} from '../../state/container.ts';
 import {projectOf} from '../../state/compose.ts';
-import {joinCommand} from '../../state/hands-on/argv.ts';
+import {joinCommand} from '../../shared/argv.ts';
 import {containerValues, type CustomCommand, expandTemplate, imageValues, networkValues, projectValues, type TemplateValues, volumeValues} from '../../state/hands-on/custom-commands.ts';
 import type {Item} from '../../state/list.ts';
 import type {ImageItem} from '../../state/panels/images.ts';

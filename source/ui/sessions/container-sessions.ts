@@ -3,7 +3,7 @@
 // is and how to get back, and reports how it ended in berth's status line.
 import type {EngineClient, Session} from '../../client/engine-client.ts';
 import type {Container} from '../../state/container.ts';
-import {joinCommand} from '../../state/hands-on/argv.ts';
+import {joinCommand} from '../../shared/argv.ts';
 import {describeDetachKeys, parseDetachKeys} from '../../state/hands-on/detach-keys.ts';
 import {configuredShell, type ConfiguredShells} from '../../state/hands-on/shells.ts';
 import type {TerminalOwner, RealTerminal} from './hand-over.ts';
